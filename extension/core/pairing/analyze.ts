@@ -1,0 +1,38 @@
+// Analysis of a whole transcript file: stream it through pairing and gather the summary, the findings and what
+// the reader noticed (skipped lines, a truncated end). Bounded memory whatever the file's size.
+import { protocolByName, protocolNames } from '../protocols';
+import type { TranscriptHeader } from '../transcript/format';
+import { openTranscript, TranscriptError, type ReadReport } from '../transcript/reader';
+import type { Finding } from './findings';
+import { Pairing, type PairingOptions, type PairingSummary } from './pairing';
+
+export interface Analysis {
+  file: string;
+  header: TranscriptHeader;
+  summary: PairingSummary;
+  findings: Finding[];
+  read: ReadReport;
+  /** the events read */
+  events: number;
+}
+
+export interface AnalyzeOptions extends PairingOptions {
+  lenient?: boolean;
+}
+
+export async function analyzeTranscript(file: string, opts: AnalyzeOptions = {}): Promise<Analysis> {
+  const t = await openTranscript(file, { lenient: opts.lenient ?? false });
+  const protocol = protocolByName(t.header.protocol);
+  if (!protocol) {
+    throw new TranscriptError(file, 1, `unknown protocol "${t.header.protocol}" (known: ${protocolNames().join(', ')})`);
+  }
+  const pairing = new Pairing(protocol, opts);
+  for await (const ev of t.events) pairing.push(ev, t.report.lines);
+  pairing.finish();
+  return { file, header: t.header, summary: pairing.summary, findings: pairing.findings, read: t.report, events: t.report.events };
+}
+
+/** True when every response reached the request it answers. */
+export function clean(a: Analysis): boolean {
+  return a.summary.findings.mismatch === 0;
+}

@@ -1,0 +1,3 @@
+export * from './analyze';
+export * from './findings';
+export * from './pairing';

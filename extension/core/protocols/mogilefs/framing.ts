@@ -1,0 +1,70 @@
+// Line framing for the MogileFS tracker protocol. Requests are one line each. Responses are one `OK …`/`ERR …`
+// line, except the answers to admin commands (`!version`, `!stats`, …), which are lines ended by a lone `.`.
+// Bytes may arrive split anywhere, and lines end in `\n` or `\r\n`.
+
+export interface Frame {
+  bytes: Buffer;
+  tUs: number;
+  tEndUs: number;
+}
+
+/** Yields one frame per line. */
+export class LineFramer {
+  private buf: Buffer = Buffer.alloc(0);
+  private firstT = 0;
+
+  push(chunk: Buffer, tUs: number): Frame[] {
+    if (this.buf.length === 0) this.firstT = tUs;
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    const out: Frame[] = [];
+    let start = 0;
+    for (;;) {
+      const nl = this.buf.indexOf(10, start);
+      if (nl < 0) break;
+      out.push({ bytes: this.buf.subarray(start, nl + 1), tUs: this.firstT, tEndUs: tUs });
+      start = nl + 1;
+      this.firstT = tUs;
+    }
+    this.buf = start === 0 ? this.buf : this.buf.subarray(start);
+    return out;
+  }
+
+  get pending(): number {
+    return this.buf.length;
+  }
+}
+
+/** The text of a line without its line end. */
+export function lineText(bytes: Buffer): string {
+  let end = bytes.length;
+  if (end > 0 && bytes[end - 1] === 10) end--;
+  if (end > 0 && bytes[end - 1] === 13) end--;
+  return bytes.toString('utf8', 0, end);
+}
+
+/** Groups response lines into responses: an OK/ERR line alone, anything else up to and including a lone `.`. */
+export class ResponseFramer {
+  private readonly lines = new LineFramer();
+  private block: Frame[] = [];
+
+  push(chunk: Buffer, tUs: number): Frame[] {
+    const out: Frame[] = [];
+    for (const line of this.lines.push(chunk, tUs)) {
+      const text = lineText(line.bytes);
+      if (this.block.length === 0 && /^(OK|ERR)(\s|$)/i.test(text)) {
+        out.push(line);
+      } else if (text === '.') {
+        const parts = [...this.block, line];
+        out.push({ bytes: Buffer.concat(parts.map((p) => p.bytes)), tUs: parts[0].tUs, tEndUs: line.tEndUs });
+        this.block = [];
+      } else {
+        this.block.push(line);
+      }
+    }
+    return out;
+  }
+
+  get pending(): number {
+    return this.lines.pending + this.block.reduce((n, f) => n + f.bytes.length, 0);
+  }
+}

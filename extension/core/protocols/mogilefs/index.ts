@@ -1,0 +1,35 @@
+// The MogileFS tracker protocol: one request line, one response (a line, or an admin block ended by `.`), in
+// request order on each connection. Responses carry no request id: pairing is FIFO, and clients wait for each answer.
+import type { Direction } from '../../transcript/format';
+import type { Protocol, WireMessage, WireSession } from '../types';
+import { decodeRequest, decodeResponse } from './decode';
+import { LineFramer, ResponseFramer } from './framing';
+
+export * from './decode';
+export { LineFramer, ResponseFramer, lineText } from './framing';
+
+class TrackerSession implements WireSession {
+  private readonly requests = new LineFramer();
+  private readonly responses = new ResponseFramer();
+
+  push(dir: Direction, bytes: Buffer, tUs: number): WireMessage[] {
+    if (dir === 'c2s') {
+      return this.requests
+        .push(bytes, tUs)
+        .filter((f) => f.bytes.length > 2 || f.bytes.toString().trim() !== '')
+        .map((f) => ({ dir, ...f, decoded: decodeRequest(f.bytes) }));
+    }
+    return this.responses.push(bytes, tUs).map((f) => ({ dir, ...f, decoded: decodeResponse(f.bytes) }));
+  }
+
+  pendingBytes(dir: Direction): number {
+    return dir === 'c2s' ? this.requests.pending : this.responses.pending;
+  }
+}
+
+export const mogilefs: Protocol = {
+  name: 'mogilefs',
+  pairing: 'fifo',
+  clientModel: 'sequential',
+  session: () => new TrackerSession(),
+};

@@ -1,0 +1,47 @@
+// The contract every wire protocol module fulfils: a session that frames the bytes of one connection, in both
+// directions and in whatever chunks they arrived, into whole messages, each decoded. Decoders never throw on
+// hostile bytes: a message that cannot be decoded carries `error`.
+import type { Direction } from '../transcript/format';
+
+export interface Decoded {
+  /** one line a human reads in a list: the command and its arguments, or the answer */
+  summary: string;
+  /** the key asked for (request) or named in the answer (response), where the protocol shows one */
+  key?: string;
+  /** decoded fields for the details pane */
+  fields?: Record<string, unknown>;
+  /** a response that reports failure (ERR, error packet) */
+  failed?: boolean;
+  /** set when the bytes could not be decoded; the message is still counted and shown raw */
+  error?: string;
+}
+
+export interface WireMessage {
+  dir: Direction;
+  /** µs of the chunk holding the first byte */
+  tUs: number;
+  /** µs of the chunk holding the last byte: when the message was whole */
+  tEndUs: number;
+  bytes: Buffer;
+  decoded: Decoded;
+  /** id pairing: the request's id, or for a response the id of the request it answers */
+  id?: number | string;
+  /** false for messages that need no answer (MySQL COM_QUIT, a Postgres Parse before Sync, …) */
+  expectsResponse?: boolean;
+}
+
+export interface WireSession {
+  /** bytes in, whole messages out */
+  push(dir: Direction, bytes: Buffer, tUs: number): WireMessage[];
+  /** bytes held that do not make a whole message, per direction */
+  pendingBytes(dir: Direction): number;
+}
+
+export interface Protocol {
+  name: string;
+  /** fifo: the n-th response answers the n-th request; id: the response names its request */
+  pairing: 'fifo' | 'id';
+  /** sequential clients wait for each answer (so a new request means the old one was given up); pipelined do not */
+  clientModel: 'sequential' | 'pipelined';
+  session(): WireSession;
+}

@@ -1,0 +1,93 @@
+// Transcript format v1: the shapes of the header and of each event line, and the checks that turn a parsed
+// JSON line into a typed event (or a problem a user can act on). Unknown kinds and fields are kept, never rejected.
+import { isUtf8 } from 'node:buffer';
+
+export const FORMAT = 'incident-replay/transcript';
+export const VERSION = 1;
+
+export interface TranscriptHeader {
+  type: 'header';
+  format: typeof FORMAT;
+  version: number;
+  protocol: string;
+  startedAt: string;
+  clock: 'us';
+  source?: Record<string, unknown>;
+  [extra: string]: unknown;
+}
+
+interface EventBase {
+  /** µs since the header's startedAt */
+  t: number;
+  /** connection number */
+  c: number;
+  [extra: string]: unknown;
+}
+export interface OpenEvent extends EventBase { k: 'open'; peer?: string }
+export interface CloseEvent extends EventBase { k: 'close'; by?: 'client' | 'server'; error?: string }
+export interface ResetEvent extends EventBase { k: 'reset'; by?: 'client' | 'server'; error?: string }
+export interface DataEvent extends EventBase { k: 'c2s' | 's2c'; d: string; e?: 'utf8' | 'base64' }
+export interface FaultEvent extends EventBase { k: 'fault'; fault: string; dir?: Direction }
+export type ClientOp = 'request' | 'timeout' | 'result' | 'close';
+export interface ClientEvent extends EventBase {
+  k: 'client';
+  op: ClientOp;
+  id?: string | number;
+  key?: string;
+  /** what the client took as the answer (the response text), or null when it synthesised one (a timeout) */
+  got?: string | null;
+}
+export interface UnknownEvent extends EventBase { k: string }
+export type TranscriptEvent = OpenEvent | CloseEvent | ResetEvent | DataEvent | FaultEvent | ClientEvent;
+export type Direction = 'c2s' | 's2c';
+
+export const KNOWN_KINDS = new Set(['open', 'close', 'reset', 'c2s', 's2c', 'fault', 'client']);
+
+/** The bytes of a c2s/s2c event. */
+export function eventBytes(ev: DataEvent): Buffer {
+  return ev.e === 'base64' ? Buffer.from(ev.d, 'base64') : Buffer.from(ev.d, 'utf8');
+}
+
+/** Encodes wire bytes for a data event: text when the bytes are valid UTF-8, else base64, so that decoding returns them exactly. */
+export function encodeBytes(bytes: Uint8Array): { d: string; e?: 'base64' } {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (isUtf8(buf)) return { d: buf.toString('utf8') };
+  return { d: buf.toString('base64'), e: 'base64' };
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Checks a parsed header line; returns the problem in words, or null. */
+export function headerProblem(v: unknown): string | null {
+  if (!isObject(v)) return 'the first line is not a transcript header object';
+  if (v.type !== 'header' || v.format !== FORMAT) {
+    const what = typeof v.format === 'string' ? `"${v.format}"` : 'no "format"';
+    return `not an Incident Replay transcript: the header has ${what}, expected "${FORMAT}"`;
+  }
+  if (typeof v.version !== 'number' || !Number.isInteger(v.version) || v.version < 1) return 'the header\'s "version" is not a positive integer';
+  if (v.version > VERSION) return `transcript format version ${v.version} is newer than this tool reads (version ${VERSION}); update Incident Replay`;
+  if (typeof v.protocol !== 'string' || v.protocol === '') return 'the header has no "protocol"';
+  if (typeof v.startedAt !== 'string' || Number.isNaN(Date.parse(v.startedAt))) return 'the header\'s "startedAt" is not an ISO-8601 time';
+  if (v.clock !== undefined && v.clock !== 'us') return `the header's clock "${String(v.clock)}" is not "us"`;
+  return null;
+}
+
+/** Checks a parsed event line; returns the problem in words, or null. */
+export function eventProblem(v: unknown): string | null {
+  if (!isObject(v)) return 'the line is not a JSON object';
+  if (typeof v.t !== 'number' || !Number.isFinite(v.t) || v.t < 0) return '"t" (µs since start) is missing or not a non-negative number';
+  if (typeof v.c !== 'number' || !Number.isInteger(v.c) || v.c < 0) return '"c" (connection number) is missing or not a non-negative integer';
+  if (typeof v.k !== 'string' || v.k === '') return '"k" (event kind) is missing';
+  if (v.k === 'c2s' || v.k === 's2c') {
+    if (typeof v.d !== 'string') return `a ${v.k} event has no "d" string`;
+    if (v.e !== undefined && v.e !== 'utf8' && v.e !== 'base64') return `unknown encoding "e": ${JSON.stringify(v.e)}`;
+    if (v.e === 'base64' && !BASE64.test(v.d)) return `"d" is not valid base64`;
+  }
+  if (v.k === 'client' && typeof v.op !== 'string') return 'a client event has no "op"';
+  if (v.k === 'fault' && typeof v.fault !== 'string') return 'a fault event has no "fault"';
+  return null;
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,138 @@
+// The streaming transcript reader: yields typed events one at a time, validating each line once at the door.
+// Problems a user can cause are TranscriptError values naming file, line and what is wrong; --lenient skips bad
+// lines and counts them; a truncated last line (a recorder that crashed) is reported, never thrown.
+import { stat } from 'node:fs/promises';
+import { eventProblem, headerProblem, type TranscriptEvent, type TranscriptHeader } from './format';
+import { LineTooLongError, readLines } from './lines';
+
+export class TranscriptError extends Error {
+  constructor(readonly file: string, readonly line: number, readonly problem: string) {
+    super(line > 0 ? `${file}:${line}: ${problem}` : `${file}: ${problem}`);
+  }
+}
+
+export interface ReadOptions {
+  lenient?: boolean;
+  /** the longest line accepted; default 256 MiB */
+  maxLineBytes?: number;
+}
+
+export interface SkippedLine { line: number; problem: string }
+
+/** What the reader noticed besides the events; complete once the events have been read to the end. */
+export interface ReadReport {
+  lines: number;
+  events: number;
+  skipped: number;
+  /** the first skipped lines, for display */
+  firstSkipped: SkippedLine[];
+  /** set when the last line had no newline and was not whole JSON: the recorder stopped mid-write */
+  truncatedLastLine: { line: number; bytes: number } | null;
+}
+
+export interface OpenTranscript {
+  file: string;
+  header: TranscriptHeader;
+  events: AsyncGenerator<TranscriptEvent>;
+  report: ReadReport;
+}
+
+const DEFAULT_MAX_LINE = 256 * 1024 * 1024;
+
+/** Opens a transcript: reads and checks its header, then streams its events. */
+export async function openTranscript(file: string, opts: ReadOptions = {}): Promise<OpenTranscript> {
+  let size: number;
+  try {
+    const st = await stat(file);
+    if (!st.isFile()) throw new TranscriptError(file, 0, 'not a file');
+    size = st.size;
+  } catch (err) {
+    if (err instanceof TranscriptError) throw err;
+    throw new TranscriptError(file, 0, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  if (size === 0) throw new TranscriptError(file, 0, 'the file is empty (a transcript starts with a header line)');
+  const lines = readLines(file, opts.maxLineBytes ?? DEFAULT_MAX_LINE);
+  const report: ReadReport = { lines: 0, events: 0, skipped: 0, firstSkipped: [], truncatedLastLine: null };
+  const first = await next(file, lines);
+  if (!first) throw new TranscriptError(file, 0, 'the file is empty (a transcript starts with a header line)');
+  report.lines = 1;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(first.text);
+  } catch {
+    throw new TranscriptError(file, 1, first.terminated ? 'the header line is not JSON' : 'the header line is truncated');
+  }
+  const hp = headerProblem(parsed);
+  if (hp) throw new TranscriptError(file, 1, hp);
+  return { file, header: parsed as TranscriptHeader, events: events(file, lines, report, opts.lenient ?? false), report };
+}
+
+async function next(file: string, lines: AsyncGenerator<{ no: number; text: string; terminated: boolean }>) {
+  try {
+    const r = await lines.next();
+    return r.done ? null : r.value;
+  } catch (err) {
+    if (err instanceof LineTooLongError) throw new TranscriptError(file, err.lineNo, err.message.replace(/^line \d+ is/, 'the line is'));
+    throw new TranscriptError(file, 0, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+}
+
+async function* events(
+  file: string,
+  lines: AsyncGenerator<{ no: number; text: string; terminated: boolean }>,
+  report: ReadReport,
+  lenient: boolean,
+): AsyncGenerator<TranscriptEvent> {
+  let lastT = 0;
+  for (;;) {
+    const line = await nextOrSkip(file, lines, report, lenient);
+    if (line === null) return;
+    report.lines = line.no;
+    if (line.text.trim() === '') continue;
+    let v: unknown;
+    try {
+      v = JSON.parse(line.text);
+    } catch {
+      if (!line.terminated) {
+        report.truncatedLastLine = { line: line.no, bytes: Buffer.byteLength(line.text) };
+        return;
+      }
+      skipOrThrow(file, line.no, 'not JSON', report, lenient);
+      continue;
+    }
+    let problem = eventProblem(v);
+    const ev = v as TranscriptEvent;
+    if (!problem && ev.t < lastT) problem = `time goes backwards: t=${ev.t} after t=${lastT}`;
+    if (problem) {
+      skipOrThrow(file, line.no, problem, report, lenient);
+      continue;
+    }
+    lastT = ev.t;
+    report.events++;
+    yield ev;
+  }
+}
+
+async function nextOrSkip(
+  file: string,
+  lines: AsyncGenerator<{ no: number; text: string; terminated: boolean }>,
+  report: ReadReport,
+  lenient: boolean,
+) {
+  try {
+    return await next(file, lines);
+  } catch (err) {
+    // a line too long cannot be read past: the reader would have to hold it
+    if (lenient && err instanceof TranscriptError && err.line > 0) {
+      skipOrThrow(file, err.line, err.problem, report, true);
+      return null;
+    }
+    throw err;
+  }
+}
+
+function skipOrThrow(file: string, line: number, problem: string, report: ReadReport, lenient: boolean): void {
+  if (!lenient) throw new TranscriptError(file, line, problem);
+  report.skipped++;
+  if (report.firstSkipped.length < 20) report.firstSkipped.push({ line, problem });
+}

@@ -1,0 +1,92 @@
+// The append-only transcript writer: refuses to overwrite, stamps each event with µs since its start on a
+// monotonic clock (so events are in time order as written), and writes one whole line per event.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { encodeBytes, FORMAT, VERSION, type Direction, type TranscriptHeader } from './format';
+
+export class TranscriptExistsError extends Error {
+  constructor(readonly file: string) {
+    super(`${file}: already exists; refusing to overwrite it (choose another --out)`);
+  }
+}
+
+export interface WriterOptions {
+  protocol: string;
+  source?: Record<string, unknown>;
+}
+
+export class TranscriptWriter {
+  private readonly t0 = process.hrtime.bigint();
+  private lastT = 0;
+  private closed = false;
+  bytesWritten = 0;
+
+  private constructor(readonly file: string, private readonly out: WriteStream, readonly header: TranscriptHeader) {}
+
+  /** Creates the file (failing if it exists) and writes the header line. */
+  static async create(file: string, opts: WriterOptions): Promise<TranscriptWriter> {
+    let fh;
+    try {
+      fh = await open(file, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new TranscriptExistsError(file);
+      throw new Error(`${file}: cannot create: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    const out = createWriteStream('', { fd: fh.fd, flags: 'a' } as Parameters<typeof createWriteStream>[1] & { fd: number });
+    const header: TranscriptHeader = {
+      type: 'header',
+      format: FORMAT,
+      version: VERSION,
+      protocol: opts.protocol,
+      startedAt: new Date().toISOString(),
+      clock: 'us',
+      source: opts.source ?? {},
+    };
+    const w = new TranscriptWriter(file, out, header);
+    w.line(header);
+    return w;
+  }
+
+  /** µs since the transcript started, never less than the last stamped time. */
+  now(): number {
+    const t = Number((process.hrtime.bigint() - this.t0) / 1000n);
+    if (t > this.lastT) this.lastT = t;
+    return this.lastT;
+  }
+
+  /** Appends an event stamped now; returns its time. */
+  event(c: number, k: string, fields: Record<string, unknown> = {}): number {
+    const t = this.now();
+    this.line({ t, c, k, ...fields });
+    return t;
+  }
+
+  data(c: number, dir: Direction, bytes: Uint8Array): number {
+    return this.event(c, dir, encodeBytes(bytes));
+  }
+
+  /** True when the file lags behind: callers that produce bytes should wait for 'drain'. */
+  get congested(): boolean {
+    return this.out.writableNeedDrain;
+  }
+
+  drained(): Promise<void> {
+    return this.congested ? new Promise((r) => this.out.once('drain', () => r())) : Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await new Promise<void>((resolve, reject) => {
+      this.out.once('error', reject);
+      this.out.end(() => resolve());
+    });
+  }
+
+  private line(v: unknown): void {
+    if (this.closed) return;
+    const s = JSON.stringify(v) + '\n';
+    this.bytesWritten += s.length;
+    this.out.write(s);
+  }
+}
