@@ -2,10 +2,11 @@
 // Problems a user can cause are TranscriptError values naming file, line and what is wrong; --lenient skips bad
 // lines and counts them; a truncated last line (a recorder that crashed) is reported, never thrown.
 import { stat } from 'node:fs/promises';
+import { UserError } from '../errors';
 import { eventProblem, headerProblem, type TranscriptEvent, type TranscriptHeader } from './format';
 import { LineTooLongError, readLines } from './lines';
 
-export class TranscriptError extends Error {
+export class TranscriptError extends UserError {
   constructor(readonly file: string, readonly line: number, readonly problem: string) {
     super(line > 0 ? `${file}:${line}: ${problem}` : `${file}: ${problem}`);
   }

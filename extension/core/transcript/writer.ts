@@ -2,9 +2,10 @@
 // monotonic clock (so events are in time order as written), and writes one whole line per event.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { UserError } from '../errors';
 import { encodeBytes, FORMAT, VERSION, type Direction, type TranscriptHeader } from './format';
 
-export class TranscriptExistsError extends Error {
+export class TranscriptExistsError extends UserError {
   constructor(readonly file: string) {
     super(`${file}: already exists; refusing to overwrite it (choose another --out)`);
   }
@@ -30,7 +31,7 @@ export class TranscriptWriter {
       fh = await open(file, 'wx');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new TranscriptExistsError(file);
-      throw new Error(`${file}: cannot create: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      throw new UserError(`${file}: cannot create: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     }
     const out = createWriteStream('', { fd: fh.fd, flags: 'a' } as Parameters<typeof createWriteStream>[1] & { fd: number });
     const header: TranscriptHeader = {

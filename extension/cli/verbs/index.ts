@@ -1,0 +1,5 @@
+// The CLI's verbs, in the order `--help` lists them. Each verb lives in its own file.
+import type { Verb } from '../verb';
+import { analyze } from './analyze';
+
+export const verbs: Verb[] = [analyze];
