@@ -1,0 +1,167 @@
+// The streaming metrics reader: CSV with a header row, or JSON Lines, one row at a time into a MetricsSink, so a
+// file of millions of rows never sits in memory. Every bad row is a MetricsError naming file:line and what is
+// wrong. Rows must come in time order (shards interleaved); a shard may first appear mid-file (a shard added).
+import { stat } from 'node:fs/promises';
+import { UserError } from '../errors';
+import { LineTooLongError, readLines } from '../transcript/lines';
+import { splitCsvLine } from './csv';
+import { KNOWN_COLUMNS, REQUIRED_COLUMNS, type MetricsSink } from './format';
+import { parseRow, RowProblem, type Cell, type RowContext } from './row';
+import { isoTime } from './time';
+import type { UnitStyle } from './units';
+
+export class MetricsError extends UserError {
+  constructor(readonly file: string, readonly line: number, readonly problem: string) {
+    super(line > 0 ? `${file}:${line}: ${problem}` : `${file}: ${problem}`);
+  }
+}
+
+export interface LoadReport {
+  file: string;
+  format: 'csv' | 'jsonl';
+  lines: number;
+  samples: number;
+  notes: number;
+  /** shards in the order first seen */
+  shards: string[];
+  /** shards first seen after the file's first sample time: shards added during the recording */
+  appeared: { shard: string; tSec: number; line: number }[];
+  /** optional columns (or JSON keys) that occur in the file */
+  columns: string[];
+  /** columns the format does not know; ignored */
+  ignoredColumns: string[];
+  unitStyle: UnitStyle;
+  firstTSec: number;
+  lastTSec: number;
+}
+
+const MAX_LINE = 1 << 20;
+const known = new Set<string>(KNOWN_COLUMNS);
+
+export async function readMetrics(file: string, sink: MetricsSink): Promise<LoadReport> {
+  try {
+    const st = await stat(file);
+    if (!st.isFile()) throw new MetricsError(file, 0, 'not a file');
+  } catch (err) {
+    if (err instanceof MetricsError) throw err;
+    throw new MetricsError(file, 0, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  const byName = /\.(jsonl|ndjson|json)$/i.test(file) ? 'jsonl' : /\.csv$/i.test(file) ? 'csv' : null;
+  const report: LoadReport = {
+    file, format: byName ?? 'csv', lines: 0, samples: 0, notes: 0, shards: [], appeared: [], columns: [], ignoredColumns: [],
+    unitStyle: 'bytes', firstTSec: NaN, lastTSec: NaN,
+  };
+  const ctx: RowContext = { unitStyle: null };
+  const lastBy = new Map<string, number>();
+  const columnsSeen = new Set<string>();
+  let header: Map<string, number> | null = null;
+  let width = 0;
+  let lastT = -Infinity;
+  let lastLine = 0;
+  let sawAny = false;
+  const fail = (line: number, problem: string): never => {
+    throw new MetricsError(file, line, problem);
+  };
+  try {
+    for await (const { no, text } of readLines(file, MAX_LINE)) {
+      report.lines = no;
+      if (text.trim() === '') continue;
+      if (!sawAny) {
+        sawAny = true;
+        if (byName === null && text.trimStart().startsWith('{')) report.format = 'jsonl';
+        if (report.format === 'csv') {
+          header = readHeader(text, (p) => fail(no, p), columnsSeen, report.ignoredColumns);
+          width = header.size + report.ignoredColumns.length;
+          continue;
+        }
+      }
+      let get: (c: string) => Cell;
+      if (header) {
+        const fields = splitCsvLine(text);
+        if (typeof fields === 'string') fail(no, fields);
+        if ((fields as string[]).length !== width) fail(no, `${(fields as string[]).length} fields, the header has ${width}`);
+        const h = header;
+        get = (c) => {
+          const i = h.get(c);
+          return i === undefined ? undefined : (fields as string[])[i];
+        };
+      } else {
+        let obj: unknown;
+        try {
+          obj = JSON.parse(text);
+        } catch {
+          fail(no, 'not JSON (a JSON Lines metrics file has one object a line)');
+        }
+        if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) fail(no, 'not a JSON object');
+        const o = obj as Record<string, unknown>;
+        for (const k of Object.keys(o)) {
+          if (known.has(k)) columnsSeen.add(k);
+          else if (!report.ignoredColumns.includes(k)) report.ignoredColumns.push(k);
+        }
+        for (const r of REQUIRED_COLUMNS) if (!(r in o) && !('note' in o && (r === 'data_bytes' || r === 'ram_bytes'))) fail(no, `missing "${r}"`);
+        get = (c) => {
+          const v = o[c];
+          if (v === undefined || v === null || typeof v === 'string' || typeof v === 'number') return v;
+          throw new RowProblem(`${c}: expected a string or a number, got ${JSON.stringify(v)}`);
+        };
+      }
+      let row;
+      try {
+        row = parseRow(get, no, ctx);
+      } catch (err) {
+        if (err instanceof RowProblem) fail(no, err.message);
+        throw err;
+      }
+      const t = row.sample?.tSec ?? row.note!.tSec;
+      if (t < lastT) fail(no, `time goes backwards: ${isoTime(t)} comes after ${isoTime(lastT)} (line ${lastLine}); rows must be in time order`);
+      if (report.samples === 0 && report.notes === 0) report.firstTSec = t;
+      lastT = t;
+      lastLine = no;
+      report.lastTSec = t;
+      if (row.sample) {
+        const s = row.sample;
+        const prev = lastBy.get(s.shard);
+        if (prev === undefined) {
+          report.shards.push(s.shard);
+          if (report.samples > 0 && t > report.firstTSec) report.appeared.push({ shard: s.shard, tSec: t, line: no });
+        } else if (prev === t) {
+          fail(no, `shard "${s.shard}" has a second sample at ${isoTime(t)}`);
+        }
+        lastBy.set(s.shard, t);
+        report.samples++;
+        sink.sample(s);
+      }
+      if (row.note) {
+        report.notes++;
+        sink.note(row.note);
+      }
+    }
+  } catch (err) {
+    if (err instanceof LineTooLongError) throw new MetricsError(file, err.lineNo, 'the line is longer than 1 MiB');
+    throw err;
+  }
+  if (!sawAny) fail(0, `the file is empty (expected ${report.format === 'csv' ? 'a header row naming' : 'rows with'} ${REQUIRED_COLUMNS.join(', ')})`);
+  if (report.samples === 0) fail(0, 'no samples: the file has no row with a shard, data_bytes and ram_bytes');
+  report.columns = KNOWN_COLUMNS.filter((c) => columnsSeen.has(c));
+  report.unitStyle = ctx.unitStyle ?? 'bytes';
+  return report;
+}
+
+function readHeader(text: string, fail: (p: string) => never, seen: Set<string>, ignored: string[]): Map<string, number> {
+  const names = splitCsvLine(text);
+  if (typeof names === 'string') fail(`header: ${names}`);
+  const map = new Map<string, number>();
+  (names as string[]).forEach((raw, i) => {
+    const n = raw.trim().toLowerCase();
+    if (map.has(n) || ignored.includes(n)) fail(`the header names column "${n}" twice`);
+    if (known.has(n)) {
+      map.set(n, i);
+      seen.add(n);
+    } else ignored.push(n);
+  });
+  const missing = REQUIRED_COLUMNS.filter((c) => !map.has(c));
+  if (missing.length > 0) {
+    fail(`the header lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (required: ${REQUIRED_COLUMNS.join(', ')}; header was "${text.slice(0, 120)}")`);
+  }
+  return map;
+}
