@@ -28,6 +28,8 @@ export interface WireMessage {
   id?: number | string;
   /** false for messages that need no answer (MySQL COM_QUIT, a Postgres Parse before Sync, …) */
   expectsResponse?: boolean;
+  /** a server message that answers no request (a RESP3 push, a MySQL greeting, a Postgres notice while idle): never paired */
+  unsolicited?: boolean;
 }
 
 export interface WireSession {
@@ -44,4 +46,9 @@ export interface Protocol {
   /** sequential clients wait for each answer (so a new request means the old one was given up); pipelined do not */
   clientModel: 'sequential' | 'pipelined';
   session(): WireSession;
+  /**
+   * Masks secrets (passwords, auth proofs) in one whole message as framed by `session()`, for recording. Returns bytes
+   * of the same length, or null when the message holds nothing to mask. Pure: it sees only these bytes.
+   */
+  redact?(dir: Direction, bytes: Buffer): Buffer | null;
 }

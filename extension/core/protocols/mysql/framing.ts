@@ -1,0 +1,72 @@
+// MySQL packet framing: each packet is a 3-byte little-endian payload length, a 1-byte sequence id, then the payload.
+// A payload of exactly 0xffffff bytes continues in the next packet; the logical packet is their payloads joined.
+// Framing knows nothing of what the packets mean: the session groups them into requests and responses.
+import { ByteQueue, MAX_MESSAGE_BYTES, type Frame } from '../bytequeue';
+
+export interface Packet extends Frame {
+  /** sequence id of the first physical packet */
+  seq: number;
+  /** the logical payload, continuations joined */
+  payload: Buffer;
+}
+
+const MAX_PAYLOAD = 0xffffff;
+
+export class PacketFramer {
+  private readonly queue = new ByteQueue();
+  /** set once a length past the cap was seen: the boundaries are lost */
+  broken: string | null = null;
+
+  push(chunk: Buffer, tUs: number): Packet[] {
+    if (this.broken) return [];
+    this.queue.push(chunk, tUs);
+    const out: Packet[] = [];
+    for (;;) {
+      const size = this.logicalSize();
+      if (size === null) break;
+      if (size < 0) {
+        this.broken = `a MySQL message longer than ${MAX_MESSAGE_BYTES} bytes`;
+        break;
+      }
+      const frame = this.queue.take(size);
+      out.push({ ...frame, seq: frame.bytes[3], payload: joinPayloads(frame.bytes) });
+    }
+    return out;
+  }
+
+  /** Bytes of the next whole logical packet with headers; null when not all here; -1 past the cap. */
+  private logicalSize(): number | null {
+    let at = 0;
+    for (;;) {
+      if (this.queue.length < at + 4) return null;
+      const len = this.queue.byteAt(at) | (this.queue.byteAt(at + 1) << 8) | (this.queue.byteAt(at + 2) << 16);
+      at += 4 + len;
+      if (at > MAX_MESSAGE_BYTES) return -1;
+      if (len < MAX_PAYLOAD) return this.queue.length >= at ? at : null;
+    }
+  }
+
+  /** Takes whatever is held (after `broken` is set), to show it. */
+  drain(): Frame | null {
+    return this.queue.length ? this.queue.take(this.queue.length) : null;
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+}
+
+/** The payload of a logical packet: the physical packets' payloads without their headers. */
+export function joinPayloads(bytes: Buffer): Buffer {
+  const first = bytes.readUIntLE(0, 3);
+  if (first < MAX_PAYLOAD) return bytes.subarray(4, 4 + first);
+  const parts: Buffer[] = [];
+  let at = 0;
+  while (at + 4 <= bytes.length) {
+    const len = bytes.readUIntLE(at, 3);
+    parts.push(bytes.subarray(at + 4, at + 4 + len));
+    at += 4 + len;
+    if (len < MAX_PAYLOAD) break;
+  }
+  return Buffer.concat(parts);
+}
