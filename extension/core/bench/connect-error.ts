@@ -1,0 +1,27 @@
+// Turns a failed connection or login into one line that names host:port and says what to do; anything that is
+// not a connection problem is returned unchanged so that it surfaces as what it is.
+import { describeNetError, UserError } from '../errors';
+import type { TargetUrl } from './target';
+
+const NET = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH']);
+const AUTH = new Set(['ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', '28P01', '28000']);
+const NO_DB = new Set(['ER_BAD_DB_ERROR', '3D000']);
+
+export function connectError(err: unknown, t: TargetUrl): unknown {
+  const e = err as { code?: unknown; codeName?: unknown; message?: string; cause?: unknown; reason?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  const user = t.user || '(default user)';
+  if (code && NET.has(code)) return new UserError(describeNetError(err, t.where));
+  if (code && AUTH.has(code)) {
+    return new UserError(`${t.where}: authentication failed for user "${user}" (wrong or missing password in the URL?)`);
+  }
+  if (code && NO_DB.has(code)) return new UserError(`${t.where}: database "${t.database}" does not exist (create it or name another in the URL)`);
+  // MongoDB: code 18 is AuthenticationFailed; a refused connection surfaces as a server selection timeout
+  if (e?.code === 18 || e?.codeName === 'AuthenticationFailed') {
+    return new UserError(`${t.where}: authentication failed for user "${user}" (wrong or missing password in the URL?)`);
+  }
+  const msg = String(e?.message ?? '');
+  if (/ECONNREFUSED/.test(msg)) return new UserError(describeNetError({ code: 'ECONNREFUSED' }, t.where));
+  if (/Server selection timed out|connect ETIMEDOUT/.test(msg)) return new UserError(`${t.where}: no server answered (is it running?)`);
+  return err;
+}

@@ -1,0 +1,65 @@
+// The result document (*.bench.json, and what --json prints): one target, one workload, one entry per concurrency
+// level. Latency in microseconds; errors by kind, never left out.
+import type { LatencyUs } from './histogram';
+import type { Amount, Workload } from './spec';
+import type { TargetKind } from './target';
+
+export const BENCH_FORMAT = 'incident-replay/bench';
+
+/** One warm-up of a level: how many threads drove the clients and how fast it went. */
+export interface Trial {
+  workers: number;
+  seconds: number;
+  throughput: number;
+  clientThreadBusy: number | null;
+}
+
+export interface BenchRun {
+  concurrency: number;
+  /** worker threads that drove the clients (0: the calling thread) */
+  workers: number;
+  /** statements that succeeded (selects: that returned their row) in the measured phase */
+  ops: number;
+  seconds: number;
+  /** ops per second */
+  throughput: number;
+  latency: LatencyUs;
+  /** failed statements by kind (driver code, SQLSTATE, missing-row, wrong-row, row-count) */
+  errors: Record<string, number>;
+  /** the first message of each error kind */
+  errorSamples: Record<string, string>;
+  /** the warm-up: statements that succeeded, errors, and each configuration tried (workers: auto tries two) */
+  warmup: { ops: number; errors: Record<string, number>; trials: Trial[] };
+  /** what was checked after the level: rows in the table after inserts, or selects that found their row */
+  verify: { kind: 'rows'; expected: number; found: number } | { kind: 'selects'; checked: number; missing: number };
+  /** CPU of this Node process (all threads) during the measured phase, in cores (1 = one core busy) */
+  clientCpuCores: number;
+  /** busy share of the thread driving the clients when workers = 0 (event-loop utilisation, 0..1) */
+  clientThreadBusy: number | null;
+  /** clients that stopped early because their connection broke */
+  clientsLost: number;
+  /** the hdr histogram (µs) as compressed base64, for later merging and finer percentiles */
+  histogram: string;
+}
+
+export interface BenchDocument {
+  format: typeof BENCH_FORMAT;
+  version: 1;
+  /** the URL with any password masked */
+  target: string;
+  kind: TargetKind;
+  server: string;
+  workload: Workload;
+  table: string;
+  index: boolean;
+  /** rows seeded before a select run */
+  rows: number;
+  amount: Amount;
+  warmup: Amount;
+  startedAt: string;
+  finishedAt: string;
+  machine: { platform: string; arch: string; cpus: number; node: string };
+  /** true when the run was cancelled: runs holds the levels that completed */
+  cancelled: boolean;
+  runs: BenchRun[];
+}
