@@ -1,0 +1,45 @@
+// PostgreSQL message framing. Typed messages are a type byte and a 4-byte big-endian length that counts itself but
+// not the type byte. The client's first message (startup, SSLRequest, GSSENCRequest, CancelRequest) has no type
+// byte; the server's answer to SSLRequest/GSSENCRequest is one bare byte. The session says which form comes next.
+import { ByteQueue, MAX_MESSAGE_BYTES, type Frame } from '../bytequeue';
+
+export const CODE = {
+  SSL_REQUEST: 80877103,
+  GSSENC_REQUEST: 80877104,
+  CANCEL_REQUEST: 80877102,
+  PROTOCOL_3: 196608,
+} as const;
+
+export type Take = Frame | null | { error: string };
+
+export function isFrame(t: Take): t is Frame {
+  return t !== null && 'bytes' in t;
+}
+
+/** The next typed message: whole, null when not all here, or an error when the length cannot be right. */
+export function takeTyped(q: ByteQueue): Take {
+  if (q.length < 5) return null;
+  const head = q.peek(5);
+  const len = head.readInt32BE(1);
+  if (len < 4) return { error: `a message of type 0x${head[0].toString(16)} declares length ${len}, less than 4` };
+  if (len + 1 > MAX_MESSAGE_BYTES) return { error: `a message longer than ${MAX_MESSAGE_BYTES} bytes` };
+  return q.length >= len + 1 ? q.take(len + 1) : null;
+}
+
+/** The next untyped (startup-phase) message. */
+export function takeUntyped(q: ByteQueue): Take {
+  if (q.length < 4) return null;
+  const len = q.peek(4).readInt32BE(0);
+  if (len < 8 || len > 10000) return { error: `a startup message declares length ${len}, not 8..10000` };
+  return q.length >= len ? q.take(len) : null;
+}
+
+/** Whether the held bytes start like an untyped startup-phase message, so a transcript cut mid-session still decodes. */
+export function looksUntyped(q: ByteQueue): boolean | null {
+  if (q.length < 8) return null;
+  const head = q.peek(8);
+  const len = head.readInt32BE(0);
+  const code = head.readInt32BE(4);
+  if (len < 8 || len > 10000) return false;
+  return code === CODE.SSL_REQUEST || code === CODE.GSSENC_REQUEST || code === CODE.CANCEL_REQUEST || code >> 16 === 3;
+}
