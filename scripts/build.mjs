@@ -1,4 +1,5 @@
-// Bundles the CLI and the extension host into dist/ with esbuild (CommonJS, Node 20).
+// Bundles the CLI and the extension host into dist/ with esbuild (CommonJS, Node 20), the timeline webview for the
+// browser (dist/webview.js + dist/webview.css), and the extension-host test suite into out/ (never packaged).
 import { build } from 'esbuild';
 import { chmodSync, existsSync } from 'node:fs';
 
@@ -8,6 +9,15 @@ const jobs = [
 ];
 if (existsSync('extension/host/extension.ts')) {
   jobs.push(build({ ...common, entryPoints: ['extension/host/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }));
+}
+if (existsSync('webview/main.ts')) {
+  jobs.push(
+    build({ bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', sourcemap: true, logLevel: 'warning', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' }),
+    build({ bundle: true, logLevel: 'warning', entryPoints: ['webview/timeline.css'], outfile: 'dist/webview.css' }),
+  );
+}
+if (existsSync('test/editor/suite/index.ts')) {
+  jobs.push(build({ ...common, entryPoints: ['test/editor/suite/index.ts'], outfile: 'out/editor-suite/index.js', external: ['vscode', 'mocha'] }));
 }
 await Promise.all(jobs);
 chmodSync('dist/cli.js', 0o755);

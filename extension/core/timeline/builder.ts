@@ -1,0 +1,202 @@
+// Builds the timeline model from a transcript file: streams it through Pairing, numbers every message and mark as
+// an event, and hands out chunks of typed arrays as they fill. Memory stays bounded by the chunk size plus a few
+// numbers per event (the details spill index, the per-connection request/response indices of open connections).
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { describeFinding, Pairing, type Finding } from '../pairing';
+import { protocolByName, protocolNames, type WireMessage } from '../protocols';
+import { openTranscript, TranscriptError, type ClientEvent, type TranscriptEvent } from '../transcript';
+import { cut, DetailsSpill } from './details';
+import { EventFlag, EventKind, MAX_TEXT_CHARS, type TimelineFinding, type TimelineSummary } from './model';
+import { ChunkWriter, type ChunkSink } from './chunks';
+
+export interface BuildOptions {
+  lenient?: boolean;
+  /** events per chunk; default 65536 */
+  chunkEvents?: number;
+  onChunk: ChunkSink;
+  /** fraction of the file read, 0..1, now and then */
+  onProgress?: (fraction: number, events: number) => void;
+  signal?: AbortSignal;
+  /** findings kept in full; default 10000 */
+  maxFindings?: number;
+}
+
+export interface BuiltTimeline {
+  summary: TimelineSummary;
+  /** details of each event, on demand; dispose when the view closes */
+  details: DetailsSpill;
+}
+
+/** Per connection: the event index of each request and response by its 1-based sequence number. */
+class ConnIndex {
+  req = new Int32Array(64);
+  resp = new Int32Array(64);
+  set(which: 'req' | 'resp', seq: number, event: number): void {
+    let a = this[which];
+    if (seq >= a.length) {
+      const grown = new Int32Array(Math.max(a.length * 2, seq + 1));
+      grown.set(a);
+      a = this[which] = grown;
+    }
+    a[seq] = event;
+  }
+  get(which: 'req' | 'resp', seq: number | undefined): number {
+    if (seq === undefined) return -1;
+    const a = this[which];
+    return seq < a.length && seq > 0 ? a[seq] : -1;
+  }
+}
+
+export async function buildTimeline(file: string, opts: BuildOptions): Promise<BuiltTimeline> {
+  const size = (await stat(file).catch(() => ({ size: 0 }))).size;
+  const t = await openTranscript(file, { lenient: opts.lenient ?? false });
+  const protocol = protocolByName(t.header.protocol);
+  if (!protocol) throw new TranscriptError(file, 1, `unknown protocol "${t.header.protocol}" (known: ${protocolNames().join(', ')})`);
+  const details = await DetailsSpill.create();
+  const out = new ChunkWriter(opts.chunkEvents ?? 65536, opts.onChunk);
+  const lanes = new Map<number, number>();
+  const conns = new Map<number, ConnIndex>();
+  const maxFindings = opts.maxFindings ?? 10000;
+  let listed = 0;
+  let line = 0;
+
+  const laneOf = (c: number): number => {
+    let lane = lanes.get(c);
+    if (lane === undefined) {
+      lane = lanes.size;
+      lanes.set(c, lane);
+      out.newLane(c);
+    }
+    return lane;
+  };
+  const connOf = (c: number): ConnIndex => {
+    let ci = conns.get(c);
+    if (!ci) conns.set(c, (ci = new ConnIndex()));
+    return ci;
+  };
+
+  const onMessage = (c: number, msg: WireMessage, ref: { seq: number; line: number }, pairedWith: { seq: number } | null): void => {
+    const isReq = msg.dir === 'c2s';
+    const ci = connOf(c);
+    const paired = isReq ? -1 : ci.get('req', pairedWith?.seq);
+    let flags = 0;
+    if (msg.decoded.failed) flags |= EventFlag.failed;
+    if (msg.decoded.error) flags |= EventFlag.undecoded;
+    const summary = cut(msg.decoded.summary, MAX_TEXT_CHARS);
+    const i = out.add(msg.tEndUs, laneOf(c), isReq ? EventKind.request : EventKind.response, paired, flags, summary);
+    ci.set(isReq ? 'req' : 'resp', ref.seq, i);
+    details.add([c, `${isReq ? 'request' : 'response'} #${ref.seq}`, ref.line || line, msg.bytes.length, msg.decoded.error ?? null, msg.decoded.fields ?? null], msg.bytes);
+  };
+
+  const onFinding = (f: Finding): void => {
+    if (listed >= maxFindings) return;
+    listed++;
+    const ci = connOf(f.conn);
+    const request = ci.get('req', f.request?.seq);
+    const response = ci.get('resp', f.response?.seq);
+    const answers = ci.get('req', f.answers?.seq);
+    const event = f.kind === 'mismatch' || f.kind === 'late' || f.kind === 'orphan' ? response : request;
+    const tf: TimelineFinding = {
+      kind: f.kind,
+      tUs: f.tUs,
+      conn: f.conn,
+      event: event >= 0 ? event : Math.max(request, response),
+      request,
+      response,
+      answers,
+      text: cut(describeFinding(f), 1000),
+    };
+    out.finding(tf);
+  };
+
+  const pairing = new Pairing(protocol, { onMessage, onFinding, maxFindings: 0 });
+  let approxBytes = 0;
+  let sinceProgress = 0;
+  for await (const ev of t.events) {
+    if (opts.signal?.aborted) {
+      await details.dispose();
+      throw new Error('cancelled');
+    }
+    line = t.report.lines;
+    approxBytes += 40 + (typeof ev.d === 'string' ? ev.d.length : 0);
+    const isData = ev.k === 'c2s' || ev.k === 's2c';
+    if (!isData) mark(ev, laneOf(ev.c));
+    pairing.push(ev, line);
+    if (ev.k === 'close' || ev.k === 'reset') conns.delete(ev.c);
+    if (out.full) {
+      await details.flush();
+      await out.flush();
+    }
+    if (++sinceProgress >= 20000) {
+      sinceProgress = 0;
+      opts.onProgress?.(size > 0 ? Math.min(0.99, approxBytes / size) : 0, out.events);
+      // let the host answer other requests while a big file loads
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  pairing.finish();
+  await details.flush(true);
+  await out.flush();
+  opts.onProgress?.(1, out.events);
+
+  const s = pairing.summary;
+  const total = Object.values(s.findings).reduce((a, b) => a + b, 0);
+  const summary: TimelineSummary = {
+    file: basename(file),
+    protocol: t.header.protocol,
+    startedAt: t.header.startedAt,
+    events: out.events,
+    requests: s.requests,
+    responses: s.responses,
+    connections: s.connections,
+    firstUs: s.firstUs ?? 0,
+    lastUs: s.lastUs ?? 0,
+    findings: { ...s.findings },
+    findingsListed: listed,
+    skippedLines: t.report.skipped,
+    truncatedLastLine: t.report.truncatedLastLine !== null,
+    verdict:
+      total === 0
+        ? `${s.requests} requests on ${s.connections} connections, every response reached its request`
+        : `${total} findings: ${Object.entries(s.findings).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ')}`,
+  };
+  return { summary, details };
+
+  function mark(ev: TranscriptEvent, lane: number): void {
+    const kind = markKind(ev.k);
+    let flags = 0;
+    if (ev.k === 'client' && (ev as ClientEvent).op === 'timeout') flags |= EventFlag.clientTimeout;
+    const text = cut(markText(ev), MAX_TEXT_CHARS);
+    out.add(ev.t, lane, kind, -1, flags, text);
+    details.add([ev.c, cut(ev.k, 100), line, 0, null, withoutBase(ev)], null);
+  }
+}
+
+function markKind(k: string): number {
+  switch (k) {
+    case 'open':
+      return EventKind.open;
+    case 'close':
+      return EventKind.close;
+    case 'reset':
+      return EventKind.reset;
+    case 'fault':
+      return EventKind.fault;
+    case 'client':
+      return EventKind.client;
+    default:
+      return EventKind.other;
+  }
+}
+
+function markText(ev: TranscriptEvent): string {
+  const rest = withoutBase(ev);
+  const parts = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  return parts.length ? `${ev.k} ${parts.join(' ')}` : ev.k;
+}
+
+function withoutBase(ev: TranscriptEvent): Record<string, unknown> {
+  const { t: _t, c: _c, k: _k, ...rest } = ev as unknown as Record<string, unknown>;
+  return rest;
+}

@@ -1,0 +1,107 @@
+// Fills one chunk of the timeline model at a time and hands it to a sink when full. Short summaries repeat a lot
+// ("OK", "ERR unknown_key"), so each chunk keeps a table of strings where those appear once.
+import type { TimelineChunk, TimelineFinding } from './model';
+
+export type ChunkSink = (chunk: TimelineChunk) => void | Promise<void>;
+
+export class ChunkWriter {
+  private start = 0;
+  private n = 0;
+  private tUs: Float64Array;
+  private lane: Uint32Array;
+  private kind: Uint8Array;
+  private paired: Int32Array;
+  private flags: Uint8Array;
+  private text: Uint32Array;
+  private strings: string[] = [];
+  private stringIndex = new Map<string, number>();
+  private stringBase = 0;
+  private newLanes: number[] = [];
+  private findings: TimelineFinding[] = [];
+
+  constructor(private readonly size: number, private readonly sink: ChunkSink) {
+    this.tUs = new Float64Array(size);
+    this.lane = new Uint32Array(size);
+    this.kind = new Uint8Array(size);
+    this.paired = new Int32Array(size);
+    this.flags = new Uint8Array(size);
+    this.text = new Uint32Array(size);
+  }
+
+  /** Events added so far, over all chunks. */
+  get events(): number {
+    return this.start + this.n;
+  }
+
+  get full(): boolean {
+    return this.n >= this.size;
+  }
+
+  newLane(conn: number): void {
+    this.newLanes.push(conn);
+  }
+
+  /** Adds an event and returns its index in the whole model. */
+  add(tUs: number, lane: number, kind: number, paired: number, flags: number, text: string): number {
+    // one transcript line can yield several events (a mark and the messages it completes): grow past the size
+    if (this.n === this.tUs.length) this.grow();
+    const i = this.n++;
+    this.tUs[i] = tUs;
+    this.lane[i] = lane;
+    this.kind[i] = kind;
+    this.paired[i] = paired;
+    this.flags[i] = flags;
+    // only short strings repeat ("OK", "ERR unknown_key"); long ones are nearly always unique
+    let s = text.length <= 24 ? this.stringIndex.get(text) : undefined;
+    if (s === undefined) {
+      s = this.stringBase + this.strings.length;
+      this.strings.push(text);
+      if (text.length <= 24) this.stringIndex.set(text, s);
+    }
+    this.text[i] = s;
+    return this.start + i;
+  }
+
+  private grow(): void {
+    const n = this.tUs.length * 2;
+    const more = <T extends Float64Array | Uint32Array | Uint8Array | Int32Array>(a: T, b: T): T => (b.set(a), b);
+    this.tUs = more(this.tUs, new Float64Array(n));
+    this.lane = more(this.lane, new Uint32Array(n));
+    this.kind = more(this.kind, new Uint8Array(n));
+    this.paired = more(this.paired, new Int32Array(n));
+    this.flags = more(this.flags, new Uint8Array(n));
+    this.text = more(this.text, new Uint32Array(n));
+  }
+
+  finding(f: TimelineFinding): void {
+    this.findings.push(f);
+  }
+
+  /** Sends what has gathered (an empty chunk only when it carries lanes or findings). */
+  async flush(): Promise<void> {
+    if (this.n === 0 && this.findings.length === 0 && this.newLanes.length === 0) return;
+    const n = this.n;
+    const chunk: TimelineChunk = {
+      start: this.start,
+      count: n,
+      tUs: this.tUs.slice(0, n),
+      lane: this.lane.slice(0, n),
+      kind: this.kind.slice(0, n),
+      paired: this.paired.slice(0, n),
+      flags: this.flags.slice(0, n),
+      text: this.text.slice(0, n),
+      strings: this.strings,
+      stringBase: this.stringBase,
+      newLanes: this.newLanes,
+      findings: this.findings,
+    };
+    this.start += n;
+    this.n = 0;
+    this.stringBase += this.strings.length;
+    this.strings = [];
+    this.stringIndex = new Map();
+    this.newLanes = [];
+    this.findings = [];
+    await this.sink(chunk);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './builder';
+export * from './details';
+export * from './model';

@@ -1,0 +1,107 @@
+// The compact timeline model the webview draws: per event a handful of numbers in typed arrays, summaries in a
+// string table, findings by event index. Built in chunks so that a million events never become a million objects.
+// This file holds types and constants only (no Node, no DOM): the host and the webview both import it.
+
+/** What a timeline event is; the webview draws each kind with its own mark. */
+export const EventKind = {
+  request: 0,
+  response: 1,
+  open: 2,
+  close: 3,
+  reset: 4,
+  fault: 5,
+  client: 6,
+  other: 7,
+} as const;
+export type EventKindCode = (typeof EventKind)[keyof typeof EventKind];
+
+/** Bits of an event's flags. Set by the builder (failed, undecoded, clientTimeout) or by findings (the rest). */
+export const EventFlag = {
+  failed: 1,
+  undecoded: 2,
+  givenUp: 4,
+  late: 8,
+  mismatch: 16,
+  unanswered: 32,
+  orphan: 64,
+  clientTimeout: 128,
+} as const;
+
+export type TimelineFindingKind = 'mismatch' | 'timeout' | 'late' | 'unanswered' | 'orphan';
+
+/** A finding placed on the timeline: indices of the events it involves, -1 where none. */
+export interface TimelineFinding {
+  kind: TimelineFindingKind;
+  tUs: number;
+  conn: number;
+  /** the event the cursor goes to: the response taken for a mismatch, else the request or response involved */
+  event: number;
+  /** the request the finding is about (for a mismatch: the one that took the wrong answer) */
+  request: number;
+  /** the response involved (for a mismatch: the one the client took) */
+  response: number;
+  /** for a mismatch: the request the taken response truly answers */
+  answers: number;
+  /** one line, in words */
+  text: string;
+}
+
+/** A run of consecutive events, `start` being the index of the first. Arrays all have `count` entries. */
+export interface TimelineChunk {
+  start: number;
+  count: number;
+  /** µs since the transcript's start */
+  tUs: Float64Array;
+  /** lane index; lanes are connections in the order they first appear */
+  lane: Uint32Array;
+  kind: Uint8Array;
+  /** for a response: the request it truly answers (server truth); -1 otherwise. Requests get theirs from it. */
+  paired: Int32Array;
+  flags: Uint8Array;
+  /** index into the model's string table */
+  text: Uint32Array;
+  /** strings appended to the table by this chunk; the first gets index `stringBase` */
+  strings: string[];
+  stringBase: number;
+  /** connection numbers of lanes first seen in this chunk, appended to the lane list */
+  newLanes: number[];
+  /** findings whose events are all in this chunk or earlier ones */
+  findings: TimelineFinding[];
+}
+
+export interface TimelineSummary {
+  file: string;
+  protocol: string;
+  startedAt: string;
+  events: number;
+  requests: number;
+  responses: number;
+  connections: number;
+  firstUs: number;
+  lastUs: number;
+  findings: Record<TimelineFindingKind, number>;
+  /** findings kept in full (the counts above go on past the cap) */
+  findingsListed: number;
+  skippedLines: number;
+  truncatedLastLine: boolean;
+  /** "N requests on M connections, every response reached its request" when there is no finding */
+  verdict: string;
+}
+
+/** What the details pane shows for one event, fetched on demand. */
+export interface EventDetails {
+  event: number;
+  title: string;
+  /** decoded fields, flattened to text for the arguments table */
+  fields: Array<[string, string]>;
+  /** a decoding problem, shown as such */
+  error?: string;
+  /** raw bytes (at most DETAILS_MAX_BYTES of them) */
+  bytes: Uint8Array;
+  totalBytes: number;
+  /** transcript line of the last byte */
+  line: number;
+}
+
+export const DETAILS_MAX_BYTES = 64 * 1024;
+export const MAX_TEXT_CHARS = 300;

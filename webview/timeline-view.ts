@@ -1,0 +1,198 @@
+// The interactive canvas: cursor stepping, finding jumps, play at a speed, wheel zoom, drag pan, click to select.
+// Draws at most once a frame, and only when something changed. Reports cursor moves through onCursor.
+import { EventKind } from '../extension/core/timeline/model';
+import { drawTimeline } from './render';
+import type { TimelineStore } from './store';
+import { readPalette, type Palette } from './theme';
+import { GUTTER_PX, LANE_PX, Viewport } from './viewport';
+
+export class TimelineView {
+  readonly canvas: HTMLCanvasElement;
+  readonly view = new Viewport();
+  cursor = -1;
+  finding = -1;
+  speed = 1;
+  playing = false;
+  private palette: Palette;
+  private pending = false;
+  private lastFrameMs = 0;
+  private playUs = 0;
+  private drag: { x: number; y: number; moved: boolean; lanes: number } | null = null;
+
+  constructor(
+    doc: Document,
+    private readonly store: TimelineStore,
+    private readonly onCursor: (reason: 'step' | 'play' | 'pick') => void,
+    private readonly onView: () => void,
+    private readonly onPlaying: (playing: boolean) => void,
+  ) {
+    this.canvas = doc.createElement('canvas');
+    this.canvas.id = 'timeline';
+    this.canvas.tabIndex = 0;
+    this.canvas.setAttribute('role', 'img');
+    this.canvas.setAttribute('aria-label', 'Timeline: one lane per connection; arrows step, N and P jump between findings, wheel zooms, drag pans');
+    this.palette = readPalette(doc.body);
+    this.canvas.addEventListener('wheel', (e) => this.wheel(e), { passive: false });
+    this.canvas.addEventListener('pointerdown', (e) => this.down(e));
+    this.canvas.addEventListener('pointermove', (e) => this.move(e));
+    this.canvas.addEventListener('pointerup', (e) => this.up(e));
+    // a theme change rewrites the body's class and style: read the colours again
+    new MutationObserver(() => {
+      this.palette = readPalette(doc.body);
+      this.redraw();
+    }).observe(doc.body, { attributes: true, attributeFilter: ['class', 'style'] });
+  }
+
+  resize(widthCss: number, heightCss: number): void {
+    const dpr = window.devicePixelRatio || 1;
+    this.canvas.width = Math.max(1, Math.floor(widthCss * dpr));
+    this.canvas.height = Math.max(1, Math.floor(heightCss * dpr));
+    this.canvas.style.width = `${widthCss}px`;
+    this.canvas.style.height = `${heightCss}px`;
+    this.view.widthPx = widthCss;
+    this.view.heightPx = heightCss;
+    this.redraw();
+  }
+
+  redraw(): void {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame((now) => this.frame(now));
+  }
+
+  private frame(nowMs: number): void {
+    this.pending = false;
+    if (this.playing) this.advance(nowMs);
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) return;
+    const dpr = this.canvas.width / Math.max(1, this.view.widthPx);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawTimeline(ctx, this.store, this.view, this.palette, { cursor: this.cursor, finding: this.finding });
+    if (this.playing) this.redraw();
+  }
+
+  fitAll(): void {
+    this.view.fit(this.store.firstUs, this.store.lastUs);
+    this.onView();
+    this.redraw();
+  }
+
+  setCursor(i: number, reason: 'step' | 'play' | 'pick'): void {
+    if (this.store.count === 0) return;
+    this.cursor = Math.max(0, Math.min(this.store.count - 1, i));
+    if (reason !== 'pick') this.view.reveal(this.store.tUs[this.cursor], this.store.lane[this.cursor]);
+    const f = this.store.findings;
+    if (this.finding >= 0 && f[this.finding]?.event !== this.cursor) this.finding = -1;
+    this.onCursor(reason);
+    this.redraw();
+  }
+
+  step(delta: number): void {
+    this.setCursor(this.cursor < 0 ? (delta > 0 ? 0 : this.store.count - 1) : this.cursor + delta, 'step');
+  }
+
+  /** Moves to the next (dir 1) or previous (dir -1) finding by time from the cursor. */
+  jumpFinding(dir: 1 | -1): void {
+    const f = this.store.findings;
+    if (f.length === 0) return;
+    let n: number;
+    if (this.finding >= 0) n = this.finding + dir;
+    else {
+      const t = this.cursor >= 0 ? this.store.tUs[this.cursor] : dir > 0 ? -Infinity : Infinity;
+      n = dir > 0 ? f.findIndex((x) => x.tUs > t) : findLastIndex(f, (x) => x.tUs < t);
+    }
+    if (n < 0 || n >= f.length) n = dir > 0 ? 0 : f.length - 1;
+    this.selectFinding(n);
+  }
+
+  selectFinding(n: number): void {
+    const f = this.store.findings[n];
+    if (!f) return;
+    this.finding = n;
+    this.setCursor(f.event, 'step');
+  }
+
+  setPlaying(on: boolean): void {
+    if (on === this.playing || this.store.count === 0) return;
+    this.playing = on;
+    if (on) {
+      if (this.cursor >= this.store.count - 1) this.cursor = -1;
+      this.playUs = this.cursor >= 0 ? this.store.tUs[this.cursor] : this.store.firstUs;
+      this.lastFrameMs = performance.now();
+    }
+    this.onPlaying(on);
+    this.redraw();
+  }
+
+  /** Play: transcript time runs at `speed` × wall time; the cursor follows the last event reached. */
+  private advance(nowMs: number): void {
+    const dt = Math.max(0, nowMs - this.lastFrameMs);
+    this.lastFrameMs = nowMs;
+    this.playUs += dt * 1000 * this.speed;
+    const reached = this.store.lowerBound(this.playUs + 0.5) - 1;
+    if (reached > this.cursor) this.setCursor(reached, 'play');
+    if (reached >= this.store.count - 1) this.setPlaying(false);
+  }
+
+  private wheel(e: WheelEvent): void {
+    e.preventDefault();
+    const rect = this.canvas.getBoundingClientRect();
+    const dx = e.shiftKey ? e.deltaY : e.deltaX;
+    if (Math.abs(dx) > 0 && !e.ctrlKey) this.view.pan(-dx, 0, this.store.lanes.length);
+    else this.view.zoomAt(Math.max(GUTTER_PX, e.clientX - rect.left), Math.pow(1.0015, e.deltaY));
+    this.onView();
+    this.redraw();
+  }
+
+  private down(e: PointerEvent): void {
+    this.canvas.setPointerCapture(e.pointerId);
+    this.drag = { x: e.clientX, y: e.clientY, moved: false, lanes: 0 };
+  }
+
+  private move(e: PointerEvent): void {
+    const d = this.drag;
+    if (!d) return;
+    const dx = e.clientX - d.x;
+    const lanes = Math.trunc((d.y - e.clientY) / LANE_PX);
+    if (!d.moved && Math.abs(dx) < 3 && lanes === 0) return;
+    d.moved = true;
+    this.view.pan(dx, lanes - d.lanes, this.store.lanes.length);
+    d.x = e.clientX;
+    d.lanes = lanes;
+    this.onView();
+    this.redraw();
+  }
+
+  private up(e: PointerEvent): void {
+    const d = this.drag;
+    this.drag = null;
+    if (!d || d.moved) return;
+    const rect = this.canvas.getBoundingClientRect();
+    const hit = this.hit(e.clientX - rect.left, e.clientY - rect.top);
+    if (hit >= 0) this.setCursor(hit, 'pick');
+  }
+
+  /** The event nearest a point, within 8 px on the lane under it; -1 when none. */
+  hit(x: number, y: number): number {
+    const v = this.view;
+    const lane = v.laneTop + Math.floor((y - v.laneY(v.laneTop)) / LANE_PX);
+    let best = -1;
+    let bestDx = 8;
+    const end = this.store.lowerBound(v.t(x + 8));
+    // at a million events a pixel can hold thousands: look at the nearest few hundred only
+    for (let i = Math.max(this.store.lowerBound(v.t(x - 8)), end - 400); i < end; i++) {
+      if (this.store.lane[i] !== lane) continue;
+      const dx = Math.abs(v.x(this.store.tUs[i]) - x);
+      if (dx <= bestDx && (best < 0 || this.store.kind[i] !== EventKind.other)) {
+        best = i;
+        bestDx = dx;
+      }
+    }
+    return best;
+  }
+}
+
+function findLastIndex<T>(a: T[], p: (x: T) => boolean): number {
+  for (let i = a.length - 1; i >= 0; i--) if (p(a[i])) return i;
+  return -1;
+}
