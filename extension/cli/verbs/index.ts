@@ -2,5 +2,8 @@
 import type { Verb } from '../verb';
 import { analyze } from './analyze';
 import { bench } from './bench';
+import { collect } from './collect';
+import { fragmentation } from './fragmentation';
+import { metrics } from './metrics';
 
-export const verbs: Verb[] = [analyze, bench];
+export const verbs: Verb[] = [analyze, bench, metrics, collect, fragmentation];
