@@ -10,8 +10,17 @@ interface Doc {
   txt: string;
 }
 
+/** Timeouts short enough that a refused connection is reported in seconds, unless the URL sets its own. */
+function timeouts(url: string): { serverSelectionTimeoutMS?: number; connectTimeoutMS?: number } {
+  const given = new Set([...new URL(url).searchParams.keys()].map((k) => k.toLowerCase()));
+  return {
+    ...(given.has('serverselectiontimeoutms') ? {} : { serverSelectionTimeoutMS: 5000 }),
+    ...(given.has('connecttimeoutms') ? {} : { connectTimeoutMS: 5000 }),
+  };
+}
+
 async function open(t: TargetUrl, pool: number): Promise<MongoClient> {
-  const c = new MongoClient(t.url, { maxPoolSize: pool, minPoolSize: pool, serverSelectionTimeoutMS: 10_000, connectTimeoutMS: 10_000 });
+  const c = new MongoClient(t.url, { maxPoolSize: pool, minPoolSize: pool, ...timeouts(t.url) });
   try {
     await c.connect();
     await c.db(t.database).command({ ping: 1 });

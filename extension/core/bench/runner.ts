@@ -8,7 +8,7 @@ import { mergeHistograms, summarise, encodeHistogram } from './histogram';
 import { openGroups, type Group } from './pool';
 import { BENCH_FORMAT, type BenchDocument, type BenchRun } from './result';
 import type { Amount, BenchSpec } from './spec';
-import { mergeErrors, type Tally } from './tally';
+import { errorCount, mergeErrors, type Tally } from './tally';
 import type { Trial } from './result';
 import { parseTargetUrl, type Admin } from './target';
 
@@ -85,9 +85,13 @@ type Report = (p: Omit<BenchProgress, 'target' | 'levels'>) => void;
 async function phase(groups: Group[], amount: Amount, record: boolean, signal: AbortSignal | undefined, tick: (done: number) => void): Promise<Tally[]> {
   const stop = () => groups.forEach((g) => g.stop());
   signal?.addEventListener('abort', stop);
-  const timer = setInterval(() => tick(groups.reduce((n, g) => n + g.done(), 0)), 250);
+  const done = () => groups.reduce((n, g) => n + g.done(), 0);
+  tick(0);
+  const timer = setInterval(() => tick(done()), 250);
   try {
-    return await Promise.all(groups.map((g) => g.run(amount, record)));
+    const tallies = await Promise.all(groups.map((g) => g.run(amount, record)));
+    tick(tallies.reduce((n, t) => n + t.ops + errorCount(t.errors), 0));
+    return tallies;
   } finally {
     clearInterval(timer);
     signal?.removeEventListener('abort', stop);
@@ -117,7 +121,7 @@ async function runLevel(spec: BenchSpec, admin: Admin, level: number, opts: RunO
     return trial;
   };
 
-  let workers = spec.workers === 'auto' ? 0 : spec.workers;
+  let workers = spec.workers === 'auto' ? 0 : Math.min(spec.workers, concurrency);
   let groups = await openGroups(plan, concurrency, workers, opts.workerEntry);
   try {
     const first = await warmUp(groups, workers);
