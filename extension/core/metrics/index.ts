@@ -12,3 +12,4 @@ export * from './series';
 export * from './time';
 export * from './units';
 export * from './writer';
+export * from './window';
