@@ -1,10 +1,15 @@
 // The registry of wire protocols, by the name a transcript header gives.
 import { mogilefs } from './mogilefs';
+import { mongodb } from './mongodb';
+import { mysql } from './mysql';
+import { postgres } from './postgres';
+import { redis } from './redis';
 import type { Protocol } from './types';
 
 export * from './types';
+export { detectProtocol, type DetectInput } from './detect';
 
-const registry = new Map<string, Protocol>([[mogilefs.name, mogilefs]]);
+const registry = new Map<string, Protocol>([mogilefs, mysql, postgres, mongodb, redis].map((p) => [p.name, p]));
 
 export function registerProtocol(p: Protocol): void {
   registry.set(p.name, p);

@@ -1,0 +1,48 @@
+// Which protocol a connection speaks, when a transcript's header does not say: from the first bytes of each
+// direction (a MySQL server greeting, a Postgres startup code, a MongoDB header's opCode, a RESP array, a tracker
+// line), and failing that from the server's well-known port. The bytes win over the port.
+
+const PORTS: Record<number, string> = { 3306: 'mysql', 5432: 'postgres', 27017: 'mongodb', 6379: 'redis', 7001: 'mogilefs' };
+const PG_CODES = new Set([196608, 80877103, 80877104, 80877102]);
+const MONGO_REQUEST_OPS = new Set([2013, 2004, 2012]);
+const MONGO_REPLY_OPS = new Set([2013, 1, 2012]);
+
+export interface DetectInput {
+  firstC2S?: Buffer;
+  firstS2C?: Buffer;
+  port?: number;
+}
+
+export function detectProtocol(input: DetectInput): string | null {
+  const c = input.firstC2S;
+  const s = input.firstS2C;
+  if (s && isMysqlGreeting(s)) return 'mysql';
+  if (c && isPostgresStartup(c)) return 'postgres';
+  if ((c && isMongoHeader(c, MONGO_REQUEST_OPS)) || (s && isMongoHeader(s, MONGO_REPLY_OPS))) return 'mongodb';
+  if (c && /^\*\d{1,9}\r\n\$/.test(c.toString('latin1', 0, 16))) return 'redis';
+  if (c && /^[a-z_!][a-z0-9_]* \S*=/i.test(c.toString('latin1', 0, 64))) return 'mogilefs';
+  if (s && /^[+\-:$*%>_#,(!=|]/.test(s.toString('latin1', 0, 1)) && /\r\n/.test(s.toString('latin1', 0, 256)) && !/^(OK|ERR)\b/.test(s.toString('latin1', 0, 3))) {
+    if (input.port === 6379 || (c && /^\*\d/.test(c.toString('latin1', 0, 4)))) return 'redis';
+  }
+  return input.port !== undefined ? (PORTS[input.port] ?? null) : null;
+}
+
+/** A MySQL packet with sequence id 0 carrying protocol version 10 (or an ERR sent instead: too many connections). */
+function isMysqlGreeting(b: Buffer): boolean {
+  if (b.length < 5 || b[3] !== 0) return false;
+  const len = b.readUIntLE(0, 3);
+  if (b[4] === 0xff) return len >= 3 && len < 1024;
+  return b[4] === 10 && len >= 20 && len < 1024 && b.indexOf(0, 5) > 5;
+}
+
+function isPostgresStartup(b: Buffer): boolean {
+  if (b.length < 8) return false;
+  const len = b.readInt32BE(0);
+  return len >= 8 && len <= 10000 && PG_CODES.has(b.readInt32BE(4));
+}
+
+function isMongoHeader(b: Buffer, ops: Set<number>): boolean {
+  if (b.length < 16) return false;
+  const len = b.readInt32LE(0);
+  return len >= 16 && len <= 48 * 1024 * 1024 && ops.has(b.readInt32LE(12));
+}

@@ -1,0 +1,66 @@
+// Masks Redis passwords for recording: AUTH's password, HELLO … AUTH user password, MIGRATE … AUTH password /
+// AUTH2 user password, and CONFIG SET requirepass/masterauth values, in RESP arrays and inline commands alike. Only
+// the argument's bytes change, so every length prefix stays right. Pure: it reads the one command it is given.
+import type { Direction } from '../../transcript/format';
+import { maskRanges } from '../mask';
+
+type Arg = { text: string; start: number; end: number };
+
+export function redactRedis(dir: Direction, bytes: Buffer): Buffer | null {
+  if (dir !== 'c2s' || bytes.length === 0) return null;
+  const args = bytes[0] === 0x2a ? respArgs(bytes) : inlineArgs(bytes);
+  if (!args || args.length < 2) return null;
+  const secret = secretArgs(args.map((a) => a.text.toLowerCase()));
+  return maskRanges(bytes, secret.map((i) => [args[i].start, args[i].end]));
+}
+
+/** Indexes of the arguments that are passwords. */
+export function secretArgs(a: string[]): number[] {
+  const out: number[] = [];
+  switch (a[0]) {
+    case 'auth':
+      out.push(a.length - 1);
+      break;
+    case 'hello':
+    case 'migrate':
+      for (let i = 1; i < a.length; i++) {
+        if (a[i] === 'auth' && a[0] === 'hello') out.push(i + 2);
+        else if (a[i] === 'auth') out.push(i + 1);
+        else if (a[i] === 'auth2') out.push(i + 2);
+      }
+      break;
+    case 'config':
+      if (a[1] === 'set') for (let i = 2; i + 1 < a.length; i += 2) if (a[i] === 'requirepass' || a[i] === 'masterauth') out.push(i + 1);
+      break;
+    default:
+      break;
+  }
+  return out.filter((i) => i > 0 && i < a.length);
+}
+
+function respArgs(b: Buffer): Arg[] | null {
+  let at = b.indexOf(10);
+  if (at < 0) return null;
+  const n = Number(b.toString('latin1', 1, at - 1));
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) return null;
+  at++;
+  const args: Arg[] = [];
+  for (let i = 0; i < n; i++) {
+    if (b[at] !== 0x24) return args;
+    const nl = b.indexOf(10, at);
+    if (nl < 0) return args;
+    const len = Number(b.toString('latin1', at + 1, nl - 1));
+    if (!Number.isInteger(len) || len < 0 || nl + 1 + len > b.length) return args;
+    args.push({ text: b.toString('utf8', nl + 1, nl + 1 + len), start: nl + 1, end: nl + 1 + len });
+    at = nl + 1 + len + 2;
+  }
+  return args;
+}
+
+function inlineArgs(b: Buffer): Arg[] {
+  const args: Arg[] = [];
+  const re = /[^\s]+/g;
+  const text = b.toString('latin1');
+  for (let m = re.exec(text); m; m = re.exec(text)) args.push({ text: m[0], start: m.index, end: m.index + m[0].length });
+  return args;
+}

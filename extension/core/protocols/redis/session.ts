@@ -1,0 +1,134 @@
+// One Redis connection: commands (RESP arrays or inline lines) in, replies out, paired in order (FIFO) with many
+// commands in flight. Some server messages answer no command, and are marked unsolicited so pairing skips them:
+// RESP3 pushes (pub/sub messages, invalidations), RESP2 pub/sub messages once subscribed, the extra confirmations of
+// a SUBSCRIBE to several channels (one reply per channel), and MONITOR's feed. CLIENT REPLY OFF/SKIP silence replies.
+import type { Direction } from '../../transcript/format';
+import { ByteQueue, unframable, type Frame } from '../bytequeue';
+import type { Decoded, WireMessage, WireSession } from '../types';
+import { describeCommand, describeReply } from './describe';
+import { MAX_LINE, parseResp, str, type RespMessage } from './resp';
+
+const SUBSCRIPTION = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe']);
+const PUBSUB_MESSAGES = new Set(['message', 'pmessage', 'smessage']);
+
+interface Waiting {
+  /** lower-case name of a (un)subscribe command, whose replies are one confirmation per channel */
+  subscription: string | null;
+  confirmations: number;
+  answered: boolean;
+  /** MONITOR: once answered, the server streams every command it runs as simple strings */
+  monitor: boolean;
+}
+
+export class RedisSession implements WireSession {
+  private readonly queues = { c2s: new ByteQueue(), s2c: new ByteQueue() };
+  private readonly need = { c2s: 0, s2c: 0 };
+  private readonly broken = { c2s: false, s2c: false };
+  private readonly waiting: Waiting[] = [];
+  private subscribed = 0;
+  private monitoring = false;
+  private replies: 'on' | 'off' | 'skip' = 'on';
+
+  push(dir: Direction, bytes: Buffer, tUs: number): WireMessage[] {
+    if (this.broken[dir]) return [];
+    const q = this.queues[dir];
+    q.push(bytes, tUs);
+    const out: WireMessage[] = [];
+    while (q.length > 0 && q.length >= this.need[dir]) {
+      const r = dir === 'c2s' && q.byteAt(0) !== 0x2a ? this.inline(q) : parseResp(q.peek(q.length), 0);
+      if (r === null) continue;
+      if ('need' in r) {
+        this.need[dir] = r.need;
+        break;
+      }
+      if ('error' in r) {
+        this.broken[dir] = true;
+        out.push(unframable(dir, q.take(q.length), r.error));
+        break;
+      }
+      this.need[dir] = 0;
+      const f = q.take(r.end);
+      out.push(dir === 'c2s' ? this.command(f, r.value) : this.reply(f, r.value));
+    }
+    return out;
+  }
+
+  pendingBytes(dir: Direction): number {
+    return this.queues[dir].length;
+  }
+
+  /** An inline command line; null when it was an empty line (skipped, as the server does). */
+  private inline(q: ByteQueue): { value: RespMessage; end: number } | { need: number } | { error: string } | null {
+    const nl = q.indexOf(10);
+    if (nl < 0) return q.length > MAX_LINE ? { error: `an inline command longer than ${MAX_LINE} bytes` } : { need: q.length + 1 };
+    const text = q.peek(nl + 1).toString('utf8').trim();
+    if (text === '') {
+      q.take(nl + 1);
+      return null;
+    }
+    const args = text.split(/\s+/).map((a) => ({ t: '$' as const, v: Buffer.from(a) }));
+    return { value: { t: '*', v: args, n: args.length, inline: true } as RespMessage, end: nl + 1 };
+  }
+
+  private command(f: Frame, v: RespMessage): WireMessage {
+    const inline = (v as { inline?: boolean }).inline === true;
+    let decoded: Decoded;
+    let args: string[] = [];
+    if (v.t === '*' && v.v && v.v.every((a) => a.t === '$' && a.v !== null)) {
+      args = v.v.map((a) => str(a) ?? '');
+      decoded = describeCommand(args, inline);
+      if (v.n > v.v.length) decoded.fields = { ...decoded.fields, argc: v.n - 1 };
+    } else {
+      decoded = { summary: 'command', error: 'a command that is not an array of bulk strings' };
+    }
+    const name = (args[0] ?? '').toLowerCase();
+    const sub = (args[1] ?? '').toLowerCase();
+    if (name === 'client' && sub === 'reply') {
+      const mode = (args[2] ?? '').toLowerCase();
+      if (mode === 'on') this.replies = 'on';
+      else if (mode === 'off' || mode === 'skip') {
+        this.replies = mode;
+        return message('c2s', f, decoded, { expectsResponse: false });
+      }
+    } else if (this.replies !== 'on') {
+      if (this.replies === 'skip') this.replies = 'on';
+      return message('c2s', f, decoded, { expectsResponse: false });
+    }
+    if (name === 'reset') {
+      this.monitoring = false;
+      this.subscribed = 0;
+    }
+    const subscription = SUBSCRIPTION.has(name) ? name : null;
+    this.waiting.push({ subscription, confirmations: Math.max(1, args.length - 1), answered: false, monitor: name === 'monitor' });
+    return message('c2s', f, decoded);
+  }
+
+  private reply(f: Frame, v: RespMessage): WireMessage {
+    const decoded = describeReply(v);
+    const items = (v.t === '*' || v.t === '>') && v.v ? v.v : null;
+    const kind = items ? (str(items[0]) ?? '').toLowerCase() : '';
+    const head = this.waiting[0];
+    if (items && SUBSCRIPTION.has(kind)) {
+      const count = items[2]?.t === ':' ? Number(items[2].v) : this.subscribed;
+      this.subscribed = count;
+      if (head && head.subscription === kind) {
+        // one confirmation per channel: the first answers the command, the others are its echoes
+        const echo = head.answered;
+        head.answered = true;
+        if (--head.confirmations <= 0 || (kind.startsWith('un') || kind.startsWith('pun') || kind.startsWith('sun')) && count === 0) this.waiting.shift();
+        return message('s2c', f, decoded, echo ? { unsolicited: true } : {});
+      }
+      return message('s2c', f, decoded, { unsolicited: true });
+    }
+    if (v.t === '>') return message('s2c', f, decoded, { unsolicited: true });
+    if (items && this.subscribed > 0 && PUBSUB_MESSAGES.has(kind)) return message('s2c', f, decoded, { unsolicited: true });
+    if (this.monitoring && v.t === '+' && !head) return message('s2c', f, decoded, { unsolicited: true });
+    if (head?.answered) this.waiting.shift(); // a subscription command whose channels were confirmed in fewer replies
+    if (this.waiting.shift()?.monitor && v.t === '+') this.monitoring = true;
+    return message('s2c', f, decoded);
+  }
+}
+
+function message(dir: Direction, f: Frame, decoded: Decoded, extra: Partial<WireMessage> = {}): WireMessage {
+  return { dir, tUs: f.tUs, tEndUs: f.tEndUs, bytes: f.bytes, decoded, ...extra };
+}
