@@ -76,6 +76,24 @@ describe('bench against MariaDB', () => {
     assert.deepEqual(r.errors, {});
   });
 
+  test("a table of the same name that holds rows is a user's: the run refuses and leaves it alone", async () => {
+    const table = testTable('myuser');
+    await admin.query(`create table ${table} (id int primary key, note varchar(20))`);
+    try {
+      await admin.query(`insert into ${table} values (1, 'keep me')`);
+      await assert.rejects(
+        runBench(makeSpec({ url: MARIADB_URL, concurrency: [1], count: 1, table })),
+        (e: Error) => e instanceof UserError && e.message === `127.0.0.1:3306: table "${table}" already exists with 1 rows; the bench drops and recreates its table, so name another (--table) or allow it (--replace-table)`,
+      );
+      const [rows] = await admin.query(`select note from ${table}`);
+      assert.deepEqual(rows, [{ note: 'keep me' }]);
+      const doc = await runBench(makeSpec({ url: MARIADB_URL, concurrency: [1], count: 3, rows: 5, table, replace: true }));
+      assert.equal(doc.runs[0].ops, 3);
+    } finally {
+      await admin.query(`drop table if exists ${table}`);
+    }
+  });
+
   test('a wrong password is one line naming host:port, exit 2; the right one works', async () => {
     const user = testTable('u');
     await admin.query(`create user '${user}'@'%' identified by 'right-pw'`);

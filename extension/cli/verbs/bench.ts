@@ -41,6 +41,7 @@ result to a new *.bench.json (never over an existing file). The table is dropped
   --no-index         no index on val, as the 2010 seed ran
   --rows N           rows seeded for select (default 10000)
   --table NAME       table or collection to use (default data; it is dropped and recreated)
+  --replace-table    allow dropping a table of that name that already holds rows (else the run stops)
   --workers N|auto   worker threads driving the clients; 0 = this thread; auto (default) warms up in this
                      thread and, when it was the bottleneck, again on worker threads, keeping the faster
   --config FILE      runs listed in a JSON file ({"runs": [{"workload", "concurrency", "count", "index"}]});
@@ -70,6 +71,7 @@ const options = {
   out: { type: 'string' },
   'no-save': { type: 'boolean' },
   'keep-table': { type: 'boolean' },
+  'replace-table': { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -113,6 +115,7 @@ async function specInputs(urls: string[], v: Values): Promise<SpecInput[]> {
     warmup: v.warmup !== undefined ? parseWarmup(v.warmup) : undefined,
     rows: parseIntArg(v.rows, '--rows', 1, 1e9),
     table: v.table,
+    replace: v['replace-table'] ? true : undefined,
     workers: v.workers === undefined || v.workers === 'auto' ? 'auto' : parseIntArg(v.workers, '--workers', 0, 64),
   };
   const defined = Object.fromEntries(Object.entries(flags).filter(([, x]) => x !== undefined)) as Partial<SpecInput>;

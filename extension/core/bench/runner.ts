@@ -11,6 +11,7 @@ import type { Amount, BenchSpec } from './spec';
 import { errorCount, mergeErrors, type Tally } from './tally';
 import type { Trial } from './result';
 import { parseTargetUrl, type Admin } from './target';
+import { UserError } from '../errors';
 
 export type Phase = 'prepare' | 'warmup' | 'measure' | 'verify' | 'done';
 
@@ -47,15 +48,21 @@ export async function runBench(spec: BenchSpec, opts: RunOptions = {}): Promise<
   const admin = await driverFor(t.kind).admin(t);
   const runs: BenchRun[] = [];
   let server = '';
+  let prepared = false;
   try {
     server = await admin.serverVersion();
+    const existing = await admin.countRows(spec.table).catch(() => 0);
+    if (existing > 0 && !spec.replace) {
+      throw new UserError(`${t.where}: table "${spec.table}" already exists with ${existing} rows; the bench drops and recreates its table, so name another (--table) or allow it (--replace-table)`);
+    }
+    prepared = true; // from here on the table is ours to drop
     await admin.prepare(spec.table, { index: spec.index, rows: spec.workload === 'select' ? spec.rows : 0 });
     for (let level = 0; level < levels && !opts.signal?.aborted; level++) {
       const run = await runLevel(spec, admin, level, opts, report);
       if (run) runs.push(run);
     }
   } finally {
-    if (!opts.keepTable) await admin.drop(spec.table).catch(() => undefined);
+    if (!opts.keepTable && prepared) await admin.drop(spec.table).catch(() => undefined);
     await admin.close().catch(() => undefined);
   }
   report({ level: levels - 1, concurrency: spec.concurrency[levels - 1], phase: 'done', done: 0, total: null });

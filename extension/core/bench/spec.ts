@@ -23,6 +23,8 @@ export interface BenchSpec {
   /** an index on val, as a user would have; false runs without, as the seed did */
   index: boolean;
   table: string;
+  /** drop a table of that name that already holds rows (without it, such a table stops the run: it may be a user's) */
+  replace: boolean;
   /** rows seeded before a select run; selects pick among them, so every one must find its row */
   rows: number;
   workers: Workers;
@@ -37,6 +39,7 @@ export interface SpecInput {
   warmup?: Amount;
   index?: boolean;
   table?: string;
+  replace?: boolean;
   rows?: number;
   workers?: Workers;
 }
@@ -73,6 +76,7 @@ export function makeSpec(input: SpecInput): BenchSpec {
     warmup: input.warmup ?? defaultWarmup(amount),
     index: input.index ?? true,
     table,
+    replace: input.replace ?? false,
     rows,
     workers,
   };
