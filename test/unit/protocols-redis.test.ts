@@ -1,0 +1,164 @@
+// Redis decoding and pairing, from real traffic through a recording relay: ioredis (which speaks RESP3 after HELLO 3)
+// pipelining commands, ioredis subscribed to a channel (pushes answer no command), and a raw RESP2 connection with
+// inline commands subscribing to two channels (two confirmations for one command) and receiving a message.
+import { strict as assert } from 'node:assert';
+import { connect } from 'node:net';
+import { before, describe, it } from 'node:test';
+import Redis from 'ioredis';
+import { redis, redactRedis } from '../../extension/core/protocols/redis';
+import { requireService, startRelay, type Chunk } from '../helpers/capture';
+import { decodeAll, pairAll, prng, shape, splitAt, splitRandom, totalBytes } from '../helpers/wire';
+
+const START = 'Redis on 127.0.0.1:6379: `sudo service redis-server start`';
+
+async function capturePipeline(): Promise<Chunk[]> {
+  const relay = await startRelay(6379);
+  const r = new Redis({ host: '127.0.0.1', port: relay.port, lazyConnect: true });
+  await r.connect();
+  await r.del('ir:user:1', 'ir:n');
+  await r.pipeline().set('ir:user:1', 'alice').get('ir:user:1').incr('ir:n').get('ir:missing').hset('ir:h', 'f', 'v').hgetall('ir:h').exec();
+  await r.quit();
+  await relay.close();
+  return relay.chunks;
+}
+
+async function captureResp3PubSub(): Promise<Chunk[]> {
+  const relay = await startRelay(6379);
+  const sub = new Redis({ host: '127.0.0.1', port: relay.port, lazyConnect: true });
+  const pub = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
+  await Promise.all([sub.connect(), pub.connect()]);
+  const got = new Promise<string>((r) => sub.on('message', (_ch: string, m: string) => r(m)));
+  await sub.subscribe('ir:news');
+  await pub.publish('ir:news', 'hello');
+  await got;
+  await sub.unsubscribe('ir:news');
+  await sub.quit();
+  await pub.quit();
+  await relay.close();
+  return relay.chunks;
+}
+
+/** A raw RESP2 connection: inline commands, as `telnet` users type them. */
+async function captureResp2Inline(): Promise<Chunk[]> {
+  const relay = await startRelay(6379);
+  const pub = new Redis({ host: '127.0.0.1', port: 6379 });
+  const s = connect({ host: '127.0.0.1', port: relay.port });
+  let seen = '';
+  const until = (text: string): Promise<void> =>
+    new Promise((r) => {
+      const check = (): void => {
+        if (seen.includes(text)) {
+          s.off('data', onData);
+          r();
+        }
+      };
+      const onData = (d: Buffer): void => {
+        seen += d.toString('latin1');
+        check();
+      };
+      s.on('data', onData);
+      check();
+    });
+  s.write('SUBSCRIBE ir:a ir:b\r\n');
+  await until(':2\r\n');
+  await pub.publish('ir:b', 'news');
+  await until('$4\r\nnews\r\n');
+  s.write('UNSUBSCRIBE\r\n');
+  await until(':0\r\n');
+  s.write('PING\r\nECHO hi\r\nQUIT\r\n');
+  await new Promise((r) => s.on('close', r));
+  await pub.quit();
+  await relay.close();
+  return relay.chunks;
+}
+
+function resp(...args: string[]): Buffer {
+  return Buffer.from(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`);
+}
+
+describe('redis protocol', () => {
+  let pipeline: Chunk[] = [];
+  let pubsub3: Chunk[] = [];
+  let inline2: Chunk[] = [];
+  before(async () => {
+    await requireService('Redis', 6379, START);
+    pipeline = await capturePipeline();
+    pubsub3 = await captureResp3PubSub();
+    inline2 = await captureResp2Inline();
+  });
+
+  it('pairs pipelined ioredis commands in order, many in flight, with no findings', () => {
+    const run = pairAll(redis, pipeline);
+    assert.deepEqual(run.findings, []);
+    assert.equal(run.undecoded, 0);
+    const byCmd = new Map(run.pairs.map((p) => [p.request.decoded.summary, p.response?.decoded.summary]));
+    assert.equal(byCmd.get('SET ir:user:1 alice'), 'OK');
+    assert.equal(byCmd.get('GET ir:user:1'), '"alice"');
+    assert.equal(byCmd.get('INCR ir:n'), '(integer) 1');
+    assert.equal(byCmd.get('GET ir:missing'), '(nil)');
+    assert.equal(byCmd.get('HGETALL ir:h'), '{"f": "v"}', 'RESP3 map');
+    assert.match(byCmd.get('HELLO 3') ?? '', /"proto": \(integer\) 3/);
+    const get = run.pairs.find((p) => p.request.decoded.summary === 'GET ir:user:1');
+    assert.equal(get?.request.decoded.key, 'ir:user:1');
+    // the six pipelined commands went out before their first answer came back
+    const sent = run.pairs.filter((p) => p.request.decoded.key?.startsWith('ir:') && p.request.decoded.summary !== 'DEL ir:user:1 ir:n');
+    assert.equal(sent.length, 6);
+    assert.ok(sent.every((p) => p.request.tEndUs <= (sent[0].response?.tUs ?? 0)));
+  });
+
+  it('marks RESP3 pub/sub pushes unsolicited and pairs the subscribe confirmations with their commands', () => {
+    const run = pairAll(redis, pubsub3);
+    assert.deepEqual(run.findings, []);
+    const sub = run.pairs.find((p) => p.request.decoded.summary === 'SUBSCRIBE ir:news');
+    assert.equal(sub?.response?.decoded.summary, '(push) 1) "subscribe" 2) "ir:news" 3) (integer) 1');
+    const unsub = run.pairs.find((p) => p.request.decoded.summary === 'UNSUBSCRIBE ir:news');
+    assert.match(unsub?.response?.decoded.summary ?? '', /"unsubscribe"/);
+    assert.deepEqual(run.unsolicited.map((m) => m.decoded.summary), ['(push) 1) "message" 2) "ir:news" 3) "hello"']);
+  });
+
+  it('pairs RESP2 inline commands, one reply per subscribed channel, and messages as unsolicited', () => {
+    const run = pairAll(redis, inline2);
+    assert.deepEqual(run.findings, []);
+    assert.deepEqual(run.pairs.map((p) => [p.request.decoded.summary, p.response?.decoded.summary]), [
+      ['SUBSCRIBE ir:a ir:b', '1) "subscribe" 2) "ir:a" 3) (integer) 1'],
+      ['UNSUBSCRIBE', run.pairs[1].response?.decoded.summary],
+      ['PING', 'PONG'],
+      ['ECHO hi', '"hi"'],
+      ['QUIT', 'OK'],
+    ]);
+    assert.match(run.pairs[1].response?.decoded.summary ?? '', /^1\) "unsubscribe" 2\) "ir:[ab]" 3\) \(integer\) 1$/);
+    assert.deepEqual(run.unsolicited.map((m) => m.decoded.summary), [
+      '1) "subscribe" 2) "ir:b" 3) (integer) 2',
+      '1) "message" 2) "ir:b" 3) "news"',
+      run.unsolicited[2]?.decoded.summary,
+    ]);
+    assert.match(run.unsolicited[2]?.decoded.summary ?? '', /"unsubscribe" .* \(integer\) 0$/);
+  });
+
+  it('frames the same messages at every split point and under random chunkings', () => {
+    for (const traffic of [pipeline.filter((c) => !c.bytes.includes('# Server')), inline2]) {
+      const want = shape(decodeAll(redis, traffic));
+      for (let at = 1; at < totalBytes(traffic); at++) assert.deepEqual(shape(decodeAll(redis, splitAt(traffic, at))), want, `split at ${at}`);
+    }
+    const want = shape(decodeAll(redis, pipeline));
+    for (let seed = 1; seed <= 20; seed++) {
+      const chunks = splitRandom(pipeline, prng(seed), 1 + seed * 5);
+      assert.deepEqual(shape(decodeAll(redis, chunks)), want, `seed ${seed}`);
+      assert.deepEqual(pairAll(redis, chunks).findings, []);
+    }
+  });
+
+  it('masks AUTH and HELLO … AUTH passwords, same length, in RESP and inline forms', () => {
+    const cases: Array<[Buffer, string]> = [
+      [resp('AUTH', 's3cret'), resp('AUTH', '******').toString()],
+      [resp('AUTH', 'app', 's3cret'), resp('AUTH', 'app', '******').toString()],
+      [resp('HELLO', '3', 'AUTH', 'app', 's3cret', 'SETNAME', 'x'), resp('HELLO', '3', 'AUTH', 'app', '******', 'SETNAME', 'x').toString()],
+      [resp('CONFIG', 'SET', 'requirepass', 'pw'), resp('CONFIG', 'SET', 'requirepass', '**').toString()],
+      [Buffer.from('auth s3cret\r\n'), 'auth ******\r\n'],
+    ];
+    for (const [cmd, want] of cases) assert.equal(redactRedis('c2s', cmd)?.toString(), want);
+    for (const m of decodeAll(redis, pipeline)) assert.equal(redactRedis(m.dir, m.bytes), null, m.decoded.summary);
+    const s = redis.session();
+    assert.equal(s.push('c2s', redactRedis('c2s', cases[2][0]) ?? Buffer.alloc(0), 0)[0].decoded.summary, 'HELLO 3 AUTH app ****** SETNAME x');
+  });
+});
