@@ -29,6 +29,8 @@ export interface Message {
   collection?: string;
   checksum?: 'ok' | 'bad';
   compressor?: string;
+  /** OP_COMPRESSED: the opcode of the message inside */
+  original?: number;
   problem?: string;
 }
 
@@ -92,6 +94,7 @@ function parseBody(m: Message, b: Buffer, opCode: number, at: number): void {
       const size = c.i32le('the uncompressed size');
       const id = c.u8('the compressor id');
       m.compressor = COMPRESSORS[id] ?? `compressor ${id}`;
+      m.original = original;
       if (size < 0 || size > MAX_MESSAGE_BYTES) throw new Error(`an uncompressed size of ${size}`);
       const data = c.rest();
       let inner: Buffer;
@@ -144,9 +147,9 @@ export function describe(m: Message, dir: Direction): Decoded {
   const d: Decoded = { summary: op, fields };
   const doc = m.body ?? m.documents?.[0];
   if (doc) Object.assign(d, dir === 'c2s' ? describeCommand(doc, m) : describeReply(doc, m));
-  if (m.checksum === 'bad') d.error = 'the CRC-32C checksum does not match the message';
-  if (m.problem) d.error = m.problem;
-  if (!doc && !m.problem && m.compressor) d.summary = `${m.compressor}-compressed ${op}`;
+  const errors = [m.checksum === 'bad' ? 'the CRC-32C checksum does not match the message' : '', m.problem ?? ''].filter(Boolean);
+  if (errors.length) d.error = errors.join('; ');
+  if (!doc && m.compressor) d.summary = `${m.compressor}-compressed ${OP_NAMES[m.original ?? 0] ?? `opCode ${m.original}`}`;
   return d;
 }
 
