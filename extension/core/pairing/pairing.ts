@@ -155,6 +155,11 @@ export class Pairing {
   private response(c: number, conn: Conn, msg: WireMessage, line: number): void {
     const ref: ResponseRef = { conn: c, seq: ++conn.respSeq, tUs: msg.tEndUs, line, summary: clip(msg.decoded.summary) };
     if (msg.decoded.key !== undefined) ref.key = msg.decoded.key;
+    if (msg.unsolicited) {
+      // a push, greeting or notice answers no request: shown, never paired, never an orphan
+      this.opts.onMessage?.(c, msg, ref, null);
+      return;
+    }
     this.summary.responses++;
     let req: Req | undefined;
     if (this.protocol.pairing === 'id' && msg.id !== undefined) {
