@@ -20,7 +20,7 @@ async function writeLines(file: string, lines: Iterable<string>): Promise<void> 
   for (const l of lines) {
     batch.push(l);
     if (batch.length >= 4096) {
-      if (!out.write(batch.join('\n') + '\n')) await new Promise((r) => out.once('drain', r));
+      if (!out.write(batch.join('\n') + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
       batch = [];
     }
   }

@@ -1,7 +1,6 @@
 // The append-only transcript writer: refuses to overwrite, stamps each event with µs since its start on a
 // monotonic clock (so events are in time order as written), and writes one whole line per event.
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { UserError } from '../errors';
 import { encodeBytes, FORMAT, VERSION, type Direction, type TranscriptHeader } from './format';
 
@@ -26,14 +25,16 @@ export class TranscriptWriter {
 
   /** Creates the file (failing if it exists) and writes the header line. */
   static async create(file: string, opts: WriterOptions): Promise<TranscriptWriter> {
-    let fh;
+    const out = createWriteStream(file, { flags: 'wx' });
     try {
-      fh = await open(file, 'wx');
+      await new Promise<void>((resolve, reject) => {
+        out.once('ready', () => resolve());
+        out.once('error', reject);
+      });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new TranscriptExistsError(file);
       throw new UserError(`${file}: cannot create: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     }
-    const out = createWriteStream('', { fd: fh.fd, flags: 'a' } as Parameters<typeof createWriteStream>[1] & { fd: number });
     const header: TranscriptHeader = {
       type: 'header',
       format: FORMAT,

@@ -1,0 +1,2 @@
+export * from './fault-spec';
+export * from './proxy';
