@@ -29,6 +29,8 @@ export interface ResetEvent extends EventBase { k: 'reset'; by?: 'client' | 'ser
 export interface DataEvent extends EventBase { k: 'c2s' | 's2c'; d: string; e?: 'utf8' | 'base64' }
 export interface FaultEvent extends EventBase { k: 'fault'; fault: string; dir?: Direction }
 export type ClientOp = 'request' | 'timeout' | 'result' | 'close';
+/** bytes the proxy read but could not deliver: the receiving side had gone, or a stall held them to the end */
+export interface DropEvent extends EventBase { k: 'drop'; dir: Direction; bytes: number }
 export interface ClientEvent extends EventBase {
   k: 'client';
   op: ClientOp;
@@ -38,10 +40,10 @@ export interface ClientEvent extends EventBase {
   got?: string | null;
 }
 export interface UnknownEvent extends EventBase { k: string }
-export type TranscriptEvent = OpenEvent | CloseEvent | ResetEvent | DataEvent | FaultEvent | ClientEvent;
+export type TranscriptEvent = OpenEvent | CloseEvent | ResetEvent | DataEvent | FaultEvent | DropEvent | ClientEvent;
 export type Direction = 'c2s' | 's2c';
 
-export const KNOWN_KINDS = new Set(['open', 'close', 'reset', 'c2s', 's2c', 'fault', 'client']);
+export const KNOWN_KINDS = new Set(['open', 'close', 'reset', 'c2s', 's2c', 'fault', 'drop', 'client']);
 
 /** The bytes of a c2s/s2c event. */
 export function eventBytes(ev: DataEvent): Buffer {
