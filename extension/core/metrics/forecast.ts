@@ -29,10 +29,6 @@ export function forecastFromFit(fit: LineFit, observedBytes: number, ramBytes: n
   const high = perHour + z * seHour;
   const low = perHour - z * seHour;
   const over = observedBytes > ramBytes;
-  const hours = (level: number, slope: number): number | null => {
-    if (over || level > ramBytes) return 0;
-    return slope > 0 ? (ramBytes - level) / slope : null;
-  };
   return {
     tSec: fit.tEnd,
     samples: fit.n,
@@ -43,8 +39,13 @@ export function forecastFromFit(fit: LineFit, observedBytes: number, ramBytes: n
     growthBytesPerHour: perHour,
     growthLowBytesPerHour: low,
     growthHighBytesPerHour: high,
-    hoursLeft: hours(fit.levelAtEnd, perHour),
-    hoursLeftEarliest: hours(fit.levelAtEnd + z * fit.sigma, high),
-    hoursLeftLatest: hours(fit.levelAtEnd - z * fit.sigma, low),
+    hoursLeft: hoursUntil(over, fit.levelAtEnd, perHour, ramBytes),
+    hoursLeftEarliest: hoursUntil(over, fit.levelAtEnd + z * fit.sigma, high, ramBytes),
+    hoursLeftLatest: hoursUntil(over, fit.levelAtEnd - z * fit.sigma, low, ramBytes),
   };
+}
+
+function hoursUntil(over: boolean, level: number, perHour: number, ramBytes: number): number | null {
+  if (over || level > ramBytes) return 0;
+  return perHour > 0 ? (ramBytes - level) / perHour : null;
 }

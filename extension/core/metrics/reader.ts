@@ -3,8 +3,8 @@
 // wrong. Rows must come in time order (shards interleaved); a shard may first appear mid-file (a shard added).
 import { stat } from 'node:fs/promises';
 import { UserError } from '../errors';
-import { LineTooLongError, readLines } from '../transcript/lines';
 import { splitCsvLine } from './csv';
+import { LineTooLong, readLineBatches } from './line-batches';
 import { KNOWN_COLUMNS, REQUIRED_COLUMNS, type MetricsSink } from './format';
 import { parseRow, RowProblem, type Cell, type RowContext } from './row';
 import { isoTime } from './time';
@@ -59,85 +59,94 @@ export async function readMetrics(file: string, sink: MetricsSink): Promise<Load
   let lastT = -Infinity;
   let lastLine = 0;
   let sawAny = false;
+  // one getter each for CSV and JSON, reading the current row: a closure per row costs more than the row
+  let fields: string[] = [];
+  let obj: Record<string, unknown> = {};
+  const csvGet = (c: string): Cell => {
+    const i = header!.get(c);
+    return i === undefined ? undefined : fields[i];
+  };
+  const jsonGet = (c: string): Cell => {
+    const v = obj[c];
+    if (v === undefined || v === null || typeof v === 'string' || typeof v === 'number') return v;
+    throw new RowProblem(`${c}: expected a string or a number, got ${JSON.stringify(v)}`);
+  };
   const fail = (line: number, problem: string): never => {
     throw new MetricsError(file, line, problem);
   };
   try {
-    for await (const { no, text } of readLines(file, MAX_LINE)) {
-      report.lines = no;
-      if (text.trim() === '') continue;
-      if (!sawAny) {
-        sawAny = true;
-        if (byName === null && text.trimStart().startsWith('{')) report.format = 'jsonl';
-        if (report.format === 'csv') {
-          header = readHeader(text, (p) => fail(no, p), columnsSeen, report.ignoredColumns);
-          width = header.size + report.ignoredColumns.length;
-          continue;
+    for await (const batch of readLineBatches(file, MAX_LINE)) {
+      for (let k = 0; k < batch.lines.length; k++) {
+        const no = batch.firstNo + k;
+        const text = batch.lines[k];
+        report.lines = no;
+        if (text.trim() === '') continue;
+        if (!sawAny) {
+          sawAny = true;
+          if (byName === null && text.trimStart().startsWith('{')) report.format = 'jsonl';
+          if (report.format === 'csv') {
+            header = readHeader(text, (p) => fail(no, p), columnsSeen, report.ignoredColumns);
+            width = header.size + report.ignoredColumns.length;
+            continue;
+          }
         }
-      }
-      let get: (c: string) => Cell;
-      if (header) {
-        const fields = splitCsvLine(text);
-        if (typeof fields === 'string') fail(no, fields);
-        if ((fields as string[]).length !== width) fail(no, `${(fields as string[]).length} fields, the header has ${width}`);
-        const h = header;
-        get = (c) => {
-          const i = h.get(c);
-          return i === undefined ? undefined : (fields as string[])[i];
-        };
-      } else {
-        let obj: unknown;
+        let get: (c: string) => Cell;
+        if (header) {
+          const split = splitCsvLine(text);
+          if (typeof split === 'string') fail(no, split);
+          fields = split as string[];
+          if (fields.length !== width) fail(no, `${fields.length} fields, the header has ${width}`);
+          get = csvGet;
+        } else {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            fail(no, 'not JSON (a JSON Lines metrics file has one object a line)');
+          }
+          if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(no, 'not a JSON object');
+          const o = (obj = parsed as Record<string, unknown>);
+          for (const k of Object.keys(o)) {
+            if (known.has(k)) columnsSeen.add(k);
+            else if (!report.ignoredColumns.includes(k)) report.ignoredColumns.push(k);
+          }
+          for (const r of REQUIRED_COLUMNS) if (!(r in o) && !('note' in o && (r === 'data_bytes' || r === 'ram_bytes'))) fail(no, `missing "${r}"`);
+          get = jsonGet;
+        }
+        let row;
         try {
-          obj = JSON.parse(text);
-        } catch {
-          fail(no, 'not JSON (a JSON Lines metrics file has one object a line)');
+          row = parseRow(get, no, ctx);
+        } catch (err) {
+          if (err instanceof RowProblem) fail(no, err.message);
+          throw err;
         }
-        if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) fail(no, 'not a JSON object');
-        const o = obj as Record<string, unknown>;
-        for (const k of Object.keys(o)) {
-          if (known.has(k)) columnsSeen.add(k);
-          else if (!report.ignoredColumns.includes(k)) report.ignoredColumns.push(k);
+        const t = row.sample?.tSec ?? row.note!.tSec;
+        if (t < lastT) fail(no, `time goes backwards: ${isoTime(t)} comes after ${isoTime(lastT)} (line ${lastLine}); rows must be in time order`);
+        if (report.samples === 0 && report.notes === 0) report.firstTSec = t;
+        lastT = t;
+        lastLine = no;
+        report.lastTSec = t;
+        if (row.sample) {
+          const s = row.sample;
+          const prev = lastBy.get(s.shard);
+          if (prev === undefined) {
+            report.shards.push(s.shard);
+            if (report.samples > 0 && t > report.firstTSec) report.appeared.push({ shard: s.shard, tSec: t, line: no });
+          } else if (prev === t) {
+            fail(no, `shard "${s.shard}" has a second sample at ${isoTime(t)}`);
+          }
+          lastBy.set(s.shard, t);
+          report.samples++;
+          sink.sample(s);
         }
-        for (const r of REQUIRED_COLUMNS) if (!(r in o) && !('note' in o && (r === 'data_bytes' || r === 'ram_bytes'))) fail(no, `missing "${r}"`);
-        get = (c) => {
-          const v = o[c];
-          if (v === undefined || v === null || typeof v === 'string' || typeof v === 'number') return v;
-          throw new RowProblem(`${c}: expected a string or a number, got ${JSON.stringify(v)}`);
-        };
-      }
-      let row;
-      try {
-        row = parseRow(get, no, ctx);
-      } catch (err) {
-        if (err instanceof RowProblem) fail(no, err.message);
-        throw err;
-      }
-      const t = row.sample?.tSec ?? row.note!.tSec;
-      if (t < lastT) fail(no, `time goes backwards: ${isoTime(t)} comes after ${isoTime(lastT)} (line ${lastLine}); rows must be in time order`);
-      if (report.samples === 0 && report.notes === 0) report.firstTSec = t;
-      lastT = t;
-      lastLine = no;
-      report.lastTSec = t;
-      if (row.sample) {
-        const s = row.sample;
-        const prev = lastBy.get(s.shard);
-        if (prev === undefined) {
-          report.shards.push(s.shard);
-          if (report.samples > 0 && t > report.firstTSec) report.appeared.push({ shard: s.shard, tSec: t, line: no });
-        } else if (prev === t) {
-          fail(no, `shard "${s.shard}" has a second sample at ${isoTime(t)}`);
+        if (row.note) {
+          report.notes++;
+          sink.note(row.note);
         }
-        lastBy.set(s.shard, t);
-        report.samples++;
-        sink.sample(s);
-      }
-      if (row.note) {
-        report.notes++;
-        sink.note(row.note);
       }
     }
   } catch (err) {
-    if (err instanceof LineTooLongError) throw new MetricsError(file, err.lineNo, 'the line is longer than 1 MiB');
+    if (err instanceof LineTooLong) throw new MetricsError(file, err.lineNo, 'the line is longer than 1 MiB');
     throw err;
   }
   if (!sawAny) fail(0, `the file is empty (expected ${report.format === 'csv' ? 'a header row naming' : 'rows with'} ${REQUIRED_COLUMNS.join(', ')})`);

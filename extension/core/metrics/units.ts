@@ -25,12 +25,23 @@ export interface ParsedSize {
 
 /** Parses a size; returns a problem (a string) when it is not one. Negative sizes are returned as such. */
 export function parseSize(text: string): ParsedSize | string {
+  // the common case, plain bytes, without the regular expression
+  if (isPlainNumber(text)) return { bytes: Number(text), style: 'bytes' };
   const m = SIZE.exec(text.trim());
   if (!m) return `"${text}" is not a size (bytes, or a number with a unit such as 66GB or 66GiB)`;
   const unit = m[2].toLowerCase();
   const f = unit === '' ? FACTORS.b : FACTORS[unit];
   if (!f) return `"${text}": unknown unit "${m[2]}" (use B, KB, MB, GB, TB or KiB, MiB, GiB, TiB)`;
   return { bytes: Number(m[1]) * f.factor, style: f.style };
+}
+
+function isPlainNumber(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 48 || c > 57) && c !== 46) return false;
+  }
+  return text !== '.';
 }
 
 const SI = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];

@@ -1,0 +1,47 @@
+// Splits a file into numbered lines, handed on a read chunk (1 MiB) at a time rather than one by one: an await
+// per line costs more than parsing a metrics row. Holds at most one chunk plus one partial line.
+import { createReadStream } from 'node:fs';
+
+export interface LineBatch {
+  /** the number of the first line in `lines` (1-based) */
+  firstNo: number;
+  lines: string[];
+}
+
+export class LineTooLong extends Error {
+  constructor(readonly lineNo: number) {
+    super(`line ${lineNo} is too long`);
+  }
+}
+
+export async function* readLineBatches(path: string, maxLineBytes: number): AsyncGenerator<LineBatch> {
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  let carry: Buffer | null = null;
+  let no = 0;
+  for await (const raw of stream as AsyncIterable<Buffer>) {
+    const chunk: Buffer = carry ? Buffer.concat([carry, raw]) : raw;
+    carry = null;
+    const lines: string[] = [];
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(10, start);
+      if (nl < 0) break;
+      const end = nl > start && chunk[nl - 1] === 13 ? nl - 1 : nl;
+      lines.push(chunk.toString('utf8', start, end));
+      start = nl + 1;
+    }
+    if (start < chunk.length) {
+      carry = chunk.subarray(start);
+      if (carry.length > maxLineBytes) {
+        stream.destroy();
+        throw new LineTooLong(no + lines.length + 1);
+      }
+    }
+    if (lines.length > 0) yield { firstNo: no + 1, lines };
+    no += lines.length;
+  }
+  if (carry && carry.length > 0) {
+    const end = carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length;
+    yield { firstNo: no + 1, lines: [carry.toString('utf8', 0, end)] };
+  }
+}
