@@ -4,6 +4,9 @@
 import type { Chunk } from './capture';
 import { opMsg } from './opmsg';
 
+/** a row's text column: a few hundred bytes, like the ~300-byte documents of the 2010 incident */
+const TEXT = 'x'.repeat(200);
+
 export type TrafficProtocol = 'mysql' | 'postgres' | 'mongodb' | 'redis';
 
 function mysqlPacket(seq: number, payload: Buffer): Buffer {
@@ -25,7 +28,7 @@ function mysqlExchange(n: number, rows: number): [Buffer, Buffer] {
   const req = mysqlPacket(0, Buffer.from(`\x03select * from data where val = '${n}'`));
   const parts = [mysqlPacket(1, Buffer.from([3])), mysqlPacket(2, mysqlColumn('id', 3)), mysqlPacket(3, mysqlColumn('val', 0xfd)), mysqlPacket(4, mysqlColumn('txt', 0xfd)), mysqlPacket(5, EOF)];
   let seq = 6;
-  for (let r = 0; r < rows; r++) parts.push(mysqlPacket(seq++, Buffer.concat([lenenc(String(r)), lenenc(String(n)), lenenc(`${n} in ${r}: ${'x'.repeat(40)}`)])));
+  for (let r = 0; r < rows; r++) parts.push(mysqlPacket(seq++, Buffer.concat([lenenc(String(r)), lenenc(String(n)), lenenc(`${n} in ${r}: ${TEXT}`)])));
   parts.push(mysqlPacket(seq, EOF));
   return [req, Buffer.concat(parts)];
 }
@@ -49,7 +52,7 @@ function pgExchange(n: number, rows: number): [Buffer, Buffer] {
   count.writeInt16BE(3);
   const parts = [pgTyped('T', Buffer.concat([count, ...fields]))];
   for (let r = 0; r < rows; r++) {
-    const cells = [String(r), String(n), `${n} in ${r}: ${'x'.repeat(40)}`].map((v) => {
+    const cells = [String(r), String(n), `${n} in ${r}: ${TEXT}`].map((v) => {
       const len = Buffer.alloc(4);
       len.writeInt32BE(Buffer.byteLength(v));
       return Buffer.concat([len, Buffer.from(v)]);
@@ -63,14 +66,14 @@ function pgExchange(n: number, rows: number): [Buffer, Buffer] {
 function redisExchange(n: number, rows: number): [Buffer, Buffer] {
   const key = `data:${n}`;
   const req = Buffer.from(`*4\r\n$6\r\nLRANGE\r\n$${key.length}\r\n${key}\r\n$1\r\n0\r\n$2\r\n-1\r\n`);
-  const items = Array.from({ length: rows }, (_, r) => `${n} in ${r}: ${'x'.repeat(40)}`);
+  const items = Array.from({ length: rows }, (_, r) => `${n} in ${r}: ${TEXT}`);
   const resp = Buffer.from(`*${rows}\r\n${items.map((s) => `$${s.length}\r\n${s}\r\n`).join('')}`);
   return [req, resp];
 }
 
 function mongoExchange(n: number, rows: number): [Buffer, Buffer] {
   const req = opMsg({ find: 'data', filter: { val: n }, $db: 'test' }, { requestID: n });
-  const batch = Array.from({ length: rows }, (_, r) => ({ _id: r, val: n, txt: `${n} in ${r}: ${'x'.repeat(40)}` }));
+  const batch = Array.from({ length: rows }, (_, r) => ({ _id: r, val: n, txt: `${n} in ${r}: ${TEXT}` }));
   const resp = opMsg({ cursor: { firstBatch: batch, id: 0, ns: 'test.data' }, ok: 1 }, { requestID: 1_000_000 + n, responseTo: n });
   return [req, resp];
 }
@@ -82,13 +85,16 @@ const EXCHANGES: Record<TrafficProtocol, (n: number, rows: number) => [Buffer, B
   mongodb: mongoExchange,
 };
 
+/** distinct exchanges generated, then repeated: the decoders see varied messages and generation costs little */
+const CYCLE = 256;
+
 /** Request/answer chunks of one connection until `totalBytes` have been produced; answers split in two at times. */
 export function* generateTraffic(protocol: TrafficProtocol, totalBytes: number, conn = 1): Generator<Chunk> {
-  const exchange = EXCHANGES[protocol];
+  const cycle = Array.from({ length: CYCLE }, (_, i) => EXCHANGES[protocol](i + 1, 1 + (i % 20)));
   let produced = 0;
   let tUs = 0;
   for (let n = 1; produced < totalBytes; n++) {
-    const [req, resp] = exchange(n, 1 + (n % 20));
+    const [req, resp] = cycle[n % CYCLE];
     yield { conn, dir: 'c2s', bytes: req, tUs: (tUs += 10) };
     const cut = n % 3 === 0 ? Math.floor(resp.length / 2) : resp.length;
     yield { conn, dir: 's2c', bytes: resp.subarray(0, cut), tUs: (tUs += 10) };

@@ -24,6 +24,8 @@ interface Piece {
 export class ByteQueue {
   private pieces: Piece[] = [];
   private first = 0;
+  /** bytes of the first piece already taken: moving an offset, not re-slicing, keeps many small takes cheap */
+  private offset = 0;
   private total = 0;
 
   push(buf: Buffer, tUs: number): void {
@@ -38,12 +40,12 @@ export class ByteQueue {
 
   /** The first n bytes (n ≤ length) as one buffer; merges chunks only as far as needed. */
   peek(n: number): Buffer {
-    const head = this.pieces[this.first];
     if (n === 0) return Buffer.alloc(0);
-    if (head.buf.length >= n) return head.buf.subarray(0, n);
-    const parts: Buffer[] = [];
-    let got = 0;
-    let k = this.first;
+    const head = this.pieces[this.first];
+    if (head.buf.length - this.offset >= n) return head.buf.subarray(this.offset, this.offset + n);
+    const parts: Buffer[] = [head.buf.subarray(this.offset)];
+    let got = parts[0].length;
+    let k = this.first + 1;
     while (got < n) {
       parts.push(this.pieces[k].buf);
       got += this.pieces[k].buf.length;
@@ -52,11 +54,15 @@ export class ByteQueue {
     // the n-th byte lies in the last merged chunk, so the merged piece's end time is exact for it
     const merged: Piece = { buf: Buffer.concat(parts, got), tUs: head.tUs, tEndUs: this.pieces[k - 1].tEndUs };
     this.pieces.splice(this.first, k - this.first, merged);
+    this.offset = 0;
     return merged.buf.subarray(0, n);
   }
 
   /** One byte at position i (< length), without merging. */
   byteAt(i: number): number {
+    const head = this.pieces[this.first];
+    if (head && i + this.offset < head.buf.length) return head.buf[i + this.offset];
+    i += this.offset;
     for (let k = this.first; k < this.pieces.length; k++) {
       const b = this.pieces[k].buf;
       if (i < b.length) return b[i];
@@ -67,11 +73,12 @@ export class ByteQueue {
 
   /** Position of the first `byte` at or after `from`, or -1. */
   indexOf(byte: number, from = 0): number {
-    let base = 0;
+    let base = -this.offset;
     for (let k = this.first; k < this.pieces.length; k++) {
       const b = this.pieces[k].buf;
-      if (from < base + b.length) {
-        const at = b.indexOf(byte, Math.max(0, from - base));
+      const lo = Math.max(k === this.first ? this.offset : 0, from - base);
+      if (lo < b.length) {
+        const at = b.indexOf(byte, lo);
         if (at >= 0) return base + at;
       }
       base += b.length;
@@ -83,20 +90,20 @@ export class ByteQueue {
   take(n: number): Frame {
     const bytes = this.peek(n);
     const head = this.pieces[this.first];
-    const frame: Frame = { bytes, tUs: head.tUs, tEndUs: head.tEndUs };
-    if (n === head.buf.length) {
-      this.first++;
-    } else {
-      // the rest of this chunk starts at the same chunk's arrival: its first byte came with it
-      this.pieces[this.first] = { buf: head.buf.subarray(n), tUs: head.tEndUs, tEndUs: head.tEndUs };
-    }
+    // a message that starts mid-chunk starts when that chunk arrived
+    const frame: Frame = { bytes, tUs: this.offset === 0 ? head.tUs : head.tEndUs, tEndUs: head.tEndUs };
+    this.offset += n;
     this.total -= n;
-    if (this.first > 64 && this.first * 2 > this.pieces.length) {
-      this.pieces = this.pieces.slice(this.first);
-      this.first = 0;
+    if (this.offset === head.buf.length) {
+      this.first++;
+      this.offset = 0;
     }
     if (this.total === 0) {
       this.pieces = [];
+      this.first = 0;
+      this.offset = 0;
+    } else if (this.first > 64 && this.first * 2 > this.pieces.length) {
+      this.pieces = this.pieces.slice(this.first);
       this.first = 0;
     }
     return frame;
@@ -107,9 +114,23 @@ export class ByteQueue {
     const n = this.total;
     this.pieces = [];
     this.first = 0;
+    this.offset = 0;
     this.total = 0;
     return n;
   }
+}
+
+/** Joins the frames of one message; frames that lie side by side in one chunk are joined without a copy. */
+export function joinFrames(frames: Buffer[]): Buffer {
+  if (frames.length === 1) return frames[0];
+  const first = frames[0];
+  let end = first.byteOffset + first.length;
+  for (let i = 1; i < frames.length; i++) {
+    const f = frames[i];
+    if (f.buffer !== first.buffer || f.byteOffset !== end) return Buffer.concat(frames);
+    end += f.length;
+  }
+  return Buffer.from(first.buffer, first.byteOffset, end - first.byteOffset);
 }
 
 /**

@@ -2,7 +2,7 @@
 // the login exchange); its response is every server packet up to the end of the answer, which is known only from the
 // command it answers, so the session keeps the commands still waiting for their answers in order (FIFO).
 import type { Direction } from '../../transcript/format';
-import { unframable, type Frame } from '../bytequeue';
+import { joinFrames, unframable, type Frame } from '../bytequeue';
 import { decodeProblem } from '../cursor';
 import type { Decoded, WireMessage, WireSession } from '../types';
 import { answerShape, COM, decodeCommand, type CommandContext, type Statement } from './command';
@@ -138,7 +138,7 @@ export class MysqlSession implements WireSession {
     const decoded = w.collector ? describeResults(w.collector.results) : this.authAnswer(w.last);
     if (w.collector?.prepared && w.sql !== undefined) this.remember(w.collector.prepared.statementId, { sql: w.sql, params: w.collector.prepared.params });
     if (w.total > w.held) decoded.fields = { ...decoded.fields, bytes: w.total, bytesShown: w.held };
-    const frame: Frame = { bytes: Buffer.concat(w.frames), tUs: w.tUs, tEndUs: p.tEndUs };
+    const frame: Frame = { bytes: joinFrames(w.frames), tUs: w.tUs, tEndUs: p.tEndUs };
     return msg('s2c', frame, decoded);
   }
 

@@ -3,7 +3,7 @@
 // server message up to ReadyForQuery (or up to an auth request the client must answer, or a startup error). Server
 // messages that arrive with nothing asked (notices, notifications, parameter changes) are unsolicited.
 import type { Direction } from '../../transcript/format';
-import { ByteQueue, unframable, type Frame } from '../bytequeue';
+import { ByteQueue, joinFrames, unframable, type Frame } from '../bytequeue';
 import { decodeProblem } from '../cursor';
 import type { Decoded, WireMessage, WireSession } from '../types';
 import { AnswerBuilder, authCode, describeLone } from './backend';
@@ -146,7 +146,7 @@ export class PostgresSession implements WireSession {
     this.answer = null;
     this.expected = Math.max(0, this.expected - 1);
     const decoded: Decoded = a.builder.build();
-    return msg('s2c', { bytes: Buffer.concat(a.frames), tUs: a.tUs, tEndUs: f.tEndUs }, decoded);
+    return msg('s2c', { bytes: joinFrames(a.frames), tUs: a.tUs, tEndUs: f.tEndUs }, decoded);
   }
 
   private bare(f: Frame): WireMessage {
