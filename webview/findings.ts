@@ -37,7 +37,7 @@ export class FindingsList {
     if (Number.isInteger(index)) this.onPick(index);
   }
 
-  render(findings: TimelineFinding[], total: number, noneText: string | null): void {
+  render(findings: TimelineFinding[], total: number, noneText: string | null, timeOf: (f: TimelineFinding) => number = (f) => f.tUs): void {
     const doc = this.root.ownerDocument;
     this.items = findings.slice(0, SHOWN).map((f, index) => {
       const li = doc.createElement('li');
@@ -50,7 +50,7 @@ export class FindingsList {
       kind.textContent = f.kind;
       const where = doc.createElement('span');
       where.className = 'where';
-      where.textContent = `${fmtTime(f.tUs)} · conn ${f.conn}`;
+      where.textContent = `${fmtTime(timeOf(f))} · conn ${f.conn}`;
       const text = doc.createElement('span');
       text.className = 'text';
       text.textContent = f.text;

@@ -178,7 +178,7 @@ function finishLoad(s: TimelineSummary): void {
   toolbar.setProgress(null);
   showSummary(s);
   const listedAll = s.findingsListed === store.findings.length;
-  findings.render(store.findings, listedAll ? Object.values(s.findings).reduce((a, b) => a + b, 0) : store.findings.length, store.findings.length === 0 ? s.verdict : null);
+  findings.render(store.findings, listedAll ? Object.values(s.findings).reduce((a, b) => a + b, 0) : store.findings.length, store.findings.length === 0 ? s.verdict : null, (f) => store.tUs[f.event] ?? f.tUs);
   view.fitAll();
   loaded = true;
   if (restored && restored.source === source) {

@@ -89,9 +89,12 @@ export class TimelineStore {
     }
   }
 
-  /** Findings in time order (they are found slightly out of order: a timeout shows when the next request goes). */
+  /**
+   * Findings in the order of the events they point at (they are found slightly out of order: a timeout is known
+   * only when the next request goes), so that Next Finding walks forward through the timeline.
+   */
   sortFindings(): void {
-    this.findings.sort((a, b) => a.tUs - b.tUs || a.event - b.event);
+    this.findings.sort((a, b) => a.event - b.event);
   }
 
   /** Index of the first event at or after tUs (count when none). */

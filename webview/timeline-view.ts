@@ -98,8 +98,8 @@ export class TimelineView {
     let n: number;
     if (this.finding >= 0) n = this.finding + dir;
     else {
-      const t = this.cursor >= 0 ? this.store.tUs[this.cursor] : dir > 0 ? -Infinity : Infinity;
-      n = dir > 0 ? f.findIndex((x) => x.tUs > t) : findLastIndex(f, (x) => x.tUs < t);
+      const at = this.cursor >= 0 ? this.cursor : dir > 0 ? -1 : Infinity;
+      n = dir > 0 ? f.findIndex((x) => x.event > at) : findLastIndex(f, (x) => x.event < at);
     }
     if (n < 0 || n >= f.length) n = dir > 0 ? 0 : f.length - 1;
     this.selectFinding(n);

@@ -9,11 +9,11 @@ import type { ViewCommand } from './protocol';
 export const SPEEDS = [1, 2, 5, 10, 20, 50, 100];
 
 const BUTTONS: Array<{ command: ViewCommand | 'playPause'; label: string; help: string }> = [
-  { command: 'prevFinding', label: '⏮ Finding', help: 'Previous finding (Shift+F8 or P)' },
+  { command: 'prevFinding', label: '« Finding', help: 'Previous finding (Shift+F8 or P)' },
   { command: 'stepBack', label: '◀ Step', help: 'Step back (Left arrow)' },
   { command: 'playPause', label: '▶ Play', help: 'Play or pause (Space)' },
   { command: 'stepForward', label: 'Step ▶', help: 'Step forward (Right arrow)' },
-  { command: 'nextFinding', label: 'Finding ⏭', help: 'Next finding (F8 or N)' },
+  { command: 'nextFinding', label: 'Finding »', help: 'Next finding (F8 or N)' },
   { command: 'fitAll', label: 'Fit all', help: 'Show the whole transcript (Home or 0)' },
 ];
 

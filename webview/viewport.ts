@@ -61,7 +61,7 @@ export class Viewport {
 
   /** Pans (never zooms) so that tUs and the lane are on screen, with a margin. */
   reveal(tUs: number, lane: number): void {
-    const margin = this.plotWidth * 0.1 * this.usPerPx;
+    const margin = this.plotWidth * 0.02 * this.usPerPx;
     if (tUs < this.t0Us + margin || tUs > this.t1Us - margin) this.t0Us = tUs - this.plotWidth * 0.5 * this.usPerPx;
     if (lane < this.laneTop) this.laneTop = lane;
     else if (lane >= this.laneTop + this.lanesShown) this.laneTop = lane - this.lanesShown + 1;

@@ -197,6 +197,7 @@ function markText(ev: TranscriptEvent): string {
 }
 
 function withoutBase(ev: TranscriptEvent): Record<string, unknown> {
-  const { t: _t, c: _c, k: _k, ...rest } = ev as unknown as Record<string, unknown>;
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(ev)) if (k !== 't' && k !== 'c' && k !== 'k') rest[k] = v;
   return rest;
 }

@@ -1,0 +1,176 @@
+// One timeline on screen: a webview (panel or custom editor) bound to a transcript. Waits for the webview's
+// `ready`, streams the model to it in chunks, answers details requests from the spill, and forwards commands.
+// A webview that is hidden and shown again says `ready` again: small models are re-sent from memory, large ones
+// are built again (keeping a million summaries in the host would defeat the point of chunking).
+import * as vscode from 'vscode';
+import { UserError } from '../core/errors';
+import { buildTimeline, type DetailsSpill, type TimelineChunk, type TimelineSummary } from '../core/timeline';
+import { webviewHtml } from './html';
+import type { Log } from './output';
+import { parseWebviewMessage, type CursorReport, type HostMessage, type ViewCommand, type ViewState } from '../../webview/protocol';
+
+const CACHE_EVENTS = 300_000;
+const COMMAND_TIMEOUT_MS = 10_000;
+
+export interface Interactive {
+  events: number;
+  findings: number;
+}
+
+export class TimelineSession implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private details: DetailsSpill | null = null;
+  private cached: TimelineChunk[] | null = [];
+  private summary: TimelineSummary | null = null;
+  private abort: AbortController | null = null;
+  private nextCommandId = 1;
+  private readonly pending = new Map<number, (c: CursorReport | undefined) => void>();
+  private interactiveWaiters: Array<(i: Interactive) => void> = [];
+  private lastInteractive: Interactive | null = null;
+  state: ViewState | null = null;
+  disposed = false;
+
+  constructor(
+    readonly uri: vscode.Uri,
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly log: Log,
+    private readonly onDisposed: (s: TimelineSession) => void,
+  ) {
+    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    panel.webview.html = webviewHtml({
+      cspSource: panel.webview.cspSource,
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
+      title: this.title,
+    });
+  }
+
+  get title(): string {
+    return this.uri.path.split('/').pop() ?? 'transcript';
+  }
+
+  /** Resolves once the webview has drawn the whole model. */
+  interactive(): Promise<Interactive> {
+    if (this.lastInteractive) return Promise.resolve(this.lastInteractive);
+    return new Promise((resolve) => this.interactiveWaiters.push(resolve));
+  }
+
+  /** Runs a view command in the webview and resolves with where the cursor ends up. */
+  command(command: ViewCommand): Promise<CursorReport | undefined> {
+    const id = this.nextCommandId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve(undefined);
+      }, COMMAND_TIMEOUT_MS);
+      this.pending.set(id, (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+      this.post({ type: 'command', id, command });
+    });
+  }
+
+  private post(m: HostMessage): Thenable<boolean> {
+    return this.disposed ? Promise.resolve(false) : this.panel.webview.postMessage(m);
+  }
+
+  private receive(raw: unknown): void {
+    const m = parseWebviewMessage(raw);
+    if (!m) {
+      this.log.warn(`timeline: ignored a malformed message from the webview`);
+      return;
+    }
+    switch (m.type) {
+      case 'ready':
+        void this.send();
+        return;
+      case 'requestDetails':
+        void this.answerDetails(m.id, m.event);
+        return;
+      case 'stateChanged':
+        this.state = m.state;
+        return;
+      case 'commandDone':
+        this.pending.get(m.id)?.(m.cursor);
+        this.pending.delete(m.id);
+        return;
+      case 'interactive':
+        this.lastInteractive = { events: m.events, findings: m.findings };
+        for (const w of this.interactiveWaiters.splice(0)) w(this.lastInteractive);
+        return;
+      case 'log':
+        this.log.warn(`timeline webview: ${m.message}`);
+        return;
+    }
+  }
+
+  /** Sends the model: from memory when it was kept, else built (again) from the file. */
+  private async send(): Promise<void> {
+    this.lastInteractive = null;
+    await this.post({ type: 'load', source: this.uri.toString(), title: this.title });
+    if (this.cached && this.summary) {
+      for (const chunk of this.cached) await this.post({ type: 'chunk', chunk });
+      await this.post({ type: 'done', summary: this.summary });
+      return;
+    }
+    this.abort?.abort();
+    const abort = (this.abort = new AbortController());
+    const started = Date.now();
+    const cache: TimelineChunk[] = [];
+    let cacheable = true;
+    try {
+      if (this.uri.scheme !== 'file') throw new UserError(`${this.uri.toString()}: only transcripts on this machine's disk can be opened`);
+      const built = await buildTimeline(this.uri.fsPath, {
+        lenient: true,
+        signal: abort.signal,
+        onChunk: async (chunk) => {
+          if (cacheable && chunk.start + chunk.count <= CACHE_EVENTS) cache.push(chunk);
+          else cacheable = false;
+          await this.post({ type: 'chunk', chunk });
+        },
+        onProgress: (fraction, events) => void this.post({ type: 'progress', fraction, events }),
+      });
+      if (abort.signal.aborted || this.disposed) {
+        await built.details.dispose();
+        return;
+      }
+      await this.details?.dispose();
+      this.details = built.details;
+      this.summary = built.summary;
+      this.cached = cacheable ? cache : null;
+      await this.post({ type: 'done', summary: built.summary });
+      this.log.info(`opened ${this.uri.fsPath}: ${built.summary.events} events, ${built.summary.verdict} (${Date.now() - started} ms)`);
+    } catch (err) {
+      if (abort.signal.aborted) return;
+      const message = err instanceof UserError ? err.message : `could not open the transcript: ${(err as Error).message}`;
+      if (!(err instanceof UserError)) this.log.error(`timeline: ${(err as Error).stack ?? String(err)}`);
+      else this.log.warn(message);
+      await this.post({ type: 'error', message });
+    }
+  }
+
+  private async answerDetails(id: number, event: number): Promise<void> {
+    const details = (await this.details?.read(event).catch(() => null)) ?? null;
+    await this.post({ type: 'details', id, details });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.abort?.abort();
+    for (const resolve of this.pending.values()) resolve(undefined);
+    this.pending.clear();
+    void this.details?.dispose();
+    this.details = null;
+    this.cached = null;
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.onDisposed(this);
+  }
+}
