@@ -40,7 +40,8 @@ export async function main(argv: string[]): Promise<number> {
     return await verb.run(rest, io);
   } catch (err) {
     if (err instanceof UserError) {
-      io.err(`incident-replay ${verb.name}: ${err.message}`);
+      const msg = err.message.startsWith(`${verb.name}: `) ? err.message.slice(verb.name.length + 2) : err.message;
+      io.err(`incident-replay ${verb.name}: ${msg}`);
       return 2;
     }
     throw err;

@@ -5,5 +5,8 @@ import { bench } from './bench';
 import { collect } from './collect';
 import { fragmentation } from './fragmentation';
 import { metrics } from './metrics';
+import { record } from './record';
+import { reproduce } from './reproduce';
+import { tracker } from './tracker';
 
-export const verbs: Verb[] = [analyze, bench, metrics, collect, fragmentation];
+export const verbs: Verb[] = [analyze, reproduce, record, tracker, bench, metrics, collect, fragmentation];

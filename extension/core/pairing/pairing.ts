@@ -30,6 +30,8 @@ interface Conn {
   unread: Resp[];
   instrumented: boolean;
   announced: ClientEvent[];
+  /** client events about a request announced but not yet seen on the wire (a read served from the buffer) */
+  early: ClientEvent[];
   byClientId: Map<string | number, Req>;
 }
 
@@ -106,6 +108,7 @@ export class Pairing {
         unread: [],
         instrumented: false,
         announced: [],
+        early: [],
         byClientId: new Map(),
       };
       this.conns.set(c, conn);
@@ -136,6 +139,11 @@ export class Pairing {
         conn.byClientId.set(announced.id, req);
       }
       if (announced.key !== undefined && ref.key === undefined) ref.key = announced.key;
+    }
+    if (conn.early.length > 0 && ref.clientId !== undefined) {
+      const mine = conn.early.filter((e) => e.id === ref.clientId);
+      conn.early = conn.early.filter((e) => e.id !== ref.clientId);
+      for (const e of mine) this.client(e);
     }
     this.opts.onMessage?.(c, msg, ref, null);
     if (msg.expectsResponse === false) return;
@@ -193,6 +201,10 @@ export class Pairing {
     const conn = this.conn(ev.c);
     conn.instrumented = true;
     const req = ev.id !== undefined ? conn.byClientId.get(ev.id) : undefined;
+    if (!req && ev.op !== 'request' && ev.id !== undefined && conn.announced.some((a) => a.id === ev.id)) {
+      conn.early.push(ev);
+      return;
+    }
     switch (ev.op) {
       case 'request':
         conn.announced.push(ev);
