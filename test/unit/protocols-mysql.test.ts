@@ -75,13 +75,26 @@ function eofPackets(chunks: Chunk[]): number {
   return packets.filter((p) => p.payload[0] === 0xfe && p.payload.length === 5).length;
 }
 
+/** mysql2 logging in as root with a wrong password: a real 20-byte auth response, refused with ERR 1045. */
+async function captureWrongPassword(): Promise<Chunk[]> {
+  const relay = await startRelay(3306);
+  await mysql2.createConnection({ host: '127.0.0.1', port: relay.port, user: 'root', password: 'not-the-password' }).then(
+    (c) => c.end(),
+    () => undefined,
+  );
+  await relay.close();
+  return relay.chunks;
+}
+
 describe('mysql protocol', () => {
   let traffic: Chunk[] = [];
   let eofless: Chunk[] = [];
+  let refused: Chunk[] = [];
   before(async () => {
     await requireService('MariaDB', 3306, START);
     traffic = await captureMysql2();
     eofless = await captureDeprecateEof();
+    refused = await captureWrongPassword();
   });
 
   it('pairs every mysql2 command with its whole answer, with no findings', () => {
@@ -160,27 +173,49 @@ describe('mysql protocol', () => {
     assert.deepEqual(exec?.response?.decoded.fields?.rows, [[42, 7]]);
   });
 
-  it('masks the auth response of a login and leaves commands alone', () => {
-    const login = decodeAll(mysql, traffic).find((m) => m.dir === 'c2s' && m.decoded.summary.startsWith('login'));
-    assert.ok(login);
-    assert.equal(redactMysql('c2s', login.bytes), null, 'root logs in with an empty password: nothing to mask');
-    // the same login with a 20-byte scramble answer, as mysql_native_password sends for a real password
-    const payload = login.bytes.subarray(4);
-    const userEnd = payload.indexOf(0, 32);
-    const proof = Buffer.alloc(20, 0x5a);
-    const withPw = Buffer.concat([payload.subarray(0, userEnd + 1), Buffer.from([20]), proof, payload.subarray(userEnd + 2)]);
-    const head = Buffer.from([withPw.length & 0xff, (withPw.length >> 8) & 0xff, 0, 1]);
-    const packet = Buffer.concat([head, withPw]);
-    const masked = redactMysql('c2s', packet);
+  it('pairs a refused login with its ERR, and masks its auth response, same length', () => {
+    const run = pairAll(mysql, refused);
+    assert.deepEqual(run.findings, []);
+    assert.equal(run.pairs.length, 1);
+    assert.match(run.pairs[0].request.decoded.summary, /^login root/);
+    assert.equal(run.pairs[0].request.decoded.fields?.authResponseBytes, 20);
+    assert.match(run.pairs[0].response?.decoded.summary ?? '', /^ERR 1045 \(28000\): Access denied for user 'root'/);
+    const login = run.pairs[0].request;
+    const masked = redactMysql('c2s', login.bytes);
     assert.ok(masked);
-    assert.equal(masked.length, packet.length);
-    assert.equal(masked.indexOf(proof), -1);
-    assert.equal(masked.subarray(4 + userEnd + 2, 4 + userEnd + 22).toString(), '*'.repeat(20));
-    const session = mysql.session();
-    const again = session.push('c2s', masked, 0);
+    assert.equal(masked.length, login.bytes.length);
+    const at = masked.indexOf('*'.repeat(20));
+    assert.ok(at > 0, 'twenty masked bytes');
+    assert.notDeepEqual(login.bytes.subarray(at, at + 20), masked.subarray(at, at + 20));
+    assert.deepEqual(Buffer.concat([masked.subarray(0, at), masked.subarray(at + 20)]), Buffer.concat([login.bytes.subarray(0, at), login.bytes.subarray(at + 20)]), 'only the auth response changed');
+    const again = mysql.session().push('c2s', masked, 0);
     assert.equal(again[0].decoded.summary, login.decoded.summary, 'the masked login still decodes');
-    const query = decodeAll(mysql, traffic).find((m) => m.decoded.summary === 'ping');
-    assert.equal(redactMysql('c2s', query?.bytes ?? Buffer.alloc(0)), null);
-    assert.equal(redactMysql('c2s', Buffer.from([4, 0, 0, 3, 1, 2, 3, 4]))?.toString('hex'), '040000032a2a2a2a', 'an auth-switch answer is masked whole');
+  });
+
+  it('masks nothing in commands or an empty-password login, and masks auth-switch answers whole', () => {
+    for (const m of decodeAll(mysql, traffic).filter((x) => x.dir === 'c2s')) assert.equal(redactMysql('c2s', m.bytes), null, m.decoded.summary);
+    assert.equal(redactMysql('c2s', Buffer.from([4, 0, 0, 3, 1, 2, 3, 4]))?.toString('hex'), '040000032a2a2a2a');
+  });
+
+  it('shows an ERR sent instead of a greeting (too many connections) as unsolicited, and TLS after an SSLRequest as opaque', () => {
+    const err = Buffer.concat([Buffer.from([0x17, 0, 0, 0, 0xff, 0x10, 0x04]), Buffer.from('Too many connections')]);
+    const s = mysql.session();
+    const [m] = s.push('s2c', err, 0);
+    assert.equal(m.unsolicited, true);
+    assert.equal(m.decoded.failed, true);
+    assert.equal(m.decoded.summary, 'ERR 1040: Too many connections');
+    const greeting = traffic.find((c) => c.dir === 's2c')?.bytes ?? Buffer.alloc(0);
+    const t = mysql.session();
+    t.push('s2c', greeting, 0);
+    const ssl = Buffer.alloc(36);
+    ssl.writeUIntLE(32, 0, 3);
+    ssl[3] = 1;
+    ssl.writeUInt32LE((CAP.PROTOCOL_41 | CAP.SSL | CAP.SECURE_CONNECTION) >>> 0, 4);
+    const [req] = t.push('c2s', ssl, 1);
+    assert.equal(req.decoded.summary, 'SSLRequest (TLS follows)');
+    assert.equal(req.expectsResponse, false);
+    const [hello] = t.push('c2s', Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3, 4, 5]), 2);
+    assert.equal(hello.decoded.summary, 'TLS (10 bytes)');
+    assert.equal(hello.expectsResponse, false);
   });
 });

@@ -108,16 +108,6 @@ export class ByteQueue {
     }
     return frame;
   }
-
-  /** Drops everything held (after a framing error: the boundaries are lost). */
-  clear(): number {
-    const n = this.total;
-    this.pieces = [];
-    this.first = 0;
-    this.offset = 0;
-    this.total = 0;
-    return n;
-  }
 }
 
 /** Joins the frames of one message; frames that lie side by side in one chunk are joined without a copy. */
