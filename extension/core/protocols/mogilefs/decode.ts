@@ -70,7 +70,7 @@ export function decodeResponse(bytes: Buffer): Decoded {
     const body = lines.slice(0, -1);
     return { summary: body.length === 1 ? body[0] : `${body.length} lines`, fields: { lines: body } };
   }
-  return { summary: first, error: 'not an OK, ERR or admin response' };
+  return { summary: first, error: 'not an OK or ERR response' };
 }
 
 function summarize(head: string, args: Record<string, string>): string {

@@ -42,17 +42,29 @@ export function lineText(bytes: Buffer): string {
   return bytes.toString('utf8', 0, end);
 }
 
-/** Groups response lines into responses: an OK/ERR line alone, anything else up to and including a lone `.`. */
+const MAX_BLOCK_LINES = 100000;
+
+/**
+ * Groups response lines into responses: one line, except for the answer to an admin command, which runs up to and
+ * including a lone `.`. Whether the answer awaited is an admin one comes from the requests seen so far.
+ */
 export class ResponseFramer {
   private readonly lines = new LineFramer();
   private block: Frame[] = [];
+
+  constructor(private readonly nextIsAdmin: () => boolean = () => false) {}
 
   push(chunk: Buffer, tUs: number): Frame[] {
     const out: Frame[] = [];
     for (const line of this.lines.push(chunk, tUs)) {
       const text = lineText(line.bytes);
-      if (this.block.length === 0 && /^(OK|ERR)(\s|$)/i.test(text)) {
+      if (this.block.length === 0 && (/^(OK|ERR)(\s|$)/i.test(text) || !this.nextIsAdmin())) {
         out.push(line);
+      } else if (this.block.length >= MAX_BLOCK_LINES) {
+        // a runaway block cannot hold memory forever: hand it on as it is
+        const parts = [...this.block, line];
+        out.push({ bytes: Buffer.concat(parts.map((p) => p.bytes)), tUs: parts[0].tUs, tEndUs: line.tEndUs });
+        this.block = [];
       } else if (text === '.') {
         const parts = [...this.block, line];
         out.push({ bytes: Buffer.concat(parts.map((p) => p.bytes)), tUs: parts[0].tUs, tEndUs: line.tEndUs });

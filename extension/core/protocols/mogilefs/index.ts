@@ -3,23 +3,31 @@
 import type { Direction } from '../../transcript/format';
 import type { Protocol, WireMessage, WireSession } from '../types';
 import { decodeRequest, decodeResponse } from './decode';
-import { LineFramer, ResponseFramer } from './framing';
+import { LineFramer, lineText, ResponseFramer } from './framing';
 
 export * from './decode';
 export { LineFramer, ResponseFramer, lineText } from './framing';
 
 class TrackerSession implements WireSession {
   private readonly requests = new LineFramer();
-  private readonly responses = new ResponseFramer();
+  /** for each request not yet answered: whether it is an admin command (its answer is a block ended by `.`) */
+  private readonly admin: boolean[] = [];
+  private readonly responses = new ResponseFramer(() => this.admin[0] === true);
 
   push(dir: Direction, bytes: Buffer, tUs: number): WireMessage[] {
     if (dir === 'c2s') {
       return this.requests
         .push(bytes, tUs)
-        .filter((f) => f.bytes.length > 2 || f.bytes.toString().trim() !== '')
-        .map((f) => ({ dir, ...f, decoded: decodeRequest(f.bytes) }));
+        .filter((f) => lineText(f.bytes).trim() !== '')
+        .map((f) => {
+          this.admin.push(lineText(f.bytes).trimStart().startsWith('!'));
+          return { dir, ...f, decoded: decodeRequest(f.bytes) };
+        });
     }
-    return this.responses.push(bytes, tUs).map((f) => ({ dir, ...f, decoded: decodeResponse(f.bytes) }));
+    return this.responses.push(bytes, tUs).map((f) => {
+      this.admin.shift();
+      return { dir, ...f, decoded: decodeResponse(f.bytes) };
+    });
   }
 
   pendingBytes(dir: Direction): number {
