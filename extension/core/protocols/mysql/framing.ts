@@ -28,8 +28,10 @@ export class PacketFramer {
         this.broken = `a MySQL message longer than ${MAX_MESSAGE_BYTES} bytes`;
         break;
       }
-      const frame = this.queue.take(size);
-      out.push({ ...frame, seq: frame.bytes[3], payload: joinPayloads(frame.bytes) });
+      const f = this.queue.take(size);
+      // one physical packet (the common case) needs no joining: its payload is the rest of its bytes
+      const payload = size < MAX_PAYLOAD + 4 ? f.bytes.subarray(4) : joinPayloads(f.bytes);
+      out.push({ bytes: f.bytes, tUs: f.tUs, tEndUs: f.tEndUs, seq: f.bytes[3], payload });
     }
     return out;
   }
