@@ -80,7 +80,7 @@ export class Pairing {
         return;
       case 'close':
       case 'reset':
-        this.end(ev.c, ev.t, line);
+        this.end(ev.c, ev.t, ev.by === 'client');
         return;
       case 'open':
         this.conn(ev.c);
@@ -92,7 +92,7 @@ export class Pairing {
 
   /** Closes every connection still open at the end of the transcript. */
   finish(): void {
-    for (const c of [...this.conns.keys()]) this.end(c, this.summary.lastUs ?? 0, 0);
+    for (const c of [...this.conns.keys()]) this.end(c, this.summary.lastUs ?? 0, false);
   }
 
   private conn(c: number): Conn {
@@ -241,10 +241,11 @@ export class Pairing {
     this.find('mismatch', tUs, c, f);
   }
 
-  private end(c: number, tUs: number, _line: number): void {
+  /** A connection ends; a client that closes it while waiting has given up (the safe client's timeout). */
+  private end(c: number, tUs: number, byClient: boolean): void {
     const conn = this.conns.get(c);
     if (!conn) return;
-    if (conn.waiting && !conn.instrumented && conn.waiting.answeredBy === null) {
+    if (byClient && conn.waiting && !conn.instrumented && conn.waiting.answeredBy === null) {
       conn.waiting.givenUp = true;
       this.find('timeout', tUs, c, { request: conn.waiting.ref, keptConnection: false, basis: 'inferred' });
     }

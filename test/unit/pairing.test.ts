@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Pairing } from '../../extension/core/pairing';
+import { mogilefs } from '../../extension/core/protocols/mogilefs';
+import type { TranscriptEvent } from '../../extension/core/transcript';
+
+// A little language for transcripts: [t, c, kind, text-or-fields]
+type Step = [number, number, string, (string | Record<string, unknown>)?];
+function pair(steps: Step[]) {
+  const p = new Pairing(mogilefs);
+  steps.forEach(([t, c, k, x], i) => {
+    const ev = { t, c, k, ...(typeof x === 'string' ? { d: x } : x ?? {}) } as TranscriptEvent;
+    p.push(ev, i + 2);
+  });
+  p.finish();
+  return p;
+}
+const req = (key: string) => `get_paths domain=d&key=${key}\r\n`;
+const ans = (fid: number) => `OK paths=1&path1=http://h/${fid}.fid\r\n`;
+
+describe('pairing a sequential client', () => {
+  test('request, answer, request, answer: no findings', () => {
+    const p = pair([[0, 1, 'open'], [1, 1, 'c2s', req('a')], [2, 1, 's2c', ans(1)], [3, 1, 'c2s', req('b')], [4, 1, 's2c', ans(2)], [5, 1, 'close', { by: 'client' }]]);
+    assert.deepEqual(p.summary.findings, { mismatch: 0, timeout: 0, late: 0, unanswered: 0, orphan: 0 });
+    assert.equal(p.summary.requests, 2);
+  });
+
+  test('a client that abandons a request and keeps the connection takes the late answer for its next request', () => {
+    const p = pair([[1, 1, 'c2s', req('A')], [300, 1, 'c2s', req('B')], [600, 1, 's2c', ans(1)], [601, 1, 's2c', ans(2)]]);
+    const kinds = p.findings.map((f) => f.kind);
+    assert.deepEqual(kinds, ['timeout', 'late', 'mismatch']);
+    const m = p.findings[2];
+    assert.equal(m.request?.key, 'B');
+    assert.equal(m.answers?.key, 'A');
+    assert.equal(m.response?.summary, 'OK paths=1 path1=http://h/1.fid');
+    assert.equal(m.evidence, 'asked for key "B", got the answer for key "A"');
+    assert.equal(p.findings[0].keptConnection, true);
+  });
+
+  test('the answer already buffered is read by the next request at once: the desync persists', () => {
+    const p = pair([
+      [1, 1, 'c2s', req('A')],
+      [300, 1, 'c2s', req('B')],
+      [600, 1, 's2c', ans(1)],
+      [700, 1, 's2c', ans(2)],
+      [800, 1, 'c2s', req('C')],
+      [801, 1, 's2c', ans(3)],
+    ]);
+    const mism = p.findings.filter((f) => f.kind === 'mismatch').map((f) => [f.request?.key, f.answers?.key]);
+    assert.deepEqual(mism, [['B', 'A'], ['C', 'B']]);
+  });
+
+  test('a client that closes on timeout has a timeout but no mismatch', () => {
+    const p = pair([[1, 1, 'c2s', req('A')], [250, 1, 'close', { by: 'client' }], [260, 2, 'c2s', req('B')], [261, 2, 's2c', ans(2)]]);
+    assert.deepEqual(p.findings.map((f) => [f.kind, f.keptConnection]), [['timeout', false]]);
+    assert.equal(p.summary.findings.mismatch, 0);
+  });
+
+  test('an answer with no request is an orphan; a request never answered before close is unanswered', () => {
+    const p = pair([[1, 1, 's2c', ans(9)], [2, 2, 'c2s', req('x')], [3, 2, 'close', { by: 'server' }]]);
+    assert.deepEqual(p.findings.map((f) => f.kind).sort(), ['orphan', 'unanswered']);
+  });
+
+  test('client events are the client view: a result read from the buffer before the bytes are logged still pairs', () => {
+    const p = pair([
+      [1, 1, 'client', { op: 'request', id: 'a', key: 'A' }],
+      [2, 1, 'c2s', req('A')],
+      [250, 1, 'client', { op: 'timeout', id: 'a', kept: true }],
+      [251, 1, 'client', { op: 'result', id: 'a', got: null }],
+      [600, 1, 's2c', ans(1)],
+      [700, 1, 'client', { op: 'request', id: 'b', key: 'B' }],
+      [701, 1, 'client', { op: 'result', id: 'b', got: ans(1).trim() }],
+      [702, 1, 'c2s', req('B')],
+      [703, 1, 's2c', ans(2)],
+    ]);
+    const m = p.findings.find((f) => f.kind === 'mismatch');
+    assert.ok(m, 'the mismatch is found');
+    assert.equal(m.basis, 'client');
+    assert.equal(m.request?.clientId, 'b');
+    assert.equal(m.answers?.clientId, 'a');
+  });
+});
