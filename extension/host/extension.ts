@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { redactSecrets } from '../core/redact';
 import { createLog } from './output';
 import { registerRecordCommands } from './record-commands';
+import { registerReproduceCommand } from './reproduce-command';
 import { readSettings } from './settings';
 import { registerTimelineCommands } from './timeline-commands';
 import { registerTimelineSerializer } from './timeline-serializer';
@@ -18,6 +19,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerTimelineSerializer(context, timelines, log);
   registerTimelineCommands(context, timelines, log);
   registerRecordCommands(context, timelines, log);
+  registerReproduceCommand(context, timelines, log);
   logSettings(log);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

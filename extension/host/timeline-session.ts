@@ -61,8 +61,10 @@ export class TimelineSession implements vscode.Disposable {
     return new Promise((resolve) => this.interactiveWaiters.push(resolve));
   }
 
-  /** Runs a view command in the webview and resolves with where the cursor ends up. */
-  command(command: ViewCommand): Promise<CursorReport | undefined> {
+  /** Runs a view command in the webview (once it is interactive) and resolves with where the cursor ends up. */
+  async command(command: ViewCommand): Promise<CursorReport | undefined> {
+    const ready = await Promise.race([this.interactive(), new Promise<null>((r) => setTimeout(() => r(null), COMMAND_TIMEOUT_MS))]);
+    if (!ready || this.disposed) return undefined;
     const id = this.nextCommandId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {

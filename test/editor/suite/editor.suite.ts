@@ -1,0 +1,89 @@
+// Inside VS Code: every contributed command is registered, Open Transcript shows the timeline and the commands
+// drive it, and *.transcript.jsonl opens in the read-only custom editor.
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { CursorReport } from '../../../webview/protocol';
+
+const EXTENSION_ID = 'incident-replay.incident-replay';
+
+async function transcript(): Promise<vscode.Uri> {
+  const found = await vscode.workspace.findFiles('**/*.transcript.jsonl', undefined, 10);
+  const desync = found.find((u) => u.path.includes('2008')) ?? found[0];
+  assert.ok(desync, 'the test workspace holds a transcript');
+  return desync;
+}
+
+async function until<T>(what: string, get: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = get();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('Incident Replay in VS Code', () => {
+  before(async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} is installed`);
+    await ext.activate();
+  });
+
+  it('registers every command it contributes, all under the category "Incident Replay"', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID) as vscode.Extension<unknown>;
+    const contributed = (ext.packageJSON.contributes.commands as Array<{ command: string; category: string }>);
+    assert.ok(contributed.length >= 9);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const c of contributed) {
+      assert.ok(registered.has(c.command), `${c.command} is registered`);
+      assert.equal(c.category, 'Incident Replay');
+    }
+    for (const id of ['openTranscript', 'recordTranscript', 'reproduce2008', 'nextFinding', 'previousFinding', 'stepForward', 'stepBack', 'showOutput']) {
+      assert.ok(contributed.some((c) => c.command === `incidentReplay.${id}`), `incidentReplay.${id} is contributed`);
+    }
+  });
+
+  it('Open Transcript shows the timeline; Next Finding, Step Forward and Previous Finding move its cursor', async () => {
+    const uri = await transcript();
+    const opened = (await vscode.commands.executeCommand('incidentReplay.openTranscript', uri)) as { events: number; findings: number };
+    assert.ok(opened.events > 0);
+    assert.ok(opened.findings > 0, 'the 2008 desync has findings');
+    const first = (await vscode.commands.executeCommand('incidentReplay.nextFinding')) as CursorReport;
+    assert.equal(first.finding, 0);
+    assert.ok(first.findingKind);
+    const stepped = (await vscode.commands.executeCommand('incidentReplay.stepForward')) as CursorReport;
+    assert.equal(stepped.event, first.event + 1);
+    const back = (await vscode.commands.executeCommand('incidentReplay.stepBack')) as CursorReport;
+    assert.equal(back.event, first.event);
+    const mismatches: CursorReport[] = [];
+    for (let i = 0; i < opened.findings; i++) {
+      const r = (await vscode.commands.executeCommand('incidentReplay.nextFinding')) as CursorReport;
+      if (r.findingKind === 'mismatch') mismatches.push(r);
+    }
+    assert.ok(mismatches.length > 0, 'Next Finding reaches a mismatch');
+    const prev = (await vscode.commands.executeCommand('incidentReplay.previousFinding')) as CursorReport;
+    assert.ok(prev.finding >= 0);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('opens *.transcript.jsonl in the read-only custom editor, which the commands then drive', async () => {
+    const uri = await transcript();
+    await vscode.commands.executeCommand('vscode.open', uri);
+    const tab = await until('the custom editor tab', () => {
+      const t = vscode.window.tabGroups.activeTabGroup.activeTab;
+      return t?.input instanceof vscode.TabInputCustom ? t : undefined;
+    });
+    const input = tab.input as vscode.TabInputCustom;
+    assert.equal(input.viewType, 'incidentReplay.transcript');
+    assert.equal(input.uri.toString(), uri.toString());
+    // the command waits for the timeline to be interactive, then steps from no cursor to the first event
+    const stepped = (await vscode.commands.executeCommand('incidentReplay.stepForward')) as CursorReport | undefined;
+    assert.equal(stepped?.event, 0);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('Show Output runs', async () => {
+    await vscode.commands.executeCommand('incidentReplay.showOutput');
+  });
+});
