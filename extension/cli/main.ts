@@ -1,6 +1,10 @@
 // The `incident-replay` command: one verb a file under verbs/, the same engine as the editor.
 import { UserError } from '../core/errors';
 import type { Io } from './verb';
+import { analyzeTranscript } from '../core/pairing';
+
+/** The engine, for programs that load the built CLI (the benchmarks run it in a child process). */
+export const engine = { analyzeTranscript };
 import { verbs } from './verbs';
 
 const io: Io = {

@@ -87,7 +87,7 @@ describe('incident-replay analyze', () => {
       const c = (i % 50) + 1;
       const lines = `{"t":${++t},"c":${c},"k":"c2s","d":"get_paths domain=d&key=k${i}&pad=${pad}\\r\\n"}\n{"t":${++t},"c":${c},"k":"s2c","d":"OK paths=1&path1=http://h/${i}.fid\\r\\n"}\n`;
       bytes += lines.length;
-      if (!out.write(lines)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(lines)) await new Promise<void>((r) => out.once('drain', () => r()));
     }
     await new Promise<void>((r) => out.end(() => r()));
     // a 96 MB heap cannot hold a 200 MB file: the analysis must stream

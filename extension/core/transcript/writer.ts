@@ -72,8 +72,18 @@ export class TranscriptWriter {
     return this.out.writableNeedDrain;
   }
 
+  private drain: Promise<void> | null = null;
+
+  /** Resolves once the file has caught up; one shared wait however many callers ask. */
   drained(): Promise<void> {
-    return this.congested ? new Promise((r) => this.out.once('drain', () => r())) : Promise.resolve();
+    if (!this.congested) return Promise.resolve();
+    this.drain ??= new Promise<void>((r) =>
+      this.out.once('drain', () => {
+        this.drain = null;
+        r();
+      }),
+    );
+    return this.drain;
   }
 
   async close(): Promise<void> {

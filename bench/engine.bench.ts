@@ -1,0 +1,116 @@
+// `npm run bench engine`: the engine's figures. (1) analyze throughput (MB/s, events/s) and peak memory on a
+// generated 1M-event tracker transcript, in a child process so its peak RSS is its own; (2) the recording proxy's
+// request/response throughput and added latency (p50/p99) against a direct connection, measured in the same run.
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer, connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startRecorder } from '../extension/core/record';
+
+const HEADER = '{"type":"header","format":"incident-replay/transcript","version":1,"protocol":"mogilefs","startedAt":"2026-01-01T00:00:00Z","clock":"us"}';
+
+async function generate(file: string, events: number): Promise<void> {
+  const out = createWriteStream(file);
+  out.write(`${HEADER}\n`);
+  let t = 0;
+  for (let i = 0; i < events / 2; i++) {
+    const c = (i % 100) + 1;
+    const s = `{"t":${(t += 37)},"c":${c},"k":"c2s","d":"get_paths domain=mail&key=msg%3A${i}\\r\\n"}\n{"t":${(t += 41)},"c":${c},"k":"s2c","d":"OK paths=2&path1=http%3A%2F%2F127.0.0.1%3A7500%2Fdev1%2F0%2F000%2F000%2F${String(i).padStart(10, '0')}.fid&path2=http%3A%2F%2F127.0.0.1%3A7500%2Fdev2%2F0%2F000%2F000%2F${String(i).padStart(10, '0')}.fid\\r\\n"}\n`;
+    if (!out.write(s)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((r) => out.end(() => r()));
+}
+
+async function analyzeInChild(file: string): Promise<{ seconds: number; rssMiB: number; events: number }> {
+  const script = `
+    const { analyzeTranscript } = require(${JSON.stringify(join(__dirname, '..', 'dist', 'cli.js'))}).engine;
+    const t0 = process.hrtime.bigint();
+    analyzeTranscript(process.argv[1]).then((a) => {
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      process.stdout.write(JSON.stringify({ seconds, rssMiB: process.resourceUsage().maxRSS / 1024, events: a.events }));
+    });`;
+  const child = spawn(process.execPath, ['-e', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  await new Promise((r) => child.on('close', r));
+  return JSON.parse(out);
+}
+
+/** A server that answers each line with one line, like a tracker with an instant metadata store. */
+async function answeringServer(): Promise<{ port: number; close: () => void }> {
+  const socks = new Set<Socket>();
+  const server = createServer((s) => {
+    socks.add(s);
+    s.setNoDelay(true);
+    let pending = '';
+    s.on('data', (d: Buffer) => {
+      pending += d.toString('latin1');
+      let nl;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        pending = pending.slice(nl + 1);
+        s.write('OK paths=1&path1=http://127.0.0.1:7500/dev1/0/000/000/0000000001.fid\r\n');
+      }
+    });
+    s.on('error', () => {});
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { port: (server.address() as { port: number }).port, close: () => (socks.forEach((s) => s.destroy()), server.close()) };
+}
+
+/** `clients` connections, each one request at a time for `ms`; returns requests/s and latency percentiles (µs). */
+async function load(port: number, clients: number, ms: number) {
+  const lat: number[] = [];
+  const end = performance.now() + ms;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      const s = connect({ host: '127.0.0.1', port });
+      s.setNoDelay(true);
+      await new Promise((r) => s.once('connect', r));
+      let waiter: (() => void) | null = null;
+      s.on('data', () => waiter?.());
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        await new Promise<void>((r) => {
+          waiter = r;
+          s.write('get_paths domain=mail&key=msg%3A1\r\n');
+        });
+        lat.push((performance.now() - t0) * 1000);
+      }
+      s.destroy();
+    }),
+  );
+  lat.sort((a, b) => a - b);
+  const p = (q: number) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))];
+  return { rps: lat.length / (ms / 1000), p50: p(0.5), p99: p(0.99) };
+}
+
+export default async function engineBench(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'incident-replay-bench-'));
+  try {
+    const file = join(dir, 'gen.transcript.jsonl');
+    const events = 1_000_000;
+    await generate(file, events);
+    const mb = statSync(file).size / 1e6;
+    const a = await analyzeInChild(file);
+    console.log(`analyze, ${events.toLocaleString('en-US')} events (${mb.toFixed(0)} MB): ${a.seconds.toFixed(2)} s, ${(mb / a.seconds).toFixed(1)} MB/s, ${Math.round(a.events / a.seconds).toLocaleString('en-US')} events/s, peak RSS ${a.rssMiB.toFixed(0)} MiB`);
+
+    const server = await answeringServer();
+    const seconds = Number(process.env.BENCH_SECONDS ?? 4);
+    for (const clients of [1, 8]) {
+      const direct = await load(server.port, clients, seconds * 1000);
+      const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${server.port}`, out: join(dir, `proxy-${clients}.transcript.jsonl`), protocol: 'mogilefs' });
+      const proxied = await load(rec.address.port, clients, seconds * 1000);
+      await rec.close();
+      console.log(
+        `proxy, ${clients} client${clients > 1 ? 's' : ''} one request at a time, ${seconds} s each: direct ${Math.round(direct.rps).toLocaleString('en-US')} req/s (p50 ${direct.p50.toFixed(0)} µs, p99 ${direct.p99.toFixed(0)} µs); ` +
+          `through the recording proxy ${Math.round(proxied.rps).toLocaleString('en-US')} req/s (p50 ${proxied.p50.toFixed(0)} µs, p99 ${proxied.p99.toFixed(0)} µs); ` +
+          `throughput ratio ${(proxied.rps / direct.rps).toFixed(2)}, added p50 ${(proxied.p50 - direct.p50).toFixed(0)} µs, added p99 ${(proxied.p99 - direct.p99).toFixed(0)} µs`,
+      );
+    }
+    server.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
