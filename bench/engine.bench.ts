@@ -59,6 +59,22 @@ async function answeringServer(): Promise<{ port: number; close: () => void }> {
   return { port: (server.address() as { port: number }).port, close: () => (socks.forEach((s) => s.destroy()), server.close()) };
 }
 
+/** The least a relay can cost: a socket.pipe proxy that records nothing, for reference. */
+async function bareRelay(target: number): Promise<{ port: number; close: () => void }> {
+  const socks = new Set<Socket>();
+  const server = createServer((c) => {
+    const u = connect({ host: '127.0.0.1', port: target });
+    c.setNoDelay(true);
+    u.setNoDelay(true);
+    socks.add(c).add(u);
+    c.pipe(u).pipe(c);
+    c.on('error', () => u.destroy());
+    u.on('error', () => c.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { port: (server.address() as { port: number }).port, close: () => (socks.forEach((s) => s.destroy()), server.close()) };
+}
+
 /** `clients` connections, each one request at a time for `ms`; returns requests/s and latency percentiles (µs). */
 async function load(port: number, clients: number, ms: number) {
   const lat: number[] = [];
@@ -100,6 +116,9 @@ export default async function engineBench(): Promise<void> {
     const seconds = Number(process.env.BENCH_SECONDS ?? 4);
     for (const clients of [1, 8]) {
       const direct = await load(server.port, clients, seconds * 1000);
+      const relay = await bareRelay(server.port);
+      const piped = await load(relay.port, clients, seconds * 1000);
+      relay.close();
       const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${server.port}`, out: join(dir, `proxy-${clients}.transcript.jsonl`), protocol: 'mogilefs' });
       const proxied = await load(rec.address.port, clients, seconds * 1000);
       await rec.close();
@@ -107,6 +126,10 @@ export default async function engineBench(): Promise<void> {
         `proxy, ${clients} client${clients > 1 ? 's' : ''} one request at a time, ${seconds} s each: direct ${Math.round(direct.rps).toLocaleString('en-US')} req/s (p50 ${direct.p50.toFixed(0)} µs, p99 ${direct.p99.toFixed(0)} µs); ` +
           `through the recording proxy ${Math.round(proxied.rps).toLocaleString('en-US')} req/s (p50 ${proxied.p50.toFixed(0)} µs, p99 ${proxied.p99.toFixed(0)} µs); ` +
           `throughput ratio ${(proxied.rps / direct.rps).toFixed(2)}, added p50 ${(proxied.p50 - direct.p50).toFixed(0)} µs, added p99 ${(proxied.p99 - direct.p99).toFixed(0)} µs`,
+      );
+      console.log(
+        `  for reference, a bare socket.pipe relay that records nothing: ${Math.round(piped.rps).toLocaleString('en-US')} req/s (ratio ${(piped.rps / direct.rps).toFixed(2)} of direct, p50 ${piped.p50.toFixed(0)} µs); ` +
+          `the recording proxy reaches ${(proxied.rps / piped.rps).toFixed(2)} of it`,
       );
     }
     server.close();

@@ -27,7 +27,9 @@ export async function analyzeTranscript(file: string, opts: AnalyzeOptions = {})
     throw new TranscriptError(file, 1, `unknown protocol "${t.header.protocol}" (known: ${protocolNames().join(', ')})`);
   }
   const pairing = new Pairing(protocol, opts);
-  for await (const ev of t.events) pairing.push(ev, t.report.lines);
+  for await (const b of t.batches) {
+    for (let i = 0; i < b.events.length; i++) pairing.push(b.events[i], b.lines[i]);
+  }
   pairing.finish();
   return { file, header: t.header, summary: pairing.summary, findings: pairing.findings, read: t.report, events: t.report.events };
 }

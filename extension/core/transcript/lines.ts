@@ -16,12 +16,14 @@ export class LineTooLongError extends Error {
   }
 }
 
-export async function* readLines(path: string, maxLineBytes: number): AsyncGenerator<Line> {
+/** Yields the lines of each read chunk together: one await per chunk, not per line. */
+export async function* readLines(path: string, maxLineBytes: number): AsyncGenerator<Line[]> {
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   let parts: Buffer[] = [];
   let partBytes = 0;
   let no = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const batch: Line[] = [];
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf(10, start);
@@ -37,9 +39,10 @@ export async function* readLines(path: string, maxLineBytes: number): AsyncGener
         parts = [];
         partBytes = 0;
       }
-      yield { no, text, terminated: true };
+      batch.push({ no, text, terminated: true });
       start = nl + 1;
     }
+    if (batch.length > 0) yield batch;
     if (start < chunk.length) {
       parts.push(chunk.subarray(start));
       partBytes += chunk.length - start;
@@ -49,7 +52,7 @@ export async function* readLines(path: string, maxLineBytes: number): AsyncGener
       }
     }
   }
-  if (partBytes > 0) yield { no: no + 1, text: Buffer.concat(parts).toString('utf8'), terminated: false };
+  if (partBytes > 0) yield [{ no: no + 1, text: Buffer.concat(parts).toString('utf8'), terminated: false }];
 }
 
 function stripCr(buf: Buffer, start: number, end: number): number {

@@ -1,10 +1,11 @@
-// The streaming transcript reader: yields typed events one at a time, validating each line once at the door.
-// Problems a user can cause are TranscriptError values naming file, line and what is wrong; --lenient skips bad
-// lines and counts them; a truncated last line (a recorder that crashed) is reported, never thrown.
+// The streaming transcript reader: yields typed events, validating each line once at the door. Problems a user
+// can cause are TranscriptError values naming file, line and what is wrong; --lenient skips bad lines and counts
+// them; a truncated last line (a recorder that crashed) is reported, never thrown. Events come a batch per read
+// chunk (`batches`), or one at a time (`events`); read one or the other, not both.
 import { stat } from 'node:fs/promises';
 import { UserError } from '../errors';
 import { eventProblem, headerProblem, type TranscriptEvent, type TranscriptHeader } from './format';
-import { LineTooLongError, readLines } from './lines';
+import { LineTooLongError, readLines, type Line } from './lines';
 
 export class TranscriptError extends UserError {
   constructor(readonly file: string, readonly line: number, readonly problem: string) {
@@ -22,6 +23,7 @@ export interface SkippedLine { line: number; problem: string }
 
 /** What the reader noticed besides the events; complete once the events have been read to the end. */
 export interface ReadReport {
+  /** the line of the event last yielded (then, at the end, the last line read) */
   lines: number;
   events: number;
   skipped: number;
@@ -31,14 +33,22 @@ export interface ReadReport {
   truncatedLastLine: { line: number; bytes: number } | null;
 }
 
+/** Events of one read chunk with the line number of each. */
+export interface EventBatch {
+  events: TranscriptEvent[];
+  lines: number[];
+}
+
 export interface OpenTranscript {
   file: string;
   header: TranscriptHeader;
+  batches: AsyncGenerator<EventBatch>;
   events: AsyncGenerator<TranscriptEvent>;
   report: ReadReport;
 }
 
 const DEFAULT_MAX_LINE = 256 * 1024 * 1024;
+type Lines = AsyncGenerator<Line[]>;
 
 /** Opens a transcript: reads and checks its header, then streams its events. */
 export async function openTranscript(file: string, opts: ReadOptions = {}): Promise<OpenTranscript> {
@@ -54,8 +64,9 @@ export async function openTranscript(file: string, opts: ReadOptions = {}): Prom
   if (size === 0) throw new TranscriptError(file, 0, 'the file is empty (a transcript starts with a header line)');
   const lines = readLines(file, opts.maxLineBytes ?? DEFAULT_MAX_LINE);
   const report: ReadReport = { lines: 0, events: 0, skipped: 0, firstSkipped: [], truncatedLastLine: null };
-  const first = await next(file, lines);
-  if (!first) throw new TranscriptError(file, 0, 'the file is empty (a transcript starts with a header line)');
+  const firstBatch = await next(file, lines);
+  if (!firstBatch) throw new TranscriptError(file, 0, 'the file is empty (a transcript starts with a header line)');
+  const [first, ...rest] = firstBatch;
   report.lines = 1;
   let parsed: unknown;
   try {
@@ -65,10 +76,11 @@ export async function openTranscript(file: string, opts: ReadOptions = {}): Prom
   }
   const hp = headerProblem(parsed);
   if (hp) throw new TranscriptError(file, 1, hp);
-  return { file, header: parsed as TranscriptHeader, events: events(file, lines, report, opts.lenient ?? false), report };
+  const batches = readBatches(file, rest, lines, report, opts.lenient ?? false);
+  return { file, header: parsed as TranscriptHeader, batches, events: oneByOne(batches, report), report };
 }
 
-async function next(file: string, lines: AsyncGenerator<{ no: number; text: string; terminated: boolean }>) {
+async function next(file: string, lines: Lines): Promise<Line[] | null> {
   try {
     const r = await lines.next();
     return r.done ? null : r.value;
@@ -78,48 +90,54 @@ async function next(file: string, lines: AsyncGenerator<{ no: number; text: stri
   }
 }
 
-async function* events(
-  file: string,
-  lines: AsyncGenerator<{ no: number; text: string; terminated: boolean }>,
-  report: ReadReport,
-  lenient: boolean,
-): AsyncGenerator<TranscriptEvent> {
+async function* readBatches(file: string, first: Line[], lines: Lines, report: ReadReport, lenient: boolean): AsyncGenerator<EventBatch> {
   let lastT = 0;
-  for (;;) {
-    const line = await nextOrSkip(file, lines, report, lenient);
-    if (line === null) return;
-    report.lines = line.no;
-    if (line.text.trim() === '') continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(line.text);
-    } catch {
-      if (!line.terminated) {
-        report.truncatedLastLine = { line: line.no, bytes: Buffer.byteLength(line.text) };
-        return;
+  let batch: Line[] | null = first;
+  while (batch) {
+    const out: EventBatch = { events: [], lines: [] };
+    for (const line of batch) {
+      if (line.text.trim() === '') continue;
+      let v: unknown;
+      try {
+        v = JSON.parse(line.text);
+      } catch {
+        if (!line.terminated) {
+          report.truncatedLastLine = { line: line.no, bytes: Buffer.byteLength(line.text) };
+          continue;
+        }
+        skipOrThrow(file, line.no, 'not JSON', report, lenient);
+        continue;
       }
-      skipOrThrow(file, line.no, 'not JSON', report, lenient);
-      continue;
+      let problem = eventProblem(v);
+      const ev = v as TranscriptEvent;
+      if (!problem && ev.t < lastT) problem = `time goes backwards: t=${ev.t} after t=${lastT}`;
+      if (problem) {
+        skipOrThrow(file, line.no, problem, report, lenient);
+        continue;
+      }
+      lastT = ev.t;
+      report.events++;
+      out.events.push(ev);
+      out.lines.push(line.no);
     }
-    let problem = eventProblem(v);
-    const ev = v as TranscriptEvent;
-    if (!problem && ev.t < lastT) problem = `time goes backwards: t=${ev.t} after t=${lastT}`;
-    if (problem) {
-      skipOrThrow(file, line.no, problem, report, lenient);
-      continue;
-    }
-    lastT = ev.t;
-    report.events++;
-    yield ev;
+    if (batch.length > 0) report.lines = batch[batch.length - 1].no;
+    if (out.events.length > 0) yield out;
+    batch = await nextOrSkip(file, lines, report, lenient);
   }
 }
 
-async function nextOrSkip(
-  file: string,
-  lines: AsyncGenerator<{ no: number; text: string; terminated: boolean }>,
-  report: ReadReport,
-  lenient: boolean,
-) {
+async function* oneByOne(batches: AsyncGenerator<EventBatch>, report: ReadReport): AsyncGenerator<TranscriptEvent> {
+  for await (const b of batches) {
+    const end = report.lines;
+    for (let i = 0; i < b.events.length; i++) {
+      report.lines = b.lines[i];
+      yield b.events[i];
+    }
+    report.lines = end;
+  }
+}
+
+async function nextOrSkip(file: string, lines: Lines, report: ReadReport, lenient: boolean): Promise<Line[] | null> {
   try {
     return await next(file, lines);
   } catch (err) {

@@ -22,6 +22,7 @@ export function parseArgs(s: string): Record<string, string> {
 }
 
 function decodePart(s: string): string {
+  if (s.indexOf('%') < 0 && s.indexOf('+') < 0) return s;
   const plus = s.replace(/\+/g, ' ');
   try {
     return decodeURIComponent(plus);
