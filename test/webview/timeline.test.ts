@@ -31,7 +31,7 @@ async function redPixels(h: WebviewHarness): Promise<number> {
   })()`);
 }
 
-describe('timeline webview in Chromium', { timeout: 300_000 }, () => {
+describe('timeline webview in Chromium', { timeout: 600_000 }, () => {
   let h: WebviewHarness;
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
