@@ -4,10 +4,12 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { formatHostPort, isLoopback, parseHostPort, type HostPort } from '../address';
 import { describeNetError, UserError } from '../errors';
+import { protocolByName } from '../protocols';
 import { seeded } from '../random';
 import { TranscriptWriter } from '../transcript/writer';
 import { parseFaultSpec, type FaultSpec } from './fault-spec';
 import { Pipe } from './pipe';
+import { Redactor } from './redactor';
 
 export interface RecorderOptions {
   listen: string;
@@ -119,12 +121,14 @@ class RecordingProxy implements Recorder {
     let resetBy: 'client' | 'server' | 'proxy' | null = null;
     let error: string | undefined;
     let closed = 0;
+    const redactor = this.opts.keepAuth ? null : Redactor.for(protocolByName(this.opts.protocol ?? ''));
     const congested = () => (this.writer.congested ? this.writer.drained() : null);
     const hooksFor = (dir: 'c2s' | 's2c') => ({
       record: (bytes: Buffer) => {
         if (dir === 'c2s') this.stats.c2sBytes += bytes.length;
         else this.stats.s2cBytes += bytes.length;
-        this.writer.data(c, dir, bytes);
+        const out = redactor ? redactor.take(dir, bytes) : bytes;
+        if (out) this.writer.data(c, dir, out);
       },
       fault: (spec: FaultSpec, detail: Record<string, unknown>) => {
         this.stats.faults++;
@@ -181,6 +185,10 @@ class RecordingProxy implements Recorder {
       this.sockets.delete(client);
       this.sockets.delete(upstream);
       this.stats.open--;
+      for (const dir of ['c2s', 's2c'] as const) {
+        const rest = redactor?.flush(dir);
+        if (rest) this.writer.data(c, dir, rest);
+      }
       const dropped = up.undelivered + down.undelivered;
       if (dropped > 0) {
         this.stats.droppedBytes += dropped;
