@@ -2,6 +2,7 @@
 import type { Verb } from '../verb';
 import { analyze } from './analyze';
 import { bench } from './bench';
+import { check } from './check';
 import { collect } from './collect';
 import { fragmentation } from './fragmentation';
 import { metrics } from './metrics';
@@ -9,4 +10,4 @@ import { record } from './record';
 import { reproduce } from './reproduce';
 import { tracker } from './tracker';
 
-export const verbs: Verb[] = [analyze, reproduce, record, tracker, bench, metrics, collect, fragmentation];
+export const verbs: Verb[] = [analyze, reproduce, record, tracker, check, bench, metrics, collect, fragmentation];

@@ -1,0 +1,4 @@
+export * from './clients';
+export * from './payload';
+export * from './runner';
+export * from './verdict';

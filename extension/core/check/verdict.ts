@@ -1,0 +1,66 @@
+// The check's verdict for one client: what it asked, what it verified, and every answer that belonged to another
+// key, set beside what the transcript of the same run shows on the wire.
+
+export interface CheckMismatch {
+  asked: string;
+  /** the key the answer belonged to */
+  got: string;
+  /** µs on the transcript's clock when the client handed the answer over */
+  t: number;
+  worker: number;
+  /** the transcript connection, where the client is instrumented */
+  conn: number | null;
+}
+
+export interface CheckVerdict {
+  client: string;
+  version: string;
+  target: string;
+  latency: string;
+  timeoutMs: number;
+  concurrency: number;
+  requests: number;
+  verified: number;
+  timeouts: number;
+  missing: number;
+  errors: Record<string, number>;
+  /** a driver calling back a second time for one request: a late answer delivered after the timeout */
+  lateCallbacks: number;
+  mismatches: CheckMismatch[];
+  transcript: string;
+  /** the transcript's own analysis of the same run */
+  wire: {
+    requests: number;
+    responses: number;
+    connections: number;
+    mismatches: number;
+    timeouts: number;
+    late: number;
+    unanswered: number;
+    orphans: number;
+  };
+  /** whether the transcript found as many mismatches as the client took */
+  agrees: boolean;
+}
+
+export function verdictText(v: CheckVerdict): string {
+  const errs = Object.entries(v.errors).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
+  const lines = [
+    `${v.client} (${v.version}) against ${v.target}, ${v.latency} injected, client timeout ${v.timeoutMs} ms, concurrency ${v.concurrency}`,
+    `  ${v.requests} requests: ${v.verified} verified, ${v.timeouts} timeouts, ${v.missing} missing, errors: ${errs}, ${v.mismatches.length} MISMATCHES`,
+    `  wire (${v.transcript}): ${v.wire.requests} requests, ${v.wire.responses} responses on ${v.wire.connections} connections; ` +
+      `${v.wire.mismatches} mismatches, ${v.wire.timeouts} timeouts, ${v.wire.late} late, ${v.wire.unanswered} unanswered`,
+  ];
+  if (v.lateCallbacks > 0) lines.push(`  the driver called back ${v.lateCallbacks} times more than once for one request (late answers after a timeout)`);
+  for (const m of v.mismatches.slice(0, 10)) {
+    lines.push(`  mismatch: asked for ${m.asked}, got the row of ${m.got} at ${(m.t / 1000).toFixed(1)} ms${m.conn !== null ? ` on connection ${m.conn}` : ''}`);
+  }
+  if (v.mismatches.length > 10) lines.push(`  … ${v.mismatches.length - 10} more`);
+  lines.push(
+    v.mismatches.length === 0
+      ? `  verdict: no response reached the wrong request (${v.verified} answers checked against their keys)`
+      : `  verdict: ${v.mismatches.length} responses reached the wrong request`,
+  );
+  if (!v.agrees) lines.push(`  note: the transcript found ${v.wire.mismatches} mismatches where the client took ${v.mismatches.length}`);
+  return lines.join('\n');
+}
