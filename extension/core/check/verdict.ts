@@ -34,12 +34,14 @@ export interface CheckVerdict {
     responses: number;
     connections: number;
     mismatches: number;
+    /** wire mismatches where both requests asked for the same key: the right row arrived by luck */
+    sameKeyMismatches: number;
     timeouts: number;
     late: number;
     unanswered: number;
     orphans: number;
   };
-  /** whether the transcript found as many mismatches as the client took */
+  /** whether the transcript found as many mismatches (other keys) as the client took */
   agrees: boolean;
 }
 
@@ -49,7 +51,7 @@ export function verdictText(v: CheckVerdict): string {
     `${v.client} (${v.version}) against ${v.target}, ${v.latency} injected, client timeout ${v.timeoutMs} ms, concurrency ${v.concurrency}`,
     `  ${v.requests} requests: ${v.verified} verified, ${v.timeouts} timeouts, ${v.missing} missing, errors: ${errs}, ${v.mismatches.length} MISMATCHES`,
     `  wire (${v.transcript}): ${v.wire.requests} requests, ${v.wire.responses} responses on ${v.wire.connections} connections; ` +
-      `${v.wire.mismatches} mismatches, ${v.wire.timeouts} timeouts, ${v.wire.late} late, ${v.wire.unanswered} unanswered`,
+      `${v.wire.mismatches} mismatches${v.wire.sameKeyMismatches ? ` (${v.wire.sameKeyMismatches} between two requests for the same key)` : ''}, ${v.wire.timeouts} timeouts, ${v.wire.late} late, ${v.wire.unanswered} unanswered`,
   ];
   if (v.lateCallbacks > 0) lines.push(`  the driver called back ${v.lateCallbacks} times more than once for one request (late answers after a timeout)`);
   for (const m of v.mismatches.slice(0, 10)) {
@@ -61,6 +63,6 @@ export function verdictText(v: CheckVerdict): string {
       ? `  verdict: no response reached the wrong request (${v.verified} answers checked against their keys)`
       : `  verdict: ${v.mismatches.length} responses reached the wrong request`,
   );
-  if (!v.agrees) lines.push(`  note: the transcript found ${v.wire.mismatches} mismatches where the client took ${v.mismatches.length}`);
+  if (!v.agrees) lines.push(`  note: the transcript found ${v.wire.mismatches - v.wire.sameKeyMismatches} mismatches across keys where the client took ${v.mismatches.length}`);
   return lines.join('\n');
 }

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { runCheck, type CheckVerdict, type ClientName } from '../../extension/core/check';
+import { analyzeTranscript } from '../../extension/core/pairing';
+import { cli } from '../helpers/cli';
+import { tempDir } from '../helpers/tmp';
+
+const dir = tempDir();
+const URLS: Record<string, string> = {
+  mysql: 'mysql://root@127.0.0.1:3306/test',
+  postgres: 'postgres://postgres@127.0.0.1:5432/test',
+  redis: 'redis://127.0.0.1:6379',
+};
+const START: Record<string, string> = {
+  mysql: 'start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd',
+  postgres: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
+  redis: 'redis-server --daemonize yes --port 6379',
+};
+
+async function check(client: ClientName, url?: string): Promise<CheckVerdict> {
+  const kind = url ? new URL(url).protocol.replace(/:$/, '').replace('postgresql', 'postgres') : 'tracker';
+  try {
+    return await runCheck({ url, client, latency: 'latency:150ms@10%', timeoutMs: 50, requests: 120, concurrency: 3, rows: 200, seed: 7, out: join(dir, `${client}.transcript.jsonl`) });
+  } catch (err) {
+    if (kind in START && /refused|not found|timed out/i.test((err as Error).message)) {
+      throw new Error(`${kind} is needed at ${URLS[kind]}; start it with: ${START[kind]} (${(err as Error).message})`);
+    }
+    throw err;
+  }
+}
+
+function accounted(v: CheckVerdict): void {
+  const errors = Object.values(v.errors).reduce((a, b) => a + b, 0);
+  assert.equal(v.verified + v.timeouts + v.missing + errors + v.mismatches.length, v.requests, 'every request is accounted for');
+  assert.equal(v.requests, 120);
+  assert.ok(v.timeouts > 0, `the injected latency made the ${v.client} client time out (timeouts: ${v.timeouts})`);
+}
+
+describe('the mismatch check', () => {
+  test('the buggy tracker client takes other keys\' answers and the safe one never does, in the same run', async () => {
+    const [buggy, safe] = await Promise.all([check('tracker-buggy'), check('tracker-safe')]);
+    accounted(buggy);
+    accounted(safe);
+    assert.ok(buggy.mismatches.length > 0, 'the buggy client took answers meant for other keys');
+    assert.ok(buggy.mismatches.every((m) => m.asked !== m.got && m.conn !== null), 'each mismatch names its transcript connection');
+    assert.equal(safe.mismatches.length, 0);
+    // the transcript, analysed alone, finds exactly what the clients took
+    assert.equal(buggy.wire.mismatches - buggy.wire.sameKeyMismatches, buggy.mismatches.length);
+    assert.equal(safe.wire.mismatches, 0);
+    assert.ok(buggy.agrees && safe.agrees);
+    // request by request: the same (asked, got) pairs, from the client's checks and from the wire alone
+    const wire = await analyzeTranscript(buggy.transcript);
+    const fromWire = wire.findings
+      .filter((f) => f.kind === 'mismatch' && f.request?.key !== f.answers?.key)
+      .map((f) => `${f.request?.key}<-${f.answers?.key}`)
+      .sort();
+    assert.deepEqual(fromWire, buggy.mismatches.map((m) => `${m.asked}<-${m.got}`).sort());
+  });
+
+  for (const [client, kind] of [['mysql2', 'mysql'], ['mysql2-pool', 'mysql'], ['pg', 'postgres'], ['pg-pool', 'postgres'], ['ioredis', 'redis']] as const) {
+    test(`${client} against the local ${kind}: every answer is its own key's, and the transcript pairs fully`, async () => {
+      const v = await check(client, URLS[kind]);
+      accounted(v);
+      assert.deepEqual(v.mismatches, []);
+      assert.match(v.version, new RegExp(`^${client.replace('-pool', '')} \\d+\\.\\d+\\.\\d+`));
+      const a = await analyzeTranscript(v.transcript);
+      assert.equal(a.summary.findings.mismatch, 0);
+      assert.equal(a.summary.findings.unanswered, 0, 'every request on the wire has its response');
+      assert.equal(a.summary.findings.orphan, 0);
+      assert.ok(a.summary.requests >= v.verified, `the wire shows the requests (${a.summary.requests} for ${v.verified} verified)`);
+      assert.equal(a.summary.undecoded, 0, 'every message decodes');
+    });
+  }
+
+  test('mongodb: runs against a real server when MONGODB_URL is set', async (t) => {
+    const url = process.env.MONGODB_URL;
+    if (!url) {
+      t.skip('MONGODB_URL is not set: no MongoDB server can be installed on these machines (see DESIGN.md, "MongoDB")');
+      return;
+    }
+    const v = await check('mongodb', url);
+    accounted(v);
+    assert.deepEqual(v.mismatches, []);
+  });
+
+  test('the CLI: --json prints one object for other tools, exit 1 on a mismatch, a refused connection is one line', async () => {
+    const out = join(dir, 'cli-buggy.transcript.jsonl');
+    const r = await cli(['check', '--client', 'tracker-buggy', '--latency', '150ms@20%', '--timeout', '50ms', '--requests', '60', '--rows', '50', '--out', out, '--json']);
+    assert.equal(r.code, 1, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    for (const k of ['client', 'version', 'requests', 'verified', 'timeouts', 'errors', 'mismatches', 'transcript']) assert.ok(k in doc, `--json has ${k}`);
+    assert.ok(doc.mismatches.length > 0);
+    assert.deepEqual(Object.keys(doc.mismatches[0]).sort(), ['asked', 'conn', 'got', 't', 'worker']);
+    const refused = await cli(['check', 'mysql://root@127.0.0.1:1/test', '--client', 'mysql2', '--requests', '5']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr.trim(), /^incident-replay check: 127\.0\.0\.1:1: connection refused/);
+    assert.equal(refused.stderr.trim().split('\n').length, 1);
+  });
+});
