@@ -144,9 +144,16 @@ export class WebviewHarness {
     await this.post({ type: 'done', summary: built.summary });
   }
 
-  /** Waits (bounded) until the element's text contains the string. Page code as a string: the tests have no DOM types. */
+  /** Waits (bounded) until the element's text contains the string. (A string predicate would need eval, which the CSP forbids.) */
   async waitForText(selector: string, text: string, timeoutMs = 10_000): Promise<void> {
-    await this.page.waitForFunction(`(document.querySelector(${JSON.stringify(selector)})?.textContent ?? '').includes(${JSON.stringify(text)})`, undefined, { timeout: timeoutMs });
+    await this.page.waitForFunction(
+      ([sel, t]) => {
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document;
+        return (doc.querySelector(sel)?.textContent ?? '').includes(t);
+      },
+      [selector, text] as const,
+      { timeout: timeoutMs },
+    );
   }
 
   /** Evaluates page code given as a string. */
