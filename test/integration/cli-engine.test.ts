@@ -43,6 +43,17 @@ describe('incident-replay analyze', () => {
     assert.ok(inferred.findings.every((f: { basis: string }) => f.basis !== 'client'));
   });
 
+  test('a header that names no known protocol: the protocol is guessed from the first bytes', async () => {
+    for (const name of ['mysql2', 'pg', 'ioredis']) {
+      const src = join(__dirname, '..', '..', 'replays', 'driver-check', `${name}.transcript.jsonl`);
+      const f = join(dir, `unknown-${name}.transcript.jsonl`);
+      writeFileSync(f, readFileSync(src, 'utf8').replace(/"protocol":"[a-z]+"/, '"protocol":"unknown"'));
+      const r = await cli(['analyze', '--json', f]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(JSON.parse(r.stdout).protocol, { mysql2: 'mysql', pg: 'postgres', ioredis: 'redis' }[name]);
+    }
+  });
+
   test('a transcript where every response reached its request says so and exits 0', async () => {
     const f = join(dir, 'clean.transcript.jsonl');
     writeFileSync(f, `${HEADER}\n{"t":0,"c":1,"k":"open"}\n{"t":1,"c":1,"k":"c2s","d":"noop\\r\\n"}\n{"t":2,"c":1,"k":"s2c","d":"OK \\r\\n"}\n{"t":3,"c":1,"k":"close","by":"client"}\n`);

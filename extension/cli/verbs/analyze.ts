@@ -44,7 +44,7 @@ export const analyze: Verb = {
 export function toJson(a: Analysis) {
   return {
     file: a.file,
-    protocol: a.header.protocol,
+    protocol: a.protocol,
     startedAt: a.header.startedAt,
     clean: clean(a),
     summary: a.summary,
@@ -58,7 +58,8 @@ const ORDER: FindingKind[] = ['mismatch', 'timeout', 'late', 'unanswered', 'orph
 export function report(a: Analysis, all: boolean): string {
   const s = a.summary;
   const span = s.firstUs !== null && s.lastUs !== null ? fmtUs(s.lastUs - s.firstUs) : '0 µs';
-  const lines = [`${a.file} (${a.header.protocol}, started ${a.header.startedAt})`];
+  const named = a.protocol === a.header.protocol ? a.protocol : `${a.protocol}, guessed from the first bytes`;
+  const lines = [`${a.file} (${named}, started ${a.header.startedAt})`];
   lines.push(`  ${s.requests} requests, ${s.responses} responses on ${s.connections} connections over ${span}`);
   if (a.read.skipped > 0) {
     lines.push(`  ${a.read.skipped} bad lines skipped (--lenient), the first: line ${a.read.firstSkipped[0].line}: ${a.read.firstSkipped[0].problem}`);

@@ -6,6 +6,10 @@ import { createConnection, createPool, type Connection, type Pool as MysqlPool, 
 import { Client as PgClient, Pool as PgPool } from 'pg';
 import Redis from 'ioredis';
 import { MongoClient } from 'mongodb';
+import mongodbPkg from 'mongodb/package.json';
+import mysql2Pkg from 'mysql2/package.json';
+import pgPkg from 'pg/package.json';
+import ioredisPkg from 'ioredis/package.json';
 import { BuggyTrackerClient, SafeTrackerClient, type TrackerClient } from '../tracker/client';
 import type { HostPort } from '../address';
 import { payloadFor } from './payload';
@@ -47,14 +51,14 @@ export function driverVersion(name: ClientName): string {
   switch (name) {
     case 'mysql2':
     case 'mysql2-pool':
-      return `mysql2 ${(require('mysql2/package.json') as { version: string }).version}`;
+      return `mysql2 ${mysql2Pkg.version}`;
     case 'pg':
     case 'pg-pool':
-      return `pg ${(require('pg/package.json') as { version: string }).version}`;
+      return `pg ${pgPkg.version}`;
     case 'ioredis':
-      return `ioredis ${(require('ioredis/package.json') as { version: string }).version}`;
+      return `ioredis ${ioredisPkg.version}`;
     case 'mongodb':
-      return `mongodb ${(require('mongodb/package.json') as { version: string }).version}`;
+      return `mongodb ${mongodbPkg.version}`;
     default:
       return `incident-replay tracker client (${name === 'tracker-buggy' ? 'the 2008 behaviour' : 'closes on timeout, checks answers'})`;
   }
