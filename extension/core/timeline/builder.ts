@@ -113,26 +113,29 @@ export async function buildTimeline(file: string, opts: BuildOptions): Promise<B
   const pairing = new Pairing(protocol, { onMessage, onFinding, maxFindings: 0 });
   let approxBytes = 0;
   let sinceProgress = 0;
-  for await (const ev of t.events) {
+  for await (const batch of t.batches) {
+    for (let i = 0; i < batch.events.length; i++) {
+      const ev = batch.events[i];
+      line = batch.lines[i];
+      approxBytes += 40 + (typeof ev.d === 'string' ? ev.d.length : 0);
+      const isData = ev.k === 'c2s' || ev.k === 's2c';
+      if (!isData) mark(ev, laneOf(ev.c));
+      pairing.push(ev, line);
+      if (ev.k === 'close' || ev.k === 'reset') conns.delete(ev.c);
+      if (out.full) {
+        await details.flush();
+        await out.flush();
+      }
+      if (++sinceProgress >= 20000) {
+        sinceProgress = 0;
+        opts.onProgress?.(size > 0 ? Math.min(0.99, approxBytes / size) : 0, out.events);
+        // let the host answer other requests while a big file loads
+        await new Promise((r) => setImmediate(r));
+      }
+    }
     if (opts.signal?.aborted) {
       await details.dispose();
       throw new Error('cancelled');
-    }
-    line = t.report.lines;
-    approxBytes += 40 + (typeof ev.d === 'string' ? ev.d.length : 0);
-    const isData = ev.k === 'c2s' || ev.k === 's2c';
-    if (!isData) mark(ev, laneOf(ev.c));
-    pairing.push(ev, line);
-    if (ev.k === 'close' || ev.k === 'reset') conns.delete(ev.c);
-    if (out.full) {
-      await details.flush();
-      await out.flush();
-    }
-    if (++sinceProgress >= 20000) {
-      sinceProgress = 0;
-      opts.onProgress?.(size > 0 ? Math.min(0.99, approxBytes / size) : 0, out.events);
-      // let the host answer other requests while a big file loads
-      await new Promise((r) => setImmediate(r));
     }
   }
   pairing.finish();

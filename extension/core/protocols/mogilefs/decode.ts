@@ -11,14 +11,32 @@ export interface TrackerRequest {
 /** Parses `a=1&b=x%20y`; a malformed escape keeps the raw text rather than failing the whole message. */
 export function parseArgs(s: string): Record<string, string> {
   const out: Record<string, string> = {};
-  if (s.trim() === '') return out;
-  for (const pair of s.trim().split('&')) {
-    if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    const k = decodePart(eq < 0 ? pair : pair.slice(0, eq));
-    out[k] = eq < 0 ? '' : decodePart(pair.slice(eq + 1));
-  }
+  parseInto(s, out);
   return out;
+}
+
+/**
+ * Adds the arguments of `a=1&b=x%20y` to `out` and returns them as `a=1 b=x y` for a summary: one pass, as this
+ * runs for every message of a transcript.
+ */
+function parseInto(s: string, out: Record<string, string>): string {
+  const text = s.trim();
+  let summary = '';
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('&', start);
+    if (end < 0) end = text.length;
+    if (end > start) {
+      const eq = text.indexOf('=', start);
+      const hasValue = eq >= 0 && eq < end;
+      const k = decodePart(text.slice(start, hasValue ? eq : end));
+      const v = hasValue ? decodePart(text.slice(eq + 1, end)) : '';
+      out[k] = v;
+      summary = summary === '' ? `${k}=${v}` : `${summary} ${k}=${v}`;
+    }
+    start = end + 1;
+  }
+  return summary;
 }
 
 function decodePart(s: string): string {
@@ -46,10 +64,16 @@ export function parseRequest(line: string): TrackerRequest {
 
 export function decodeRequest(bytes: Buffer): Decoded {
   const text = lineText(bytes);
-  const req = parseRequest(text);
-  if (req.command === '') return { summary: text, error: 'empty request line' };
-  const key = req.args.key ?? req.args.from_key;
-  return { summary: summarize(req.command, req.args), ...(key !== undefined ? { key } : {}), fields: { command: req.command, ...req.args } };
+  const trimmed = text.trimStart();
+  const sp = trimmed.search(/\s/);
+  const command = (sp < 0 ? trimmed : trimmed.slice(0, sp)).toLowerCase();
+  if (command === '') return { summary: text, error: 'empty request line' };
+  const fields: Record<string, string> = { command };
+  const tail = sp < 0 ? '' : parseInto(trimmed.slice(sp + 1), fields);
+  const key = fields.key ?? fields.from_key;
+  const d: Decoded = { summary: tail ? `${command} ${tail}` : command, fields };
+  if (key !== undefined) d.key = key;
+  return d;
 }
 
 export function decodeResponse(bytes: Buffer): Decoded {
@@ -57,8 +81,9 @@ export function decodeResponse(bytes: Buffer): Decoded {
   const first = lineText(bytes);
   const ok = /^OK(\s|$)/i.exec(first);
   if (ok) {
-    const args = parseArgs(first.slice(2));
-    return { summary: summarize('OK', args), fields: { status: 'OK', ...args } };
+    const fields: Record<string, string> = { status: 'OK' };
+    const tail = parseInto(first.slice(2), fields);
+    return { summary: tail ? `OK ${tail}` : 'OK', fields };
   }
   const err = /^ERR\s+(\S+)\s*(.*)$/i.exec(first);
   if (err) {
@@ -72,9 +97,4 @@ export function decodeResponse(bytes: Buffer): Decoded {
     return { summary: body.length === 1 ? body[0] : `${body.length} lines`, fields: { lines: body } };
   }
   return { summary: first, error: 'not an OK or ERR response' };
-}
-
-function summarize(head: string, args: Record<string, string>): string {
-  const parts = Object.entries(args).map(([k, v]) => `${k}=${v}`);
-  return parts.length ? `${head} ${parts.join(' ')}` : head;
 }

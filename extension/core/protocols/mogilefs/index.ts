@@ -3,7 +3,7 @@
 import type { Direction } from '../../transcript/format';
 import type { Protocol, WireMessage, WireSession } from '../types';
 import { decodeRequest, decodeResponse } from './decode';
-import { LineFramer, lineText, ResponseFramer } from './framing';
+import { LineFramer, ResponseFramer } from './framing';
 
 export * from './decode';
 export { LineFramer, ResponseFramer, lineText } from './framing';
@@ -16,23 +16,35 @@ class TrackerSession implements WireSession {
 
   push(dir: Direction, bytes: Buffer, tUs: number): WireMessage[] {
     if (dir === 'c2s') {
-      return this.requests
-        .push(bytes, tUs)
-        .filter((f) => lineText(f.bytes).trim() !== '')
-        .map((f) => {
-          this.admin.push(lineText(f.bytes).trimStart().startsWith('!'));
-          return { dir, ...f, decoded: decodeRequest(f.bytes) };
-        });
+      const out: WireMessage[] = [];
+      for (const f of this.requests.push(bytes, tUs)) {
+        const first = firstVisible(f.bytes);
+        if (first < 0) continue; // a blank line is no request
+        this.admin.push(f.bytes[first] === 0x21); // `!`: an admin command
+        out.push({ dir, bytes: f.bytes, tUs: f.tUs, tEndUs: f.tEndUs, decoded: decodeRequest(f.bytes) });
+      }
+      return out;
     }
-    return this.responses.push(bytes, tUs).map((f) => {
+    const out: WireMessage[] = [];
+    for (const f of this.responses.push(bytes, tUs)) {
       this.admin.shift();
-      return { dir, ...f, decoded: decodeResponse(f.bytes) };
-    });
+      out.push({ dir, bytes: f.bytes, tUs: f.tUs, tEndUs: f.tEndUs, decoded: decodeResponse(f.bytes) });
+    }
+    return out;
   }
 
   pendingBytes(dir: Direction): number {
     return dir === 'c2s' ? this.requests.pending : this.responses.pending;
   }
+}
+
+/** The index of the first byte that is not blank, or -1 for a blank line. */
+function firstVisible(b: Buffer): number {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) return i;
+  }
+  return -1;
 }
 
 export const mogilefs: Protocol = {
