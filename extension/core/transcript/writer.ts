@@ -88,6 +88,7 @@ export class TranscriptWriter {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.flush();
     this.closed = true;
     await new Promise<void>((resolve, reject) => {
       this.out.once('error', reject);
@@ -95,10 +96,28 @@ export class TranscriptWriter {
     });
   }
 
+  // Lines written in one turn of the event loop go to the file in one write at the end of the turn: a busy proxy
+  // makes one system call per turn rather than one per chunk. Whole lines only, so a crash still leaves whole lines.
+  private pending: string[] = [];
+  private flushQueued = false;
+
   private line(v: unknown): void {
     if (this.closed) return;
     const s = JSON.stringify(v) + '\n';
     this.bytesWritten += s.length;
-    this.out.write(s);
+    this.pending.push(s);
+    if (this.pending.length >= 256) this.flush();
+    else if (!this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushQueued = false;
+    if (this.pending.length === 0 || this.closed) return;
+    const text = this.pending.length === 1 ? this.pending[0] : this.pending.join('');
+    this.pending = [];
+    this.out.write(text);
   }
 }
