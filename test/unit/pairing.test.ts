@@ -6,8 +6,8 @@ import type { TranscriptEvent } from '../../extension/core/transcript';
 
 // A little language for transcripts: [t, c, kind, text-or-fields]
 type Step = [number, number, string, (string | Record<string, unknown>)?];
-function pair(steps: Step[]) {
-  const p = new Pairing(mogilefs);
+function pair(steps: Step[], keyPattern?: RegExp) {
+  const p = new Pairing(mogilefs, { keyPattern });
   steps.forEach(([t, c, k, x], i) => {
     const ev = { t, c, k, ...(typeof x === 'string' ? { d: x } : x ?? {}) } as TranscriptEvent;
     p.push(ev, i + 2);
@@ -78,5 +78,15 @@ describe('pairing a sequential client', () => {
     assert.equal(m.basis, 'client');
     assert.equal(m.request?.clientId, 'b');
     assert.equal(m.answers?.clientId, 'a');
+  });
+
+  test('a key pattern finds the key a payload carries, and names it in the evidence', () => {
+    const get = (k: string) => `get_value id=${k}\r\n`;
+    const value = (k: string) => `OK value=${k}%7Cpayload\r\n`;
+    const p = pair([[1, 1, 'c2s', get('user:1')], [300, 1, 'c2s', get('user:2')], [600, 1, 's2c', value('user:1')]], /user:\d+/);
+    const m = p.findings.find((f) => f.kind === 'mismatch');
+    assert.equal(m?.request?.key, 'user:2');
+    assert.equal(m?.response?.key, 'user:1');
+    assert.equal(m?.evidence, 'asked for key "user:2", got the answer for key "user:1"');
   });
 });

@@ -13,6 +13,10 @@ requests, orphan answers.
   --json      one JSON object per file on stdout (an array when several files are given)
   --lenient   read past bad lines and count them instead of stopping at the first
   --all       list every finding, not only the first ten of each kind
+  --key-pattern RE
+              where your payloads carry their own key, a regular expression that finds it in the bytes of requests
+              and responses (its first group, or the whole match), e.g. 'user:(\d+)': an answer taken for a request
+              is then checked against the key asked for, whatever the protocol
 
 Exit status: 0 every response reached its request; 1 a mismatch was found; 2 bad input or usage.`;
 
@@ -25,11 +29,20 @@ export const analyze: Verb = {
       json: { type: 'boolean' },
       lenient: { type: 'boolean' },
       all: { type: 'boolean' },
+      'key-pattern': { type: 'string' },
     });
+    let keyPattern: RegExp | undefined;
+    if (values['key-pattern'] !== undefined) {
+      try {
+        keyPattern = new RegExp(values['key-pattern']);
+      } catch (err) {
+        throw new UsageError(`analyze: --key-pattern is not a regular expression: ${(err as Error).message}`);
+      }
+    }
     if (positionals.length === 0) throw new UsageError('analyze: no transcript given (incident-replay analyze FILE)');
     const results: Analysis[] = [];
     for (const file of positionals) {
-      results.push(await analyzeTranscript(file, { lenient: values.lenient ?? false }));
+      results.push(await analyzeTranscript(file, { lenient: values.lenient ?? false, keyPattern }));
     }
     if (values.json) {
       const docs = results.map(toJson);

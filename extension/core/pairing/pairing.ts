@@ -50,6 +50,11 @@ export interface PairingOptions {
   maxFindings?: number;
   onFinding?: (f: Finding) => void;
   onMessage?: (conn: number, msg: WireMessage, ref: RequestRef | ResponseRef, pairedWith: RequestRef | null) => void;
+  /**
+   * Finds the key in a message's bytes where the decoder names none: the first capture group, or the whole match.
+   * With payloads that embed their own key, this is the content evidence for any protocol.
+   */
+  keyPattern?: RegExp;
 }
 
 export class Pairing {
@@ -128,7 +133,8 @@ export class Pairing {
 
   private request(c: number, conn: Conn, msg: WireMessage, line: number): void {
     const ref: RequestRef = { conn: c, seq: ++conn.reqSeq, tUs: msg.tEndUs, line, summary: clip(msg.decoded.summary) };
-    if (msg.decoded.key !== undefined) ref.key = msg.decoded.key;
+    const key = msg.decoded.key ?? this.keyIn(msg);
+    if (key !== undefined) ref.key = key;
     this.summary.requests++;
     const req: Req = { ref, givenUp: false, answeredBy: null };
     const announced = conn.announced.shift();
@@ -162,7 +168,8 @@ export class Pairing {
 
   private response(c: number, conn: Conn, msg: WireMessage, line: number): void {
     const ref: ResponseRef = { conn: c, seq: ++conn.respSeq, tUs: msg.tEndUs, line, summary: clip(msg.decoded.summary) };
-    if (msg.decoded.key !== undefined) ref.key = msg.decoded.key;
+    const key = msg.decoded.key ?? this.keyIn(msg);
+    if (key !== undefined) ref.key = key;
     if (msg.unsolicited) {
       // a push, greeting or notice answers no request: shown, never paired, never an orphan
       this.opts.onMessage?.(c, msg, ref, null);
@@ -225,6 +232,13 @@ export class Pairing {
       default:
         return;
     }
+  }
+
+  private keyIn(msg: WireMessage): string | undefined {
+    const p = this.opts.keyPattern;
+    if (!p) return undefined;
+    const m = p.exec(msg.bytes.toString('latin1'));
+    return m ? (m[1] ?? m[0]) : undefined;
   }
 
   private take(c: number, req: Req, resp: Resp, tUs: number, basis: Finding['basis']): void {
