@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fragmentationModel } from '../../extension/core/metrics/fragmentation';
-import { mulberry32 } from '../../extension/core/metrics/prng';
+import { seeded as mulberry32 } from '../../extension/core/random';
 
 const GB = 1e9;
 const HOUR = 3600;

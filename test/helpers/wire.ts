@@ -6,17 +6,8 @@ import type { Protocol, WireMessage } from '../../extension/core/protocols/types
 import type { DataEvent } from '../../extension/core/transcript/format';
 import type { Chunk } from './capture';
 
-/** mulberry32: a seeded PRNG so that every random split and fuzz input can be reproduced from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG, so that every random split and fuzz input can be reproduced from its seed. */
+export { seeded as prng } from '../../extension/core/random';
 
 export function totalBytes(chunks: Chunk[]): number {
   return chunks.reduce((n, c) => n + c.bytes.length, 0);

@@ -4,7 +4,7 @@
 // on average m^k for a page that k documents touch. Small documents (k ≈ 13 at 300 B) free almost nothing; pages
 // only get sparser. Documents of a page or more touch one or two pages each and free about what they move.
 // Compaction rewrites the remaining documents densely and reclaims the rest: m − freed.
-import { mulberry32 } from './prng';
+import { seeded as mulberry32 } from '../random';
 
 export const PAGE_BYTES = 4096;
 
