@@ -1,4 +1,4 @@
-// Bundles the CLI and the extension host into dist/ with esbuild (CommonJS, Node 20), the timeline webview for the
+// Bundles the CLI and the extension host into dist/ with esbuild (CommonJS, Node 20), the webview bundle (timeline, charts) for the
 // browser (dist/webview.js + dist/webview.css), and the extension-host test suite into out/ (never packaged).
 import { build } from 'esbuild';
 import { chmodSync, existsSync } from 'node:fs';
@@ -13,7 +13,7 @@ if (existsSync('extension/host/extension.ts')) {
 if (existsSync('webview/main.ts')) {
   jobs.push(
     build({ bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', sourcemap: true, logLevel: 'warning', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' }),
-    build({ bundle: true, logLevel: 'warning', entryPoints: ['webview/timeline.css'], outfile: 'dist/webview.css' }),
+    build({ bundle: true, logLevel: 'warning', entryPoints: ['webview/index.css'], outfile: 'dist/webview.css' }),
   );
 }
 if (existsSync('test/editor/suite/index.ts')) {

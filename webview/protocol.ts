@@ -1,6 +1,7 @@
 // The typed messages between the extension host and the timeline webview, one union per direction, and the checks
 // that turn what crosses the boundary (a message from the webview, a restored state) into typed values once.
 // Handshake: the webview posts `ready` when its script runs; only then does the host send `load` and the chunks.
+import type { CheckVerdict } from '../extension/core/check/verdict';
 import type { EventDetails, TimelineChunk, TimelineSummary } from '../extension/core/timeline/model';
 
 export type ViewCommand = 'nextFinding' | 'prevFinding' | 'stepForward' | 'stepBack' | 'fitAll' | 'play' | 'pause';
@@ -86,6 +87,134 @@ export function parseWebviewMessage(v: unknown): WebviewMessage | null {
       return typeof v.message === 'string' ? { type, message: v.message.slice(0, 2000) } : null;
     default: {
       // exhaustive over the union, yet a stranger's type from the wire is dropped, not thrown on
+      void (type satisfies never);
+      return null;
+    }
+  }
+}
+
+// ---- The chart pages (shard metrics, bench, mismatch-check verdict): one union per direction, the same handshake.
+// The host sends one `show` with the whole model (these are small: a chart's points, not a million events).
+
+export type ChartView = 'metrics' | 'bench' | 'check';
+export const CHART_VIEWS: readonly ChartView[] = ['metrics', 'bench', 'check'];
+export const isChartView = (v: string): v is ChartView => (CHART_VIEWS as readonly string[]).includes(v);
+
+/** One shard's chart, as extension/core/metrics/chart-model.ts builds it (the host passes that model as is). */
+export interface MetricsShardChart {
+  shard: string;
+  /** epoch seconds */
+  tSec: Float64Array;
+  workingSetBytes: Float64Array;
+  ramBytes: Float64Array;
+  crossoverSec: number | null;
+  alertSec: number | null;
+  overSpells: { startSec: number; endSec: number | null }[];
+  band: { tSec: Float64Array; low: Float64Array; mid: Float64Array; high: Float64Array } | null;
+}
+
+/** A line of the metrics page's list: what happened to which shard and when, in words made by the host. */
+export interface MetricsEvent {
+  kind: 'crossover' | 'alert' | 'imbalance' | 'note';
+  shard: string | null;
+  tSec: number;
+  text: string;
+}
+
+export interface MetricsPayload {
+  view: 'metrics';
+  title: string;
+  /** the file's URI: what a restored panel reopens */
+  source: string;
+  summary: string;
+  workingSet: string;
+  unitStyle: 'bytes' | 'si' | 'iec';
+  leadHours: number;
+  shards: MetricsShardChart[];
+  notes: { tSec: number; shard: string | null; text: string }[];
+  events: MetricsEvent[];
+  /** the typical document size in the file (avg_doc_bytes), to start the fragmentation panel from */
+  docBytes: number | null;
+}
+
+/** One line of the bench chart, as extension/core/bench/chart-model.ts builds it. */
+export interface BenchLine {
+  label: string;
+  target: string;
+  workload: string;
+  concurrency: number[];
+  throughput: number[];
+  p99Us: number[];
+  errors: number[];
+}
+
+export interface BenchPayload {
+  view: 'bench';
+  title: string;
+  /** the result files' URIs */
+  sources: string[];
+  series: BenchLine[];
+  levels: number[];
+  /** one line per result document: target, server, when, amount, cancelled */
+  runs: string[];
+}
+
+export interface CheckPayload {
+  view: 'check';
+  title: string;
+  /** the verdict file's URI */
+  source: string;
+  verdict: CheckVerdict;
+  /** whether the transcript the verdict names is on disk (the button to open it is offered only then) */
+  transcriptFound: boolean;
+}
+
+export type ChartPayload = MetricsPayload | BenchPayload | CheckPayload;
+
+export type ChartHostMessage = { type: 'show'; payload: ChartPayload } | { type: 'error'; message: string };
+
+/** What a chart page keeps across hide/show and reload, and the host's serializer reads back. */
+export interface ChartViewState {
+  v: 1;
+  view: ChartView;
+  /** URIs of the files shown */
+  sources: string[];
+  /** the fragmentation panel's sliders */
+  docBytes: number;
+  movePercent: number;
+}
+
+export type ChartWebviewMessage =
+  | { type: 'ready' }
+  | { type: 'rendered'; view: ChartView; items: number }
+  | { type: 'stateChanged'; state: ChartViewState }
+  /** open the transcript of the verdict shown; at a mismatch (its index) or at the start (-1) */
+  | { type: 'openTranscript'; mismatch: number }
+  | { type: 'log'; message: string };
+
+export function parseChartViewState(v: unknown): ChartViewState | null {
+  if (!isObj(v) || v.v !== 1 || typeof v.view !== 'string' || !isChartView(v.view)) return null;
+  if (!Array.isArray(v.sources) || !v.sources.every((s) => typeof s === 'string') || !isNum(v.docBytes) || !isNum(v.movePercent)) return null;
+  return { v: 1, view: v.view, sources: v.sources as string[], docBytes: v.docBytes, movePercent: v.movePercent };
+}
+
+export function parseChartWebviewMessage(v: unknown): ChartWebviewMessage | null {
+  if (!isObj(v) || typeof v.type !== 'string') return null;
+  const type = v.type as ChartWebviewMessage['type'];
+  switch (type) {
+    case 'ready':
+      return { type };
+    case 'rendered':
+      return typeof v.view === 'string' && isChartView(v.view) && isInt(v.items) ? { type, view: v.view, items: v.items } : null;
+    case 'stateChanged': {
+      const state = parseChartViewState(v.state);
+      return state ? { type, state } : null;
+    }
+    case 'openTranscript':
+      return isInt(v.mismatch) && v.mismatch >= -1 ? { type, mismatch: v.mismatch } : null;
+    case 'log':
+      return typeof v.message === 'string' ? { type, message: v.message.slice(0, 2000) } : null;
+    default: {
       void (type satisfies never);
       return null;
     }

@@ -1,4 +1,4 @@
-// The timeline webview's HTML: a strict Content-Security-Policy with a fresh nonce per load, the bundle and its
+// The webview's HTML (every page of the bundle): a strict Content-Security-Policy with a fresh nonce per load, the bundle and its
 // stylesheet from dist/ only, and no data at all (the transcript arrives later as messages and goes in as text).
 // No vscode import, so the Chromium tests serve exactly this page.
 import { randomBytes } from 'node:crypto';
@@ -9,6 +9,8 @@ export interface WebviewHtmlInput {
   scriptUri: string;
   styleUri: string;
   title: string;
+  /** which page of the bundle to show (webview/main.ts): the timeline by default */
+  view?: 'timeline' | 'metrics' | 'bench' | 'check';
   nonce?: string;
 }
 
@@ -34,7 +36,7 @@ export function webviewHtml(i: WebviewHtmlInput): string {
 <link rel="stylesheet" href="${attr(i.styleUri)}">
 <title>${text(i.title)}</title>
 </head>
-<body>
+<body data-view="${attr(i.view ?? 'timeline')}">
 <script nonce="${attr(nonce)}" src="${attr(i.scriptUri)}"></script>
 </body>
 </html>`;

@@ -1,12 +1,13 @@
 // A stand-in for the extension host around the real webview bundle in headless Chromium (Debian's, through
 // playwright-core): serves the page the host would (same HTML, same CSP), stubs acquireVsCodeApi, and speaks
-// the host's side of the protocol with the real model builder and details spill.
+// the host's side of the protocol: for the timeline with the real model builder and details spill, for the chart
+// pages (metrics, bench, check) with the payload the host's builders make.
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildTimeline, type DetailsSpill, type TimelineSummary } from '../../extension/core/timeline';
 import { webviewHtml } from '../../extension/host/html';
-import { parseWebviewMessage, type HostMessage, type ViewCommand, type WebviewMessage } from '../../webview/protocol';
+import { parseChartWebviewMessage, parseWebviewMessage, type ChartHostMessage, type ChartPayload, type ChartView, type ChartWebviewMessage, type HostMessage, type ViewCommand, type WebviewMessage } from '../../webview/protocol';
 import { freshDir } from '../helpers/timeline-fixtures';
 
 const ROOT = resolve(__dirname, '../..');
@@ -22,15 +23,23 @@ const THEME = `:root {
   --vscode-font-family: sans-serif; --vscode-font-size: 13px; --vscode-editor-font-family: monospace;
   --vscode-editor-font-size: 12px; --vscode-errorForeground: #f85149;
   --vscode-list-activeSelectionBackground: #04395e; --vscode-list-activeSelectionForeground: #ffffff;
+  --vscode-charts-yellow: #cca700; --vscode-button-background: #0078d4;
 }
 `;
 /** --vscode-charts-red above, as the canvas draws it */
 export const MISMATCH_RGB: [number, number, number] = [0xf1, 0x4c, 0x4c];
+/** --vscode-charts-orange and --vscode-charts-blue above */
+export const ORANGE_RGB: [number, number, number] = [0xd1, 0x86, 0x16];
+export const BLUE_RGB: [number, number, number] = [0x37, 0x94, 0xff];
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
 export class WebviewHarness {
   readonly fromWebview: WebviewMessage[] = [];
+  /** messages from a chart page (see show) */
+  readonly fromChart: ChartWebviewMessage[] = [];
+  private view: 'timeline' | ChartView = 'timeline';
+  private payload: ChartPayload | null = null;
   readonly dialogs: string[] = [];
   readonly pageErrors: string[] = [];
   private file: string | null = null;
@@ -67,7 +76,7 @@ export class WebviewHarness {
     await page.route(`${ORIGIN}/**`, async (route) => {
       const path = new URL(route.request().url()).pathname;
       if (path === '/index.html') {
-        const html = webviewHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/dist/webview.js`, styleUri: `${ORIGIN}/dist/webview.css`, title: 'timeline' });
+        const html = webviewHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/dist/webview.js`, styleUri: `${ORIGIN}/dist/webview.css`, title: h.view, view: h.view });
         return route.fulfill({ contentType: 'text/html', body: html });
       }
       if (path === '/dist/webview.js' || path === '/dist/webview.css') {
@@ -82,6 +91,7 @@ export class WebviewHarness {
 
   /** Opens the page on a transcript and resolves once the webview reports it interactive. */
   async load(file: string, timeoutMs = 120_000): Promise<void> {
+    this.view = 'timeline';
     this.file = file;
     this.summary = null;
     this.fromWebview.length = 0;
@@ -91,6 +101,26 @@ export class WebviewHarness {
     await this.page.goto(`${ORIGIN}/index.html`);
     await this.waitFor((m) => m.type === 'interactive', timeoutMs);
     this.loadMs = Date.now() - this.loadStarted;
+  }
+
+  /** Opens a chart page (the payload's view) and resolves once it reports `rendered`. */
+  async show(payload: ChartPayload, timeoutMs = 30_000): Promise<void> {
+    this.view = payload.view;
+    this.payload = payload;
+    this.fromChart.length = 0;
+    if (this.page.url().startsWith(ORIGIN)) await this.page.evaluate('sessionStorage.clear()');
+    await this.page.goto(`${ORIGIN}/index.html`);
+    await this.waitForChart((m) => m.type === 'rendered', timeoutMs);
+  }
+
+  async waitForChart(pred: (m: ChartWebviewMessage) => boolean, timeoutMs = 10_000): Promise<ChartWebviewMessage> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const m = this.fromChart.find(pred);
+      if (m) return m;
+      if (Date.now() > end) throw new Error(`the chart page did not send the expected message within ${timeoutMs} ms; got: ${this.fromChart.map((x) => x.type).join(', ')}; page errors: ${this.pageErrors.join('; ')}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   async reload(timeoutMs = 60_000): Promise<void> {
@@ -118,11 +148,18 @@ export class WebviewHarness {
     return m.type === 'commandDone' ? m.cursor : null;
   }
 
-  async post(m: HostMessage): Promise<void> {
+  async post(m: HostMessage | ChartHostMessage): Promise<void> {
     await this.page.evaluate((msg) => (globalThis as unknown as { postMessage(m: unknown, origin: string): void }).postMessage(msg, '*'), m as unknown as Record<string, unknown>);
   }
 
   private receive(raw: unknown): void {
+    if (this.view !== 'timeline') {
+      const c = parseChartWebviewMessage(raw);
+      if (!c) throw new Error(`malformed message from the chart page: ${JSON.stringify(raw)}`);
+      this.fromChart.push(c);
+      if (c.type === 'ready' && this.payload) void this.post({ type: 'show', payload: this.payload });
+      return;
+    }
     const m = parseWebviewMessage(raw);
     if (!m) throw new Error(`malformed message from the webview: ${JSON.stringify(raw)}`);
     this.fromWebview.push(m);
