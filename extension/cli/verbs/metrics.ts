@@ -89,6 +89,7 @@ function shardJson(s: ShardAnalysis) {
     workingSetBytes: s.lastWorkingSetBytes,
     ramBytes: s.last.ramBytes,
     crossover: s.crossover && { time: isoTime(s.crossover.tSec), line: s.crossover.line, workingSetBytes: s.crossover.workingSetBytes, ramBytes: s.crossover.ramBytes },
+    falseRelief: s.falseRelief && { time: isoTime(s.falseRelief.tSec), line: s.falseRelief.line, workingSetBytes: s.falseRelief.workingSetBytes, heldBytes: s.falseRelief.heldBytes, ramBytes: s.falseRelief.ramBytes, relievedAt: s.falseRelief.relievedSec === null ? null : isoTime(s.falseRelief.relievedSec) },
     overSpells: s.overSpells.map((o) => ({ start: isoTime(o.startSec), end: iso(o.endSec) })),
     alert: s.alert && {
       time: isoTime(s.alert.tSec),
@@ -145,6 +146,11 @@ export function metricsReport(a: MetricsFileAnalysis): string {
       const spells = s.overSpellCount > 1 ? `; ${s.overSpellCount} spells over RAM` : s.overSpells[0]?.endSec ? `; back under at ${isoTime(s.overSpells[0].endSec)}` : '; still over at the end';
       out.push(`    CROSSOVER at ${isoTime(s.crossover.tSec)} (line ${s.crossover.line}): ${formatSize(s.crossover.workingSetBytes, u)} > ${formatSize(s.crossover.ramBytes, u)} RAM${spells}`);
     } else out.push('    no crossover: the working set stayed within RAM');
+    if (s.falseRelief) {
+      const r = s.falseRelief;
+      const until = r.relievedSec !== null ? `until ${isoTime(r.relievedSec)}` : 'to the end of the file';
+      out.push(`    NO RELIEF at ${isoTime(r.tSec)} (line ${r.line}): the working set fell back to ${formatSize(r.workingSetBytes, u)}, but the shard still held ${formatSize(r.heldBytes, u)} of pages > ${formatSize(r.ramBytes, u)} RAM ${until}: the freed documents emptied no pages (fragmentation); compact or add RAM`);
+    }
     if (s.alert) {
       const b = s.backtest;
       const rel = b.hoursBeforeCrossover !== null ? `, ${fmtHours(b.hoursBeforeCrossover)} before the crossover (${b.verdict === 'in-time' ? 'in time' : 'late'} for a ${fmtHours(b.leadHours)} lead)` : ', no crossover followed in the file';

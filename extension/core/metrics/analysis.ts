@@ -7,6 +7,7 @@ import { forecastFromFit, type Forecast } from './forecast';
 import { workingSet, type MetricsSink, type Note, type Sample, type WorkingSetKind } from './format';
 import { DEFAULT_IMBALANCE, ImbalanceDetector, type ImbalanceReport, type ImbalanceThresholds } from './imbalance';
 import { readMetrics, type LoadReport } from './reader';
+import { ReliefTracker, type FalseRelief } from './relief';
 import { ShardSeries } from './series';
 import { TrailingWindow } from './window';
 
@@ -45,6 +46,8 @@ export interface ShardAnalysis {
   crossover: Crossover | null;
   overSpells: OverSpell[];
   overSpellCount: number;
+  /** the working set came back under RAM while the shard's pages did not: the move freed nothing */
+  falseRelief: FalseRelief | null;
   alert: Alert | null;
   backtest: Backtest;
   /** made at the shard's last sample */
@@ -70,6 +73,7 @@ interface ShardState {
   lastWs: number;
   window: TrailingWindow;
   crossover: CrossoverTracker;
+  relief: ReliefTracker;
   alert: AlertTracker;
   fallbacks: number;
   series: ShardSeries;
@@ -95,6 +99,7 @@ export class MetricsAnalyzer implements MetricsSink {
         shard: s.shard, samples: 0, first: s, last: s, lastWs: 0, fallbacks: 0,
         window: new TrailingWindow(o.windowHours * 3600),
         crossover: new CrossoverTracker(),
+        relief: new ReliefTracker(),
         alert: new AlertTracker(o.leadHours),
         series: new ShardSeries(s.shard, o.seriesCap),
       };
@@ -108,6 +113,7 @@ export class MetricsAnalyzer implements MetricsSink {
     st.series.push(s);
     st.window.push(s.tSec, ws);
     st.crossover.observe(s.tSec, s.line, ws, s.ramBytes);
+    st.relief.observe(s.tSec, s.line, ws, s.ramBytes, s.storageBytes, s.residentBytes);
     if (!st.crossover.first) {
       const fit = st.window.fit();
       st.alert.observe(fit ? forecastFromFit(fit, ws, s.ramBytes, o.windowHours, o.z) : null, s.line, ws);
@@ -136,6 +142,7 @@ export class MetricsAnalyzer implements MetricsSink {
         crossover,
         overSpells: st.crossover.spells,
         overSpellCount: st.crossover.spellCount,
+        falseRelief: st.relief.relief,
         alert: st.alert.alert,
         backtest: backtest(st.alert.alert, crossover, st.first.tSec, o.leadHours),
         forecast: fit ? forecastFromFit(fit, st.lastWs, st.last.ramBytes, o.windowHours, o.z) : null,

@@ -13,3 +13,4 @@ export * from './time';
 export * from './units';
 export * from './writer';
 export * from './window';
+export * from './relief';
