@@ -1,7 +1,12 @@
-// Activation: the output channel, the timelines (panels, the custom editor, the panel serializer), and the
-// commands. Everything created here is a Disposable pushed to context.subscriptions.
+// Activation: the output channel, the timelines (panels, the custom editor, the panel serializer), the chart
+// panels (shard metrics, bench, check verdicts, with their serializers), and the commands. Everything created here is a Disposable pushed to context.subscriptions.
 import * as vscode from 'vscode';
 import { redactSecrets } from '../core/redact';
+import { registerBenchCommands } from './bench-commands';
+import { ChartPanels } from './chart-panel';
+import { registerChartSerializers } from './chart-serializer';
+import { registerCheckCommand } from './check-command';
+import { registerMetricsCommand } from './metrics-command';
 import { createLog } from './output';
 import { registerRecordCommands } from './record-commands';
 import { registerReproduceCommand } from './reproduce-command';
@@ -20,6 +25,12 @@ export function activate(context: vscode.ExtensionContext): void {
   registerTimelineCommands(context, timelines, log);
   registerRecordCommands(context, timelines, log);
   registerReproduceCommand(context, timelines, log);
+  const charts = new ChartPanels(context.extensionUri, log);
+  context.subscriptions.push(charts);
+  registerChartSerializers(context, charts, timelines, log);
+  registerMetricsCommand(context, charts);
+  registerBenchCommands(context, charts, log);
+  registerCheckCommand(context, charts, timelines, log);
   logSettings(log);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
