@@ -1,6 +1,7 @@
 // The extension in a real VS Code (code-server 4.100.3, driven by Debian's Chromium through playwright-core): the
 // packaged .vsix installs; from the command palette Open Transcript… on the 2008 desync shows the timeline with the
-// mismatch inside the webview; and the extension-host mocha suite (test/editor/suite) passes inside VS Code.
+// mismatch inside the webview, and Open Shard Metrics… on the Foursquare replay shows its charts; and the
+// extension-host mocha suite (test/editor/suite) passes inside VS Code.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { ARTIFACTS, CHROMIUM_ARGS } from '../webview/harness';
 const ROOT = resolve(__dirname, '../..');
 const BIN = join(ROOT, 'node_modules/.bin');
 const BUNDLED = join(ROOT, 'replays/mogilefs-2008/mogilefs-2008.transcript.jsonl');
+const FOURSQUARE = join(ROOT, 'replays/foursquare-2010/foursquare-2010.metrics.csv');
 const tmp = freshDir('ir-vscode-');
 const env = {
   ...process.env,
@@ -69,11 +71,24 @@ async function runFromPalette(page: Page, title: string): Promise<void> {
   throw new Error(`the command palette never offered "${title}"`);
 }
 
+/** The remote file dialog is a quick input holding a path: give it the file's. */
+async function answerFileDialog(page: Page, file: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(file);
+  // the dialog validates the typed path before it accepts Enter: press again while it stays open (bounded)
+  for (let i = 0; i < 10 && (await input.isVisible()); i++) {
+    await page.waitForTimeout(300);
+    if (await input.isVisible()) await page.keyboard.press('Enter');
+  }
+}
+
 describe('Incident Replay in a real VS Code (code-server)', { timeout: 300_000 }, () => {
   let server: ChildProcess | null = null;
   let browser: BrowserContext | null = null;
   let port = 0;
   let transcript = '';
+  let metrics = '';
 
   before(async () => {
     assert.ok(existsSync(join(ROOT, 'dist/extension.js')) && existsSync(join(ROOT, 'out/editor-suite/index.js')), 'build first: npm run build');
@@ -83,6 +98,8 @@ describe('Incident Replay in a real VS Code (code-server)', { timeout: 300_000 }
     transcript = join(WS, 'mogilefs-2008.transcript.jsonl');
     if (existsSync(BUNDLED)) copyFileSync(BUNDLED, transcript);
     else await write2008Like(transcript);
+    metrics = join(WS, 'foursquare-2010.metrics.csv');
+    copyFileSync(FOURSQUARE, metrics);
     writeFileSync(
       join(UD, 'User/settings.json'),
       JSON.stringify({
@@ -126,15 +143,7 @@ describe('Incident Replay in a real VS Code (code-server)', { timeout: 300_000 }
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'mogilefs-2008.transcript.jsonl' }).waitFor({ timeout: 30_000 });
     await runFromPalette(page, 'Incident Replay: Open Transcript…');
-    // the remote file dialog is a quick input holding a path: give it the transcript's
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(transcript);
-    // the dialog validates the typed path before it accepts Enter: press again while it stays open (bounded)
-    for (let i = 0; i < 10 && (await input.isVisible()); i++) {
-      await page.waitForTimeout(300);
-      if (await input.isVisible()) await page.keyboard.press('Enter');
-    }
+    await answerFileDialog(page, transcript);
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     const mismatch = frame.locator('#findings li[data-kind="mismatch"]').first();
     await mismatch.waitFor({ timeout: 60_000 }).catch(async (err: unknown) => {
@@ -146,6 +155,29 @@ describe('Incident Replay in a real VS Code (code-server)', { timeout: 300_000 }
     await mismatch.click();
     await frame.locator('#details-title', { hasText: 'response' }).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(ARTIFACTS, 'vscode-open-transcript.png') });
+    await page.close();
+  });
+
+  test('Open Shard Metrics… from the palette shows the Foursquare charts: shard0 crosses RAM, with its alert', async () => {
+    assert.ok(browser);
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(WS)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'foursquare-2010.metrics.csv' }).waitFor({ timeout: 30_000 });
+    await runFromPalette(page, 'Incident Replay: Open Shard Metrics…');
+    await answerFileDialog(page, metrics);
+    // the timeline of the test before may be restored behind it: the visible webview is the new one
+    const frame = page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
+    const shard0 = frame.locator('.shard-chart[data-shard="shard0"][data-crossover-x][data-alert-x]');
+    await shard0.waitFor({ timeout: 60_000 }).catch(async (err: unknown) => {
+      await page.screenshot({ path: join(ARTIFACTS, 'vscode-open-metrics-failed.png') });
+      throw err;
+    });
+    assert.equal(await frame.locator('.shard-chart canvas').count(), 6);
+    assert.match((await frame.locator('#metrics-events li[data-kind="crossover"][data-shard="shard0"]').textContent()) ?? '', /2010-10-04T14:00:00Z/);
+    assert.equal(await frame.locator('#metrics-events li[data-kind="alert"][data-shard="shard0"]').count(), 1);
+    assert.match((await frame.locator('#frag-freed').textContent()) ?? '', /0\.00% of the pages/);
+    await page.screenshot({ path: join(ARTIFACTS, 'vscode-open-metrics.png') });
     await page.close();
   });
 
@@ -163,7 +195,10 @@ describe('Incident Replay in a real VS Code (code-server)', { timeout: 300_000 }
       ['extensionTestsPath', remote(join(ROOT, 'out/editor-suite/index'))],
     ]);
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(WS)}&payload=${encodeURIComponent(payload)}`);
-    const code = await Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(-1), 180_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    // the timer is cleared, or it would hold the test process open for its full length after a pass
+    const code = await Promise.race([exited, new Promise<number>((r) => (timer = setTimeout(() => r(-1), 180_000)))]);
+    clearTimeout(timer);
     const report = lines.filter((l) => /passing|failing|✔|✓|\d+\)|Error|assert/i.test(l)).join('\n');
     await page.close();
     assert.equal(code, 0, `the extension-host suite failed or timed out (exit ${code}):\n${report}`);

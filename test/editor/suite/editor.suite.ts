@@ -83,6 +83,32 @@ describe('Incident Replay in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('registers Open Shard Metrics…, Run Benchmark…, Open Benchmark Results… and Run Mismatch Check… in the palette', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID) as vscode.Extension<unknown>;
+    const contributed = ext.packageJSON.contributes.commands as Array<{ command: string; title: string }>;
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const want: Record<string, string> = {
+      openShardMetrics: 'Open Shard Metrics…',
+      runBenchmark: 'Run Benchmark…',
+      openBenchResults: 'Open Benchmark Results…',
+      runMismatchCheck: 'Run Mismatch Check…',
+    };
+    for (const [id, title] of Object.entries(want)) {
+      assert.ok(registered.has(`incidentReplay.${id}`), `incidentReplay.${id} is registered`);
+      assert.equal(contributed.find((c) => c.command === `incidentReplay.${id}`)?.title, title);
+    }
+  });
+
+  it('Open Shard Metrics on the Foursquare replay draws one chart per shard', async () => {
+    const [metrics] = await vscode.workspace.findFiles('**/*.metrics.csv', undefined, 1);
+    assert.ok(metrics, 'the test workspace holds the Foursquare metrics file');
+    const charts = (await vscode.commands.executeCommand('incidentReplay.openShardMetrics', metrics)) as number;
+    assert.equal(charts, 6, 'six shards by the end of the replay');
+    // the same file again reuses the panel, which has drawn already
+    assert.equal(await vscode.commands.executeCommand('incidentReplay.openShardMetrics', metrics), 6);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('Show Output runs', async () => {
     await vscode.commands.executeCommand('incidentReplay.showOutput');
   });
