@@ -63,6 +63,10 @@ describe('the mismatch check', () => {
       const v = await check(client, URLS[kind]);
       accounted(v);
       assert.deepEqual(v.mismatches, []);
+      // request by request: on the wire, each answer the client verified is a response carrying its own request's key
+      assert.ok(v.wire.keyedPairs >= v.verified, `${v.wire.keyedPairs} keyed pairs on the wire for ${v.verified} verified answers`);
+      assert.ok(v.wire.keyedPairs <= v.requests);
+      assert.equal(v.wire.keyedDiffer, 0);
       assert.match(v.version, new RegExp(`^${client.replace('-pool', '')} \\d+\\.\\d+\\.\\d+`));
       const a = await analyzeTranscript(v.transcript);
       assert.equal(a.summary.findings.mismatch, 0);

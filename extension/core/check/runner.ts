@@ -9,7 +9,7 @@ import { startRecorder } from '../record';
 import { parseFaultSpec, type FaultSpec } from '../record/fault-spec';
 import type { ClientEventSink } from '../tracker/client';
 import { driverVersion, makeClient, perWorker, type CheckClient, type ClientName } from './clients';
-import { checkPayload, keyFor } from './payload';
+import { checkPayload, KEY_PREFIX, keyFor } from './payload';
 import { openBackend } from './target';
 import type { CheckMismatch, CheckVerdict } from './verdict';
 
@@ -32,6 +32,8 @@ export interface CheckHooks {
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
+
+const KEY_IN_BYTES = new RegExp(`${KEY_PREFIX}\\d+`);
 
 const PROTOCOL = { mysql: 'mysql', postgres: 'postgres', redis: 'redis', mongodb: 'mongodb', mogilefs: 'mogilefs' } as const;
 
@@ -90,7 +92,8 @@ export async function runCheck(spec: CheckSpec, hooks: CheckHooks = {}): Promise
     const lateCallbacks = clients.reduce((n, c) => n + c.lateCallbacks, 0);
     await Promise.all(clients.map((c) => c.close().catch(() => {})));
     await rec.close();
-    const analysis = await analyzeTranscript(rec.file);
+    // the payloads carry their keys: every answer on the wire is checked against its own request as well
+    const analysis = await analyzeTranscript(rec.file, { keyPattern: KEY_IN_BYTES });
     const byClient = new Map(analysis.findings.filter((f) => f.kind === 'mismatch' && f.request?.clientId !== undefined).map((f) => [String(f.request?.clientId), f]));
     for (const m of mismatches) {
       // instrumented clients name their requests: place the mismatch in the transcript
@@ -124,6 +127,8 @@ export async function runCheck(spec: CheckSpec, hooks: CheckHooks = {}): Promise
         timeouts: a.findings.timeout,
         late: a.findings.late,
         unanswered: a.findings.unanswered,
+        keyedPairs: a.keyed.pairs,
+        keyedDiffer: a.keyed.differ,
         orphans: a.findings.orphan,
       },
       agrees: a.findings.mismatch - sameKey === mismatches.length,

@@ -40,6 +40,10 @@ export interface CheckVerdict {
     late: number;
     unanswered: number;
     orphans: number;
+    /** request/response pairs on the wire where both show a key (the key asked for, the key in the payload) */
+    keyedPairs: number;
+    /** of those, pairs where the server's answer carries another key than its own request asked for */
+    keyedDiffer: number;
   };
   /** whether the transcript found as many mismatches (other keys) as the client took */
   agrees: boolean;
@@ -51,7 +55,7 @@ export function verdictText(v: CheckVerdict): string {
     `${v.client} (${v.version}) against ${v.target}, ${v.latency} injected, client timeout ${v.timeoutMs} ms, concurrency ${v.concurrency}`,
     `  ${v.requests} requests: ${v.verified} verified, ${v.timeouts} timeouts, ${v.missing} missing, errors: ${errs}, ${v.mismatches.length} MISMATCHES`,
     `  wire (${v.transcript}): ${v.wire.requests} requests, ${v.wire.responses} responses on ${v.wire.connections} connections; ` +
-      `${v.wire.mismatches} mismatches${v.wire.sameKeyMismatches ? ` (${v.wire.sameKeyMismatches} between two requests for the same key)` : ''}, ${v.wire.timeouts} timeouts, ${v.wire.late} late, ${v.wire.unanswered} unanswered`,
+      `${v.wire.keyedPairs} answers carry their request's key${v.wire.keyedDiffer ? ` (${v.wire.keyedDiffer} do NOT)` : ''}; ${v.wire.mismatches} mismatches${v.wire.sameKeyMismatches ? ` (${v.wire.sameKeyMismatches} between two requests for the same key)` : ''}, ${v.wire.timeouts} timeouts, ${v.wire.late} late, ${v.wire.unanswered} unanswered`,
   ];
   if (v.lateCallbacks > 0) lines.push(`  the driver called back ${v.lateCallbacks} times more than once for one request (late answers after a timeout)`);
   for (const m of v.mismatches.slice(0, 10)) {

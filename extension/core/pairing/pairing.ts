@@ -43,6 +43,8 @@ export interface PairingSummary {
   lastUs: number | null;
   findings: Record<FindingKind, number>;
   undecoded: number;
+  /** server-truth pairs where both request and response show a key: how many, and how many disagree */
+  keyed: { pairs: number; differ: number };
 }
 
 export interface PairingOptions {
@@ -51,8 +53,9 @@ export interface PairingOptions {
   onFinding?: (f: Finding) => void;
   onMessage?: (conn: number, msg: WireMessage, ref: RequestRef | ResponseRef, pairedWith: RequestRef | null) => void;
   /**
-   * Finds the key in a message's bytes where the decoder names none: the first capture group, or the whole match.
-   * With payloads that embed their own key, this is the content evidence for any protocol.
+   * What a key looks like in your payloads: when given, it names the key of every request and response (the first
+   * capture group, or the whole match) in place of the decoder's. With payloads that embed their own key, this is
+   * the content evidence for any protocol.
    */
   keyPattern?: RegExp;
 }
@@ -68,6 +71,7 @@ export class Pairing {
     lastUs: null,
     findings: { mismatch: 0, timeout: 0, late: 0, unanswered: 0, orphan: 0 },
     undecoded: 0,
+    keyed: { pairs: 0, differ: 0 },
   };
 
   constructor(private readonly protocol: Protocol, private readonly opts: PairingOptions = {}) {}
@@ -133,7 +137,7 @@ export class Pairing {
 
   private request(c: number, conn: Conn, msg: WireMessage, line: number): void {
     const ref: RequestRef = { conn: c, seq: ++conn.reqSeq, tUs: msg.tEndUs, line, summary: clip(msg.decoded.summary) };
-    const key = msg.decoded.key ?? this.keyIn(msg);
+    const key = this.opts.keyPattern ? this.keyIn(msg) : msg.decoded.key;
     if (key !== undefined) ref.key = key;
     this.summary.requests++;
     const req: Req = { ref, givenUp: false, answeredBy: null };
@@ -168,7 +172,7 @@ export class Pairing {
 
   private response(c: number, conn: Conn, msg: WireMessage, line: number): void {
     const ref: ResponseRef = { conn: c, seq: ++conn.respSeq, tUs: msg.tEndUs, line, summary: clip(msg.decoded.summary) };
-    const key = msg.decoded.key ?? this.keyIn(msg);
+    const key = this.opts.keyPattern ? this.keyIn(msg) : msg.decoded.key;
     if (key !== undefined) ref.key = key;
     if (msg.unsolicited) {
       // a push, greeting or notice answers no request: shown, never paired, never an orphan
@@ -189,6 +193,10 @@ export class Pairing {
       this.find('orphan', ref.tUs, c, { response: ref, basis: 'wire' });
     } else {
       req.answeredBy = resp;
+      if (req.ref.key !== undefined && ref.key !== undefined) {
+        this.summary.keyed.pairs++;
+        if (req.ref.key !== ref.key) this.summary.keyed.differ++;
+      }
       if (req.givenUp) this.find('late', ref.tUs, c, { request: req.ref, response: ref, basis: conn.instrumented ? 'client' : 'inferred' });
     }
     if (conn.instrumented) {
@@ -234,10 +242,10 @@ export class Pairing {
     }
   }
 
+  /** The key by the user's pattern: in the raw bytes, else in the decoded summary (URL-encoded tracker args). */
   private keyIn(msg: WireMessage): string | undefined {
-    const p = this.opts.keyPattern;
-    if (!p) return undefined;
-    const m = p.exec(msg.bytes.toString('latin1'));
+    const p = this.opts.keyPattern as RegExp;
+    const m = p.exec(msg.bytes.toString('latin1')) ?? p.exec(msg.decoded.summary);
     return m ? (m[1] ?? m[0]) : undefined;
   }
 
