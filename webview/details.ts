@@ -1,6 +1,7 @@
 // The details pane: the selected event's decoded fields as a table and its raw bytes as hex and text. Everything
 // from the transcript goes in through textContent: the transcript is hostile input.
 import type { EventDetails } from '../extension/core/timeline/model';
+import { renderStatementView, shownByView } from './statement-view';
 import { fmtTime } from './viewport';
 
 export function hexDump(bytes: Uint8Array): string {
@@ -27,6 +28,7 @@ export class DetailsPane {
   private readonly title: HTMLElement;
   private readonly meta: HTMLElement;
   private readonly error: HTMLElement;
+  private readonly statement: HTMLElement;
   private readonly table: HTMLTableSectionElement;
   private readonly raw: HTMLPreElement;
 
@@ -37,13 +39,14 @@ export class DetailsPane {
     this.title = el(doc, 'h2', 'details-title');
     this.meta = el(doc, 'div', 'details-meta');
     this.error = el(doc, 'div', 'details-error');
+    this.statement = el(doc, 'div', 'details-view');
     const table = doc.createElement('table');
     table.id = 'details-args';
     this.table = table.createTBody();
     this.raw = doc.createElement('pre');
     this.raw.id = 'details-raw';
     this.raw.tabIndex = 0;
-    this.root.append(this.title, this.meta, this.error, table, this.raw);
+    this.root.append(this.title, this.meta, this.error, this.statement, table, this.raw);
     this.clear('Select an event (click it, or step with ← →) to see its details.');
   }
 
@@ -51,6 +54,7 @@ export class DetailsPane {
     this.title.textContent = message;
     this.meta.textContent = '';
     this.error.textContent = '';
+    this.statement.replaceChildren();
     this.table.replaceChildren();
     this.raw.textContent = '';
   }
@@ -60,8 +64,10 @@ export class DetailsPane {
     this.meta.textContent = `event ${d.event + 1} at ${fmtTime(tUs)} · transcript line ${d.line}${d.totalBytes ? ` · ${d.totalBytes} bytes` : ''}`;
     this.error.textContent = d.error ? `could not decode: ${d.error}` : '';
     const doc = this.root.ownerDocument;
+    this.statement.replaceChildren(...(d.view ? renderStatementView(doc, d.view) : []));
+    const shown = shownByView(d.view);
     this.table.replaceChildren(
-      ...d.fields.map(([k, v]) => {
+      ...d.fields.filter(([k]) => !shown.has(k)).map(([k, v]) => {
         const tr = doc.createElement('tr');
         const th = doc.createElement('th');
         th.textContent = k;

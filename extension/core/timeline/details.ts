@@ -5,6 +5,7 @@
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodedView } from './decoded-view';
 import { DETAILS_MAX_BYTES, type EventDetails } from './model';
 
 /**
@@ -109,10 +110,12 @@ export class DetailsSpill {
     await this.fh.read(body, 0, body.length, at + 8);
     const [conn, what, line, totalBytes, error, fields] = JSON.parse(body.toString('utf8', 0, metaLen)) as DetailsRecord;
     const bytes = new Uint8Array(body.buffer, body.byteOffset + metaLen, rawLen).slice();
+    const view = decodedView(fields);
     return {
       event,
       title: `${what} on connection ${conn}`,
       fields: fieldRows(fields as Record<string, unknown> | undefined),
+      ...(view ? { view } : {}),
       ...(error ? { error } : {}),
       bytes,
       totalBytes,

@@ -1,6 +1,7 @@
 // The compact timeline model the webview draws: per event a handful of numbers in typed arrays, summaries in a
 // string table, findings by event index. Built in chunks so that a million events never become a million objects.
 // This file holds types and constants only (no Node, no DOM): the host and the webview both import it.
+import type { DecodedView } from './decoded-view';
 
 /** What a timeline event is; the webview draws each kind with its own mark. */
 export const EventKind = {
@@ -94,6 +95,8 @@ export interface EventDetails {
   title: string;
   /** decoded fields, flattened to text for the arguments table */
   fields: Array<[string, string]>;
+  /** a database message's statement, parameters and result rows, read from the decoded fields (decoded-view.ts) */
+  view?: DecodedView;
   /** a decoding problem, shown as such */
   error?: string;
   /** raw bytes (at most DETAILS_MAX_BYTES of them) */
