@@ -1,5 +1,6 @@
-// Bundles the CLI and the extension host into dist/ with esbuild (CommonJS, Node 20), the webview bundle (timeline, charts) for the
-// browser (dist/webview.js + dist/webview.css), and the extension-host test suite into out/ (never packaged).
+// Bundles the CLI and the extension host into dist/ with esbuild (CommonJS, Node 20), the webview bundle (every
+// page: timeline and charts; dist/webview.js + dist/webview.css with uPlot's stylesheet), and the extension-host
+// test suite into out/ (never packaged).
 import { build } from 'esbuild';
 import { chmodSync, existsSync } from 'node:fs';
 
