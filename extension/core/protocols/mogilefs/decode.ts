@@ -40,8 +40,9 @@ function parseInto(s: string, out: Record<string, string>): string {
 }
 
 function decodePart(s: string): string {
-  if (s.indexOf('%') < 0 && s.indexOf('+') < 0) return s;
-  const plus = s.replace(/\+/g, ' ');
+  const escaped = s.indexOf('%') >= 0;
+  const plus = s.indexOf('+') >= 0 ? s.replace(/\+/g, ' ') : s;
+  if (!escaped) return plus;
   try {
     return decodeURIComponent(plus);
   } catch {
