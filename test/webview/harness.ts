@@ -182,7 +182,7 @@ export class WebviewHarness {
   }
 
   /** Waits (bounded) until the element's text contains the string. (A string predicate would need eval, which the CSP forbids.) */
-  async waitForText(selector: string, text: string, timeoutMs = 10_000): Promise<void> {
+  async waitForText(selector: string, text: string, timeoutMs = 30_000): Promise<void> {
     await this.page.waitForFunction(
       ([sel, t]) => {
         const doc = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document;
