@@ -10,14 +10,15 @@ export interface CliResult {
   stderr: string;
 }
 
-export function cli(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function cli(args: string[], opts: { cwd?: string; timeoutMs?: number; heapMb?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const heap = opts.heapMb ? [`--max-old-space-size=${opts.heapMb}`] : [];
+    const child = spawn(process.execPath, [...heap, '--import', 'tsx', MAIN, ...args], { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 300000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { cli } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
 
 const dir = tempDir();
@@ -36,16 +36,9 @@ describe('database transcripts at scale', () => {
       const f = join(dir, `${name}-100mb.transcript.jsonl`);
       const copies = await grow(join(ROOT, 'replays', 'driver-check', `${name}.transcript.jsonl`), f, 100 * 1024 * 1024);
       // a 64 MB heap cannot hold a 100 MB file: decoding must stream
-      const child = spawn(process.execPath, ['--max-old-space-size=64', '--import', 'tsx', join(ROOT, 'extension', 'cli', 'main.ts'), 'analyze', '--json', f], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      const code = await new Promise((r) => child.on('close', r));
-      assert.equal(code, 0, stderr.slice(0, 500));
-      const doc = JSON.parse(stdout);
+      const r = await cli(['analyze', '--json', f], { heapMb: 64 });
+      assert.equal(r.code, 0, r.stderr.slice(0, 500));
+      const doc = JSON.parse(r.stdout);
       assert.equal(doc.summary.connections, copies * 4);
       assert.equal(doc.summary.undecoded, 0);
       assert.equal(doc.summary.findings.mismatch, 0);

@@ -102,16 +102,9 @@ describe('incident-replay analyze', () => {
     }
     await new Promise<void>((r) => out.end(() => r()));
     // a 96 MB heap cannot hold a 200 MB file: the analysis must stream
-    const { spawn } = await import('node:child_process');
-    const main = join(__dirname, '..', '..', 'extension', 'cli', 'main.ts');
-    const child = spawn(process.execPath, ['--max-old-space-size=96', '--import', 'tsx', main, 'analyze', '--json', f], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const code = await new Promise((r) => child.on('close', r));
-    assert.equal(code, 0, stderr.slice(0, 500));
-    const doc = JSON.parse(stdout);
+    const r = await cli(['analyze', '--json', f], { heapMb: 96 });
+    assert.equal(r.code, 0, r.stderr.slice(0, 500));
+    const doc = JSON.parse(r.stdout);
     assert.ok(doc.summary.requests > 150000, `requests: ${doc.summary.requests}`);
     assert.equal(doc.summary.requests, doc.summary.responses);
     assert.equal(doc.clean, true);
