@@ -5,9 +5,10 @@ import { bench } from './bench';
 import { check } from './check';
 import { collect } from './collect';
 import { fragmentation } from './fragmentation';
+import { importVerb } from './import';
 import { metrics } from './metrics';
 import { record } from './record';
 import { reproduce } from './reproduce';
 import { tracker } from './tracker';
 
-export const verbs: Verb[] = [analyze, reproduce, record, tracker, check, bench, metrics, collect, fragmentation];
+export const verbs: Verb[] = [analyze, reproduce, record, importVerb, tracker, check, bench, metrics, collect, fragmentation];

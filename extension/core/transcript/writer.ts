@@ -13,6 +13,8 @@ export class TranscriptExistsError extends UserError {
 export interface WriterOptions {
   protocol: string;
   source?: Record<string, unknown>;
+  /** when the recording began, for transcripts made from a capture; default now */
+  startedAt?: Date;
 }
 
 export class TranscriptWriter {
@@ -40,7 +42,7 @@ export class TranscriptWriter {
       format: FORMAT,
       version: VERSION,
       protocol: opts.protocol,
-      startedAt: new Date().toISOString(),
+      startedAt: (opts.startedAt ?? new Date()).toISOString(),
       clock: 'us',
       source: opts.source ?? {},
     };
@@ -65,6 +67,13 @@ export class TranscriptWriter {
 
   data(c: number, dir: Direction, bytes: Uint8Array): number {
     return this.event(c, dir, encodeBytes(bytes));
+  }
+
+  /** Appends an event at a time the caller knows (µs since start; an import from a capture), kept in order. */
+  eventAt(tUs: number, c: number, k: string, fields: Record<string, unknown> = {}): void {
+    const t = Math.max(Math.round(tUs), this.lastT);
+    this.lastT = t;
+    this.line({ t, c, k, ...fields });
   }
 
   /** True when the file lags behind: callers that produce bytes should wait for 'drain'. */

@@ -1,0 +1,4 @@
+export * from './import';
+export * from './packet';
+export * from './reassembly';
+export * from './records';

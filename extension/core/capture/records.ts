@@ -1,0 +1,145 @@
+// The packet records of a capture file, streamed: classic pcap (µs or ns, either byte order) and pcapng (section,
+// interface and enhanced/simple packet blocks, any timestamp resolution). A record is its time in µs since the
+// epoch, its link type and its bytes. Whatever does not parse is a UserError naming the file and the byte offset.
+import { createReadStream } from 'node:fs';
+import { UserError } from '../errors';
+
+export interface PacketRecord {
+  tUs: number;
+  linkType: number;
+  data: Buffer;
+}
+
+const MAX_RECORD = 64 * 1024 * 1024;
+
+/** Reads exactly as the parser asks, across read chunks. */
+class ByteSource {
+  private buf: Buffer = Buffer.alloc(0);
+  private readonly it: AsyncIterator<Buffer>;
+  offset = 0;
+  constructor(file: string) {
+    this.it = (createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  }
+  /** n bytes, or null at a clean end of file; throws on a file cut mid-record. */
+  async take(n: number, what: string, file: string): Promise<Buffer | null> {
+    while (this.buf.length < n) {
+      const r = await this.it.next();
+      if (r.done) {
+        if (this.buf.length === 0) return null;
+        throw new UserError(`${file}: the capture ends in the middle of ${what} (byte ${this.offset + this.buf.length})`);
+      }
+      this.buf = this.buf.length === 0 ? r.value : Buffer.concat([this.buf, r.value]);
+    }
+    const out = this.buf.subarray(0, n);
+    this.buf = this.buf.subarray(n);
+    this.offset += n;
+    return out;
+  }
+}
+
+export async function* readCapture(file: string): AsyncGenerator<PacketRecord> {
+  const src = new ByteSource(file);
+  const head = await src.take(4, 'the file header', file);
+  if (!head) throw new UserError(`${file}: the capture is empty`);
+  const magicLE = head.readUInt32LE(0);
+  if (magicLE === 0x0a0d0d0a) {
+    yield* pcapng(file, src, head);
+    return;
+  }
+  const kinds: Record<number, { le: boolean; ns: boolean }> = {
+    0xa1b2c3d4: { le: true, ns: false },
+    0xd4c3b2a1: { le: false, ns: false },
+    0xa1b23c4d: { le: true, ns: true },
+    0x4d3cb2a1: { le: false, ns: true },
+  };
+  const kind = kinds[magicLE];
+  if (!kind) throw new UserError(`${file}: not a pcap or pcapng capture (magic 0x${magicLE.toString(16).padStart(8, '0')})`);
+  const rest = await src.take(20, 'the pcap header', file);
+  if (!rest) throw new UserError(`${file}: the pcap header is cut short`);
+  const u32 = (b: Buffer, at: number) => (kind.le ? b.readUInt32LE(at) : b.readUInt32BE(at));
+  const linkType = u32(rest, 16) & 0xffff;
+  for (;;) {
+    const rh = await src.take(16, 'a packet header', file);
+    if (!rh) return;
+    const sec = u32(rh, 0);
+    const frac = u32(rh, 4);
+    const len = u32(rh, 8);
+    if (len > MAX_RECORD) throw new UserError(`${file}: a packet of ${len} bytes at byte ${src.offset - 16}: the file is damaged`);
+    const data = await src.take(len, 'a packet', file);
+    if (!data) throw new UserError(`${file}: the capture ends in the middle of a packet`);
+    yield { tUs: sec * 1e6 + (kind.ns ? Math.floor(frac / 1000) : frac), linkType, data };
+  }
+}
+
+interface Iface {
+  linkType: number;
+  /** timestamp units per second */
+  unitsPerSec: bigint;
+}
+
+async function* pcapng(file: string, src: ByteSource, first: Buffer): AsyncGenerator<PacketRecord> {
+  let le = true;
+  let ifaces: Iface[] = [];
+  let lastUs = 0;
+  let typeBytes: Buffer | null = first;
+  for (;;) {
+    const at = src.offset - (typeBytes ? 4 : 0);
+    const type = typeBytes ?? (await src.take(4, 'a block type', file));
+    typeBytes = null;
+    if (!type) return;
+    const lenBytes = await src.take(4, 'a block length', file);
+    if (!lenBytes) throw new UserError(`${file}: a block at byte ${at} is cut short`);
+    if (type.readUInt32LE(0) === 0x0a0d0d0a) {
+      // a section header: its byte-order magic says how to read the rest of the section
+      const bom = await src.take(4, 'a section header', file);
+      if (!bom) throw new UserError(`${file}: a section header at byte ${at} is cut short`);
+      le = bom.readUInt32LE(0) === 0x1a2b3c4d;
+      if (!le && bom.readUInt32BE(0) !== 0x1a2b3c4d) throw new UserError(`${file}: a section header at byte ${at} has no byte-order magic`);
+      const total = le ? lenBytes.readUInt32LE(0) : lenBytes.readUInt32BE(0);
+      if (total < 28 || total > MAX_RECORD) throw new UserError(`${file}: a section header at byte ${at} says it is ${total} bytes`);
+      await src.take(total - 12, 'a section header', file);
+      ifaces = [];
+      continue;
+    }
+    const u32 = (b: Buffer, o: number) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
+    const btype = u32(type, 0);
+    const total = u32(lenBytes, 0);
+    if (total < 12 || total % 4 !== 0 || total > MAX_RECORD) throw new UserError(`${file}: a block at byte ${at} says it is ${total} bytes: the file is damaged`);
+    const body = await src.take(total - 8, 'a block', file);
+    if (!body) throw new UserError(`${file}: a block at byte ${at} is cut short`);
+    if (btype === 1) {
+      ifaces.push({ linkType: (le ? body.readUInt16LE(0) : body.readUInt16BE(0)), unitsPerSec: tsResolution(body.subarray(8, body.length - 4), le) });
+    } else if (btype === 6) {
+      const iface = ifaces[u32(body, 0)];
+      if (!iface) throw new UserError(`${file}: a packet at byte ${at} names interface ${u32(body, 0)}, which was never described`);
+      const units = (BigInt(u32(body, 4)) << 32n) | BigInt(u32(body, 8));
+      lastUs = Number((units * 1_000_000n) / iface.unitsPerSec);
+      const caplen = u32(body, 12);
+      if (20 + caplen > body.length) throw new UserError(`${file}: a packet at byte ${at} is longer than its block`);
+      yield { tUs: lastUs, linkType: iface.linkType, data: body.subarray(20, 20 + caplen) };
+    } else if (btype === 3) {
+      // a simple packet block has no time: it takes the last one seen
+      const iface = ifaces[0];
+      if (!iface) throw new UserError(`${file}: a packet at byte ${at} comes before any interface`);
+      const orig = u32(body, 0);
+      yield { tUs: lastUs, linkType: iface.linkType, data: body.subarray(4, 4 + Math.min(orig, body.length - 8)) };
+    }
+    // other blocks (name resolution, statistics, custom) carry no packets
+  }
+}
+
+/** The if_tsresol option: 10^-n seconds, or 2^-n when the top bit is set; µs when absent. */
+function tsResolution(options: Buffer, le: boolean): bigint {
+  let o = 0;
+  while (o + 4 <= options.length) {
+    const code = le ? options.readUInt16LE(o) : options.readUInt16BE(o);
+    const len = le ? options.readUInt16LE(o + 2) : options.readUInt16BE(o + 2);
+    if (code === 0) break;
+    if (code === 9 && len >= 1) {
+      const v = options[o + 4];
+      return v & 0x80 ? 1n << BigInt(v & 0x7f) : 10n ** BigInt(v);
+    }
+    o += 4 + Math.ceil(len / 4) * 4;
+  }
+  return 1_000_000n;
+}
