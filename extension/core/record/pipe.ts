@@ -132,8 +132,10 @@ export class Pipe {
       this.queue.shift();
       this.queuedBytes -= head.bytes.length;
       this.deliveredBytes += head.bytes.length;
+      // forward first: the bytes should not wait for their own recording
+      const flowing = dest.write(head.bytes);
       this.hooks.record(head.bytes);
-      if (!dest.write(head.bytes)) {
+      if (!flowing) {
         this.waitingDrain = true;
         dest.once('drain', () => {
           this.waitingDrain = false;
