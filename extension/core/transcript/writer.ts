@@ -105,10 +105,12 @@ export class TranscriptWriter {
     });
   }
 
-  // Lines written in one turn of the event loop go to the file in one write at the end of the turn: a busy proxy
-  // makes one system call per turn rather than one per chunk. Whole lines only, so a crash still leaves whole lines.
+  // Lines go to the file together, every few milliseconds or every 256 lines: a proxy relaying one request at a time
+  // would otherwise pay a file write per chunk. Whole lines only, so a crash still leaves whole lines, and at most
+  // the last FLUSH_MS of events.
   private pending: string[] = [];
   private flushQueued = false;
+  private static readonly FLUSH_MS = 5;
 
   private line(v: unknown): void {
     if (this.closed) return;
@@ -118,7 +120,7 @@ export class TranscriptWriter {
     if (this.pending.length >= 256) this.flush();
     else if (!this.flushQueued) {
       this.flushQueued = true;
-      setImmediate(() => this.flush());
+      setTimeout(() => this.flush(), TranscriptWriter.FLUSH_MS).unref();
     }
   }
 
