@@ -1,4 +1,5 @@
-// Runs every test file under test/ (or the files given) with node:test, TypeScript through tsx.
+// Runs every test file under test/ (or the files given) with node:test, TypeScript through tsx, one file at a time:
+// the socket, database, capture and browser tests share one machine's loopback and cores.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,5 +12,5 @@ function find(dir) {
   });
 }
 const files = process.argv.length > 2 ? process.argv.slice(2) : find('test').sort();
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
