@@ -115,7 +115,7 @@ export interface MetricsShardChart {
 
 /** A line of the metrics page's list: what happened to which shard and when, in words made by the host. */
 export interface MetricsEvent {
-  kind: 'crossover' | 'alert' | 'imbalance' | 'note';
+  kind: 'crossover' | 'alert' | 'no-relief' | 'imbalance' | 'note';
   shard: string | null;
   tSec: number;
   text: string;

@@ -25,6 +25,11 @@ export async function metricsPayload(file: string, leadHours: number): Promise<M
       const c = s.crossover;
       events.push({ kind: 'crossover', shard: s.shard, tSec: c.tSec, text: `working set ${formatSize(c.workingSetBytes, u)} > ${formatSize(c.ramBytes, u)} RAM (line ${c.line})${s.alert ? '' : '; no alert came before it'}` });
     }
+    if (s.falseRelief) {
+      const r = s.falseRelief;
+      const until = r.relievedSec !== null ? `until ${new Date(r.relievedSec * 1000).toISOString()}` : 'to the end of the file';
+      events.push({ kind: 'no-relief', shard: s.shard, tSec: r.tSec, text: `working set back to ${formatSize(r.workingSetBytes, u)}, but ${formatSize(r.heldBytes, u)} of pages stay > ${formatSize(r.ramBytes, u)} RAM ${until}: the freed documents emptied no pages (line ${r.line})` });
+    }
   }
   const f = a.imbalance.firstFlagged;
   if (f) {

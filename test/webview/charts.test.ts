@@ -58,6 +58,8 @@ describe('chart pages in Chromium', { timeout: 300_000 }, () => {
     const alert = h.page.locator('#metrics-events li[data-kind="alert"][data-shard="shard0"]');
     assert.match((await alert.textContent()) ?? '', /16\.0 h before the crossover \(in time for the 12\.0 h lead\)/);
     assert.equal(await h.page.locator('#metrics-events li[data-kind="imbalance"]').count(), 1);
+    const noRelief = h.page.locator('#metrics-events li[data-kind="no-relief"][data-shard="shard0"]');
+    assert.match((await noRelief.textContent()) ?? '', /2010-10-04T19:00:00Z shard0.*until 2010-10-05T14:00:00\.000Z: the freed documents emptied no pages/);
     assert.ok((await h.page.locator('#metrics-events li[data-kind="note"]').count()) >= 6);
     assert.match(await text(h, '.shard-chart[data-shard="shard0"] h3'), /crosses RAM at 2010-10-04T14:00:00Z/);
     await h.screenshot('metrics-foursquare');
