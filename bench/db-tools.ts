@@ -15,13 +15,18 @@ export interface ToolRun {
   cpu: Record<string, number>;
 }
 
+/** A tool the machine does not have: the bench says so and goes on without its figure. */
+export class MissingTool extends Error {}
+
 function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
+    child.on('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'ENOENT' ? new MissingTool(`${cmd} is not installed (apt-get install ${cmd === 'pgbench' ? 'postgresql-contrib' : cmd}; .ci/run installs it)`) : err),
+    );
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${out}`))));
   });
 }
@@ -66,18 +71,21 @@ export async function withCpu<T>(names: string[], f: () => Promise<T>): Promise<
   }
 }
 
-/** pgbench -n -f script.sql -c clients -j 2 -T seconds, the script running our select on our table. */
-export async function pgbench(url: URL, table: string, rows: number, clients: number, seconds: number, mode: 'prepared' | 'simple'): Promise<ToolRun> {
+/**
+ * pgbench -n -f script.sql -c clients -j threads -T seconds -M mode, the script running our select on our table.
+ * The issue's `pgbench -S -c 8` is threads 1 (pgbench's default -j) and mode simple (its default -M).
+ */
+export async function pgbench(url: URL, table: string, rows: number, clients: number, seconds: number, mode: 'prepared' | 'simple', threads: number): Promise<ToolRun> {
   const dir = await mkdtemp(join(tmpdir(), 'ir-pgbench-'));
   try {
     const script = join(dir, 'select.sql');
     await writeFile(script, `\\set v random(1, ${rows})\nselect * from ${table} where val = :v;\n`);
-    const args = ['-n', '-f', script, '-c', String(clients), '-j', '2', '-T', String(seconds), '-M', mode, '-h', url.hostname, '-p', url.port || '5432', '-U', url.username, url.pathname.slice(1)];
+    const args = ['-n', '-f', script, '-c', String(clients), '-j', String(threads), '-T', String(seconds), '-M', mode, '-h', url.hostname, '-p', url.port || '5432', '-U', url.username, url.pathname.slice(1)];
     const { value: out, cores } = await withCpu(['pgbench', 'postgres'], () => exec('pgbench', args));
     const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(out);
     const avg = /latency average = ([\d.]+) ms/.exec(out);
     if (!tps) throw new Error(`pgbench printed no tps:\n${out}`);
-    return { tool: `pgbench -M ${mode}`, throughput: Number(tps[1]), avgUs: avg ? Number(avg[1]) * 1000 : null, p99Us: null, cpu: cores };
+    return { tool: `pgbench -c ${clients} -j ${threads} -M ${mode}`, throughput: Number(tps[1]), avgUs: avg ? Number(avg[1]) * 1000 : null, p99Us: null, cpu: cores };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

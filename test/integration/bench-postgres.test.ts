@@ -3,12 +3,32 @@
 // cancelled and reports its progress.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client } from 'pg';
+import { Client, Connection } from 'pg';
 import { makeSpec, runBench, type BenchProgress } from '../../extension/core/bench';
 import { ClientGroup } from '../../extension/core/bench/clients';
+import { PgStatement } from '../../extension/core/bench/pg-statement';
 import { postgresDriver } from '../../extension/core/bench/postgres';
 import { parseTargetUrl } from '../../extension/core/bench/target';
 import { POSTGRES_URL, requireServer, testTable } from '../helpers/bench-db';
+
+/** Counts the parse and describe messages pg's connections write while f runs (pg's Connection.prototype). */
+async function countWrites(f: () => Promise<void>): Promise<{ parse: number; describe: number }> {
+  const proto = Connection.prototype as unknown as Record<'parse' | 'describe', (...args: unknown[]) => unknown>;
+  const counts = { parse: 0, describe: 0 };
+  const orig = { parse: proto.parse, describe: proto.describe };
+  for (const m of ['parse', 'describe'] as const) {
+    proto[m] = function (this: unknown, ...args: unknown[]) {
+      counts[m]++;
+      return orig[m].apply(this, args);
+    };
+  }
+  try {
+    await f();
+  } finally {
+    Object.assign(proto, orig);
+  }
+  return counts;
+}
 
 describe('bench against PostgreSQL', () => {
   let admin: Client;
@@ -32,6 +52,53 @@ describe('bench against PostgreSQL', () => {
         assert.equal(r.verify.kind === 'selects' && r.verify.missing, 0);
         assert.ok(r.latency.p50 > 0 && r.latency.p99 >= r.latency.p50 && r.latency.max >= r.latency.p999);
       }
+    }
+  });
+
+  test('the default path parses and describes a statement once per connection; --driver-query describes every run; both read the same rows', async () => {
+    const table = testTable('pglean');
+    const t = parseTargetUrl(POSTGRES_URL);
+    const a = await postgresDriver.admin(t);
+    try {
+      await a.prepare(table, { index: true, rows: 50 });
+      for (const driverQuery of [false, true]) {
+        const set = await postgresDriver.sessions(t, table, 1, { driverQuery });
+        const counts = await countWrites(async () => {
+          const s = set.sessions[0];
+          for (let v = 1; v <= 50; v++) assert.deepEqual(await s.select(v), [v]);
+          assert.deepEqual(await s.select(51), [], 'a val with no row gives no row');
+          await s.insert(7, 'again');
+          assert.deepEqual(await s.select(7), [7, 7]);
+        });
+        await set.close();
+        assert.equal(counts.parse, 2, 'one parse per statement (select, insert) per connection');
+        assert.equal(counts.describe, driverQuery ? 53 : 2, driverQuery ? "pg's Query describes every run" : 'described once');
+        await a.prepare(table, { index: true, rows: 50 });
+      }
+    } finally {
+      await a.drop(table);
+      await a.close();
+    }
+  });
+
+  test('a statement that fails rejects with its SQLSTATE and leaves the connection usable, before and after it was parsed', async () => {
+    const table = testTable('pgerr');
+    const c = new Client({ connectionString: POSTGRES_URL });
+    await c.connect();
+    try {
+      await c.query(`drop table if exists ${table}`);
+      const sel = new PgStatement(c, `s_${table}`, `select val from ${table} where val = $1`);
+      await assert.rejects(sel.run(['1']), (e: { code?: string }) => e.code === '42P01', 'no such table yet: rejected at parse');
+      await c.query(`create table ${table} (val integer)`);
+      await c.query(`insert into ${table} values (1)`);
+      assert.deepEqual((await sel.run(['1'])).rows, [['1']], 'parsed again once the table exists');
+      await assert.rejects(sel.run(['not a number']), (e: { code?: string }) => e.code === '22P02', 'a bad parameter: rejected at bind');
+      const r = await sel.run(['1']);
+      assert.deepEqual(r, { columns: ['val'], rows: [['1']] }, 'the statement and the connection still work');
+      assert.equal((await c.query('select 1 as one')).rows[0].one, 1);
+    } finally {
+      await c.query(`drop table if exists ${table}`);
+      await c.end();
     }
   });
 
@@ -59,13 +126,15 @@ describe('bench against PostgreSQL', () => {
     try {
       await a.prepare(table, { index: true, rows: 100 });
       // the clients believe 1000 rows exist; only val 1..100 do
-      const group = await ClientGroup.open({ url: POSTGRES_URL, table, workload: 'select', rows: 1000, clientIds: [0, 1] });
-      const tally = await group.run({ kind: 'count', perClient: 200 }, true);
-      await group.close();
-      const missing = tally.errors['missing-row'] ?? 0;
-      assert.ok(missing > 0, 'some selects asked for rows that do not exist');
-      assert.equal(tally.ops + missing, 400);
-      assert.match(tally.samples['missing-row'], /^select val = \d+ returned no row$/);
+      for (const driverQuery of [false, true]) {
+        const group = await ClientGroup.open({ url: POSTGRES_URL, table, workload: 'select', rows: 1000, clientIds: [0, 1], driverQuery });
+        const tally = await group.run({ kind: 'count', perClient: 200 }, true);
+        await group.close();
+        const missing = tally.errors['missing-row'] ?? 0;
+        assert.ok(missing > 0, 'some selects asked for rows that do not exist');
+        assert.equal(tally.ops + missing, 400);
+        assert.match(tally.samples['missing-row'], /^select val = \d+ returned no row$/);
+      }
     } finally {
       await a.drop(table);
       await a.close();

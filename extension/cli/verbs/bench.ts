@@ -42,6 +42,9 @@ result to a new *.bench.json (never over an existing file). The table is dropped
   --rows N           rows seeded for select (default 10000)
   --table NAME       table or collection to use (default data; it is dropped and recreated)
   --replace-table    allow dropping a table of that name that already holds rows (else the run stops)
+  --driver-query     run statements through the driver's ordinary query call, as an application does,
+                     instead of its leanest path (pg: a Describe and a Result per statement; the default
+                     describes each statement once per connection). mysql2 and mongodb run the same calls
   --workers N|auto   worker threads driving the clients; 0 = this thread; auto (default) warms up in this
                      thread and, when it was the bottleneck, again on worker threads, keeping the faster
   --config FILE      runs listed in a JSON file ({"runs": [{"workload", "concurrency", "count", "index"}]});
@@ -72,6 +75,7 @@ const options = {
   'no-save': { type: 'boolean' },
   'keep-table': { type: 'boolean' },
   'replace-table': { type: 'boolean' },
+  'driver-query': { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -116,6 +120,7 @@ async function specInputs(urls: string[], v: Values): Promise<SpecInput[]> {
     rows: parseIntArg(v.rows, '--rows', 1, 1e9),
     table: v.table,
     replace: v['replace-table'] ? true : undefined,
+    driverQuery: v['driver-query'] ? true : undefined,
     workers: v.workers === undefined || v.workers === 'auto' ? 'auto' : parseIntArg(v.workers, '--workers', 0, 64),
   };
   const defined = Object.fromEntries(Object.entries(flags).filter(([, x]) => x !== undefined)) as Partial<SpecInput>;

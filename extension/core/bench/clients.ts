@@ -17,6 +17,7 @@ export interface GroupPlan {
   rows: number;
   /** the global numbers of this group's clients (client i of concurrency c) */
   clientIds: number[];
+  driverQuery: boolean;
 }
 
 /** Insert values: distinct per client and statement, within a signed 32-bit int for clients below 2,000. */
@@ -54,7 +55,7 @@ export class ClientGroup {
 
   static async open(plan: GroupPlan): Promise<ClientGroup> {
     const t = parseTargetUrl(plan.url);
-    const set = await driverFor(t.kind).sessions(t, plan.table, plan.clientIds.length);
+    const set = await driverFor(t.kind).sessions(t, plan.table, plan.clientIds.length, { driverQuery: plan.driverQuery });
     return new ClientGroup(plan, set);
   }
 

@@ -1,7 +1,9 @@
-// postgres:// and postgresql:// through pg. Sessions use a named prepared statement (parsed once per connection,
-// then bind/execute), the equivalent of pgbench -M prepared.
+// postgres:// and postgresql:// through pg. Sessions run named prepared statements, parsed once per connection, as
+// pgbench -M prepared does: by default through PgStatement (described once, then Bind/Execute/Sync), or with
+// driverQuery through pg's ordinary client.query, which also describes every run and builds a Result.
 import { Client } from 'pg';
 import { connectError } from './connect-error';
+import { PgStatement } from './pg-statement';
 import { openAll, type Admin, type Driver, type Session, type SessionSet, type TargetUrl } from './target';
 
 async function open(t: TargetUrl): Promise<Client> {
@@ -16,7 +18,32 @@ async function open(t: TargetUrl): Promise<Client> {
   }
 }
 
-class PostgresSession implements Session {
+/** The column an answer's val is read from, by the statement's described columns. */
+function valsOf(columns: string[], rows: (string | null)[][]): number[] {
+  const at = columns.indexOf('val');
+  return rows.map((row) => Number(row[at]));
+}
+
+class LeanSession implements Session {
+  broken = false;
+  private readonly insertS: PgStatement;
+  private readonly selectS: PgStatement;
+  constructor(c: Client, table: string) {
+    this.insertS = new PgStatement(c, `ir_insert_${table}`, `insert into ${table} (val, txt) values ($1, $2)`);
+    this.selectS = new PgStatement(c, `ir_select_${table}`, `select * from ${table} where val = $1`);
+    c.on('error', () => (this.broken = true));
+    c.on('end', () => (this.broken = true));
+  }
+  async insert(val: number, txt: string): Promise<void> {
+    await this.insertS.run([String(val), txt]);
+  }
+  async select(val: number): Promise<number[]> {
+    const r = await this.selectS.run([String(val)]);
+    return valsOf(r.columns, r.rows);
+  }
+}
+
+class QuerySession implements Session {
   broken = false;
   private readonly insertQ: { name: string; text: string };
   private readonly selectQ: { name: string; text: string };
@@ -74,10 +101,10 @@ export const postgresDriver: Driver = {
       },
     };
   },
-  async sessions(t, table, n): Promise<SessionSet> {
+  async sessions(t, table, n, opts): Promise<SessionSet> {
     const conns = await openAll(n, () => open(t), (c) => c.end());
     return {
-      sessions: conns.map((c) => new PostgresSession(c, table)),
+      sessions: conns.map((c) => (opts.driverQuery ? new QuerySession(c, table) : new LeanSession(c, table))),
       async close() {
         await Promise.all(conns.map((c) => c.end().catch(() => undefined)));
       },

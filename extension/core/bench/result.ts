@@ -52,6 +52,8 @@ export interface BenchDocument {
   workload: Workload;
   table: string;
   index: boolean;
+  /** statements ran through the driver's ordinary query call (--driver-query), not its leanest path */
+  driverQuery?: boolean;
   /** rows seeded before a select run */
   rows: number;
   amount: Amount;

@@ -75,6 +75,7 @@ export async function runBench(spec: BenchSpec, opts: RunOptions = {}): Promise<
     workload: spec.workload,
     table: spec.table,
     index: spec.index,
+    driverQuery: spec.driverQuery,
     rows: spec.workload === 'select' ? spec.rows : 0,
     amount: spec.amount,
     warmup: spec.warmup,
@@ -107,7 +108,7 @@ async function phase(groups: Group[], amount: Amount, record: boolean, signal: A
 
 async function runLevel(spec: BenchSpec, admin: Admin, level: number, opts: RunOptions, report: Report): Promise<BenchRun | null> {
   const concurrency = spec.concurrency[level];
-  const plan = { url: spec.url, table: spec.table, workload: spec.workload, rows: spec.rows };
+  const plan = { url: spec.url, table: spec.table, workload: spec.workload, rows: spec.rows, driverQuery: spec.driverQuery };
   const total = (a: Amount) => (a.kind === 'count' ? a.perClient * concurrency : null);
   if (spec.workload === 'insert') await admin.truncate(spec.table);
   const tick = (p: 'warmup' | 'measure', a: Amount) => (done: number) => report({ level, concurrency, phase: p, done, total: total(a) });

@@ -28,6 +28,8 @@ export interface BenchSpec {
   /** rows seeded before a select run; selects pick among them, so every one must find its row */
   rows: number;
   workers: Workers;
+  /** statements through the driver's ordinary query call rather than its leanest path (see SessionOptions) */
+  driverQuery: boolean;
 }
 
 export interface SpecInput {
@@ -42,6 +44,7 @@ export interface SpecInput {
   replace?: boolean;
   rows?: number;
   workers?: Workers;
+  driverQuery?: boolean;
 }
 
 const TABLE = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -79,6 +82,7 @@ export function makeSpec(input: SpecInput): BenchSpec {
     replace: input.replace ?? false,
     rows,
     workers,
+    driverQuery: input.driverQuery ?? false,
   };
 }
 

@@ -65,11 +65,20 @@ export interface Admin {
   close(): Promise<void>;
 }
 
+export interface SessionOptions {
+  /**
+   * Run statements through the driver's ordinary query call, as an application would (pg's Query, with a
+   * Describe and a Result per statement), instead of the leanest path the driver offers. Only pg has two paths;
+   * mysql2 and the MongoDB driver run the same calls either way.
+   */
+  driverQuery: boolean;
+}
+
 export interface Driver {
   kind: TargetKind;
   /** what the server calls itself: MariaDB, MySQL, PostgreSQL, MongoDB */
   admin(t: TargetUrl): Promise<Admin>;
-  sessions(t: TargetUrl, table: string, n: number): Promise<SessionSet>;
+  sessions(t: TargetUrl, table: string, n: number, opts: SessionOptions): Promise<SessionSet>;
 }
 
 /** The seed's txt column: '<client> in <n>'. */
