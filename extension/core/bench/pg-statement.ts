@@ -48,56 +48,91 @@ export class PgStatement {
    */
   run(values: (string | null)[]): Promise<{ columns: string[]; rows: (string | null)[][] }> {
     return new Promise((resolve, reject) => {
-      const rows: (string | null)[][] = [];
-      let failed: unknown = null;
-      let described: string[] | null = null;
-      const first = this.columns === null;
-      const name = this.name;
-      const submittable = {
-        submit: (c: PgConnection) => {
-          c.stream.cork?.();
-          try {
-            if (first) {
-              c.parse({ name, text: this.text, types: [] });
-              c.describe({ type: 'S', name });
-            }
-            c.bind({ statement: name, values });
-            c.execute({ portal: '', rows: 0 });
-            c.sync();
-          } finally {
-            c.stream.uncork?.();
-          }
-          return null;
-        },
-        handleRowDescription: (m: FieldsMessage) => {
-          described = m.fields.map((f) => f.name);
-        },
-        handleDataRow: (m: DataRowMessage) => {
-          rows.push(m.fields);
-        },
-        handleCommandComplete: () => undefined,
-        handleEmptyQuery: () => undefined,
-        handlePortalSuspended: () => undefined,
-        handleCopyInResponse: () => undefined,
-        handleCopyData: () => undefined,
-        // pg forgets the active query on an error message, so the ReadyForQuery that follows never reaches it:
-        // settle here (the Sync already sent brings the connection back to idle)
-        handleError: (err: unknown) => {
-          if (failed === null) {
-            failed = err;
-            if (first) this.name = `${this.baseName}_${++this.tries}`;
-            reject(err);
-          }
-        },
-        handleReadyForQuery: () => {
-          if (failed !== null) return;
-          if (first) this.columns = described ?? [];
-          resolve({ columns: this.columns ?? [], rows });
-        },
-      };
-      // pg's typings declare submit(connection: Connection) with a Connection class of their own; this object
-      // uses only the methods above
-      this.client.query(submittable as unknown as Submittable);
+      // pg's typings declare submit(connection: Connection) with a Connection class of their own; a Run uses only
+      // the methods of PgConnection
+      this.client.query(new Run(this, values, resolve, reject) as unknown as Submittable);
     });
+  }
+
+  /** @internal what a Run needs to know, and to tell, about its statement */
+  get state(): { name: string; text: string; columns: string[] | null } {
+    return { name: this.name, text: this.text, columns: this.columns };
+  }
+  /** @internal */
+  described(columns: string[]): void {
+    this.columns = columns;
+  }
+  /** @internal a first run failed: whatever the server kept of it, the next run parses under a new name */
+  renamed(): void {
+    this.name = `${this.baseName}_${++this.tries}`;
+  }
+}
+
+/** One run of a statement, as pg's Submittable: pg calls submit, then hands it the answer's messages. */
+class Run {
+  private readonly rows: (string | null)[][] = [];
+  private failed = false;
+  private columns: string[] | null = null;
+  private readonly first: boolean;
+  private readonly name: string;
+  private readonly text: string;
+
+  constructor(
+    private readonly statement: PgStatement,
+    private readonly values: (string | null)[],
+    private readonly resolve: (r: { columns: string[]; rows: (string | null)[][] }) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {
+    const s = statement.state;
+    this.first = s.columns === null;
+    this.name = s.name;
+    this.text = s.text;
+    this.columns = s.columns;
+  }
+
+  submit(c: PgConnection): null {
+    c.stream.cork?.();
+    try {
+      if (this.first) {
+        c.parse({ name: this.name, text: this.text, types: [] });
+        c.describe({ type: 'S', name: this.name });
+      }
+      c.bind({ statement: this.name, values: this.values });
+      c.execute({ portal: '', rows: 0 });
+      c.sync();
+    } finally {
+      c.stream.uncork?.();
+    }
+    return null;
+  }
+
+  handleRowDescription(m: FieldsMessage): void {
+    this.columns = m.fields.map((f) => f.name);
+  }
+
+  handleDataRow(m: DataRowMessage): void {
+    this.rows.push(m.fields);
+  }
+
+  handleCommandComplete(): void {}
+  handleEmptyQuery(): void {}
+  handlePortalSuspended(): void {}
+  handleCopyInResponse(): void {}
+  handleCopyData(): void {}
+
+  // pg forgets the active query on an error message, so the ReadyForQuery that follows never reaches it: settle
+  // here (the Sync already sent brings the connection back to idle)
+  handleError(err: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    if (this.first) this.statement.renamed();
+    this.reject(err);
+  }
+
+  handleReadyForQuery(): void {
+    if (this.failed) return;
+    const columns = this.columns ?? [];
+    if (this.first) this.statement.described(columns);
+    this.resolve({ columns, rows: this.rows });
   }
 }
