@@ -2,6 +2,7 @@
 // table afterwards, a select that misses its row is counted as an error (never hidden), and a run can be
 // cancelled and reports its progress.
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from 'pg';
 import { makeSpec, runBench, type BenchProgress } from '../../extension/core/bench';
@@ -100,6 +101,22 @@ describe('bench against PostgreSQL', () => {
       await c.query(`drop table if exists ${table}`);
       await c.end();
     }
+  });
+
+  test('workers auto warms up on this thread and on worker threads, and keeps what its own trials say was faster', async () => {
+    const doc = await runBench(makeSpec({ url: POSTGRES_URL, workload: 'select', concurrency: [1, 4], count: 300, rows: 400, table: testTable('pgauto'), workers: 'auto' }));
+    const [one, four] = doc.runs;
+    assert.deepEqual(one.warmup.trials.map((t) => t.workers), [0], 'one client: nothing to spread');
+    assert.equal(one.workers, 0);
+    const trials = four.warmup.trials;
+    const perCore = Math.min(availableParallelism(), 4);
+    assert.ok(perCore > 1, 'this test needs a machine with two cores or more');
+    assert.deepEqual(trials.slice(0, 2).map((t) => t.workers), [0, perCore], 'this thread first, then a worker per core');
+    const threadsWon = trials[1].throughput >= trials[0].throughput * 1.05;
+    assert.equal(four.workers, threadsWon ? perCore : 0);
+    assert.equal(trials.length, threadsWon ? 2 : 3, 'going back to this thread warms it up again');
+    assert.equal(four.ops, 1200);
+    assert.deepEqual(four.errors, {});
   });
 
   test('inserts: our own count of the table equals the inserts that succeeded', async () => {

@@ -46,7 +46,7 @@ result to a new *.bench.json (never over an existing file). The table is dropped
                      instead of its leanest path (pg: a Describe and a Result per statement; the default
                      describes each statement once per connection). mysql2 and mongodb run the same calls
   --workers N|auto   worker threads driving the clients; 0 = this thread; auto (default) warms up in this
-                     thread and, when it was the bottleneck, again on worker threads, keeping the faster
+                     thread, then on one worker thread per core, and keeps the faster (threads must win by 5%)
   --config FILE      runs listed in a JSON file ({"runs": [{"workload", "concurrency", "count", "index"}]});
                      --count, --duration and --concurrency override it
   --out FILE|DIR     where to write the result (default: the working directory)
