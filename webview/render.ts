@@ -4,7 +4,7 @@
 import { EventFlag, EventKind } from '../extension/core/timeline/model';
 import type { Palette } from './theme';
 import type { TimelineStore } from './store';
-import { AXIS_PX, fmtTime, GUTTER_PX, LANE_PX, tickStep, type Viewport } from './viewport';
+import { AXIS_PX, axisTicks, fmtTime, GUTTER_PX, LANE_PX, type Viewport } from './viewport';
 
 /** Above this many visible events, draw density instead of marks. */
 const DETAIL_LIMIT = 6000;
@@ -42,12 +42,11 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, s: TimelineStore, v:
 }
 
 function drawAxis(ctx: CanvasRenderingContext2D, v: Viewport, p: Palette): void {
-  const step = tickStep(v.usPerPx, 90);
   ctx.strokeStyle = p.grid;
   ctx.fillStyle = p.dim;
   ctx.lineWidth = 1;
   ctx.beginPath();
-  for (let t = Math.ceil(v.t0Us / step) * step; t <= v.t1Us; t += step) {
+  for (const t of axisTicks(v, 90)) {
     const x = Math.round(v.x(t)) + 0.5;
     ctx.moveTo(x, AXIS_PX - 5);
     ctx.lineTo(x, v.heightPx);

@@ -68,6 +68,17 @@ export class Viewport {
   }
 }
 
+/**
+ * The times of the axis ticks on screen, every tickStep apart. None before 0: a transcript's times count from its
+ * start, and fit-all leaves a little room before the first event, which is no reason to label "-1 s".
+ */
+export function axisTicks(v: Viewport, minPx: number): number[] {
+  const step = tickStep(v.usPerPx, minPx);
+  const out: number[] = [];
+  for (let t = Math.max(0, Math.ceil(v.t0Us / step) * step); t <= v.t1Us; t += step) out.push(t);
+  return out;
+}
+
 /** A tick step of 1, 2 or 5 × 10^k µs giving at least minPx between ticks. */
 export function tickStep(usPerPx: number, minPx: number): number {
   const raw = usPerPx * minPx;
@@ -77,6 +88,7 @@ export function tickStep(usPerPx: number, minPx: number): number {
 }
 
 export function fmtTime(us: number): string {
+  if (us === 0) return '0 s';
   const a = Math.abs(us);
   if (a < 1000) return `${+us.toFixed(1)} µs`;
   if (a < 1e6) return `${+(us / 1000).toFixed(3)} ms`;
