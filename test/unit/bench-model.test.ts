@@ -104,6 +104,17 @@ function doc(server: string, runs: BenchRun[], index = true): BenchDocument {
   };
 }
 
+test('a run through the driver query path is told apart from the default path in comparisons and on the chart', () => {
+  const lean = doc('PostgreSQL 15', [run(8, 46000, 400)]);
+  const plain = { ...doc('PostgreSQL 15', [run(8, 34000, 600)]), driverQuery: true };
+  const c = compareResults([
+    { file: 'lean', doc: lean },
+    { file: 'plain', doc: plain },
+  ]);
+  assert.deepEqual(c.columns.map((x) => x.label), ['PostgreSQL 15 select', 'PostgreSQL 15 select (driver query)']);
+  assert.equal(c.rows[0].cells[1]?.ratio, 0.739);
+});
+
 test('compare lines results up by concurrency, with each throughput against the first file', () => {
   const c = compareResults([
     { file: 'a', doc: doc('A', [run(1, 1000, 500), run(8, 4000, 2000)]) },

@@ -1,10 +1,10 @@
 // The data model of the bench chart (throughput and p99 against concurrency, one line per target and workload):
 // compact arrays the webview draws as they are, with no knowledge of result files.
-import type { BenchDocument } from './result';
+import { runLabel, type BenchDocument } from './result';
 import { errorCount } from './tally';
 
 export interface BenchSeries {
-  /** what the legend shows: server, workload, and "no index" when run without one */
+  /** what the legend shows (runLabel): server, workload, and what sets the run apart */
   label: string;
   target: string;
   workload: string;
@@ -25,7 +25,7 @@ export function benchChartModel(docs: BenchDocument[]): BenchChartModel {
   const series = docs.map((d) => {
     const runs = [...d.runs].sort((a, b) => a.concurrency - b.concurrency);
     return {
-      label: `${d.server || d.kind} ${d.workload}${d.index ? '' : ' (no index)'}${d.cancelled ? ' (cancelled)' : ''}`,
+      label: runLabel(d),
       target: d.target,
       workload: d.workload,
       concurrency: runs.map((r) => r.concurrency),

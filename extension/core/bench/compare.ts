@@ -1,6 +1,6 @@
 // Comparison of two or more results: for each concurrency level, each result's throughput, p99 and errors side
 // by side, and the throughput of each against the first (the baseline). Pure: documents in, a table model out.
-import type { BenchDocument } from './result';
+import { runLabel, type BenchDocument } from './result';
 import { errorCount } from './tally';
 
 export interface ComparedColumn {
@@ -27,7 +27,7 @@ export interface Comparison {
 
 export function compareResults(inputs: { file: string; doc: BenchDocument }[]): Comparison {
   const columns = inputs.map(({ file, doc }) => ({
-    label: `${doc.server || doc.kind} ${doc.workload}${doc.index ? '' : ' (no index)'}`,
+    label: runLabel(doc),
     file,
     target: doc.target,
     server: doc.server,

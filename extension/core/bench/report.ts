@@ -23,7 +23,7 @@ export function describeAmount(d: Pick<BenchDocument, 'amount' | 'warmup'>): str
 export function benchReport(d: BenchDocument): string {
   const lines = [
     `${d.target} (${d.server}): ${d.workload} on table ${d.table}${d.index ? ', index on val' : ', NO index on val'}` +
-      `${d.workload === 'select' ? `, ${d.rows} rows` : ''}; ${describeAmount(d)}${d.cancelled ? ' (CANCELLED)' : ''}`,
+      `${d.workload === 'select' ? `, ${d.rows} rows` : ''}; ${describeAmount(d)}${d.driverQuery ? "; through the driver's query call" : ''}${d.cancelled ? ' (CANCELLED)' : ''}`,
   ];
   const rows = d.runs.map((r) => [
     String(r.concurrency),

@@ -65,3 +65,8 @@ export interface BenchDocument {
   cancelled: boolean;
   runs: BenchRun[];
 }
+
+/** How a result is named in comparisons and on the chart: server, workload, and what sets the run apart. */
+export function runLabel(d: Pick<BenchDocument, 'server' | 'kind' | 'workload' | 'index' | 'driverQuery' | 'cancelled'>): string {
+  return `${d.server || d.kind} ${d.workload}${d.index ? '' : ' (no index)'}${d.driverQuery ? ' (driver query)' : ''}${d.cancelled ? ' (cancelled)' : ''}`;
+}
