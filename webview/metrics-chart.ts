@@ -1,6 +1,8 @@
 // One shard's chart: working set and RAM over time (uPlot), with the spells over RAM shaded, the forecast band
-// from the last sample, the notes as dotted verticals, the alert as a dashed orange vertical and the crossover as
-// a red one. Where the marks were drawn is kept on the element (data-crossover-x, data-alert-x: canvas pixels).
+// from the last sample, the notes as dotted verticals, the alert as a dashed orange vertical, the crossover as a
+// red one, and NO RELIEF as a dash-dot yellow one with the time the pages stayed held faintly shaded yellow. Where
+// the marks were drawn is kept on the element (data-crossover-x, data-alert-x, data-no-relief-x and
+// data-no-relief-end-x: canvas pixels), so a test can check them against the times.
 import uPlot from 'uplot';
 import { formatSize } from '../extension/core/metrics/units';
 import { isoTime } from '../extension/core/metrics/time';
@@ -30,7 +32,7 @@ export class ShardChartView {
     this.root.className = 'shard-chart';
     this.root.dataset.shard = c.shard;
     const title = doc.createElement('h3');
-    title.textContent = `${c.shard}: ${c.crossoverSec !== null ? `crosses RAM at ${isoTime(c.crossoverSec)}` : 'stays within RAM'}${c.alertSec !== null ? `, alert at ${isoTime(c.alertSec)}` : ''}`;
+    title.textContent = titleText(c);
     const holder = doc.createElement('div');
     this.root.append(title, holder);
     parent.append(this.root); // in the page before uPlot measures anything
@@ -94,10 +96,13 @@ export class ShardChartView {
       for (let k = 0; k < b.tSec.length; k++) ctx[k ? 'lineTo' : 'moveTo'](x(b.tSec[k]), y(b.mid[k]));
       ctx.stroke();
     }
+    // under the lines and clipped to the plot, like the other grounds
+    this.noReliefBand(u, c, t);
     ctx.restore();
     for (const n of i.notes) if (n.shard === null || n.shard === c.shard) vline(u, x(n.tSec), t.purple, 1, [2, 3]);
     delete this.root.dataset.alertX;
     delete this.root.dataset.crossoverX;
+    delete this.root.dataset.noReliefX;
     if (c.alertSec !== null) {
       const ax = x(c.alertSec);
       vline(u, ax, t.orange, 2, [6, 3]);
@@ -108,7 +113,42 @@ export class ShardChartView {
       vline(u, cx, t.red, 2);
       this.root.dataset.crossoverX = String(Math.round(cx));
     }
+    if (c.noRelief) {
+      const nx = x(c.noRelief.startSec);
+      vline(u, nx, t.yellow, 2, NO_RELIEF_DASH);
+      this.root.dataset.noReliefX = String(Math.round(nx));
+    }
   }
+
+  /** The time the pages stayed held after NO RELIEF, faintly shaded; only when the file shows them released. */
+  private noReliefBand(u: uPlot, c: MetricsShardChart, t: ChartTheme): void {
+    delete this.root.dataset.noReliefEndX;
+    if (!c.noRelief || c.noRelief.endSec === null) return;
+    const a = u.valToPos(c.noRelief.startSec, 'x', true);
+    const b = u.valToPos(c.noRelief.endSec, 'x', true);
+    const { top, height } = u.bbox;
+    u.ctx.fillStyle = t.yellow;
+    u.ctx.globalAlpha = 0.15;
+    u.ctx.fillRect(a, top, Math.max(1, b - a), height);
+    u.ctx.globalAlpha = 1;
+    this.root.dataset.noReliefEndX = String(Math.round(b));
+  }
+}
+
+/** Dash-dot, so NO RELIEF reads apart from the dashed alert and the dotted notes even where colours are close. */
+const NO_RELIEF_DASH = [7, 3, 1.5, 3];
+
+/** What the chart's marks stand for, in words: the crossover (red), the alert (orange), NO RELIEF (yellow). */
+function titleText(c: MetricsShardChart): string {
+  const crossover = c.crossoverSec !== null ? `crosses RAM at ${isoTime(c.crossoverSec)}` : 'stays within RAM';
+  const alert = c.alertSec !== null ? `, alert at ${isoTime(c.alertSec)}` : '';
+  return `${c.shard}: ${crossover}${alert}${noReliefText(c.noRelief)}`;
+}
+
+function noReliefText(r: MetricsShardChart['noRelief']): string {
+  if (!r) return '';
+  const held = r.endSec !== null ? `until ${isoTime(r.endSec)}` : 'to the end of the file';
+  return `, no relief at ${isoTime(r.startSec)} (pages held ${held})`;
 }
 
 function yMax(c: MetricsShardChart, xMax: number): number {

@@ -109,6 +109,8 @@ export interface MetricsShardChart {
   ramBytes: Float64Array;
   crossoverSec: number | null;
   alertSec: number | null;
+  /** NO RELIEF: from when the working set came back under RAM to when the held pages did too (null: never did) */
+  noRelief: { startSec: number; endSec: number | null } | null;
   overSpells: { startSec: number; endSec: number | null }[];
   band: { tSec: Float64Array; low: Float64Array; mid: Float64Array; high: Float64Array } | null;
 }

@@ -1,5 +1,5 @@
-// The chart pages in headless Chromium, fed what the host sends: the Foursquare replay's shard charts (crossover
-// and alert drawn and listed for shard0, the fragmentation what-if answering the post-mortem), the bench chart of
+// The chart pages in headless Chromium, fed what the host sends: the Foursquare replay's shard charts (crossover,
+// alert and NO RELIEF drawn and listed for shard0, the fragmentation what-if answering the post-mortem), the bench chart of
 // a real small run against the local PostgreSQL, and the verdict table of the bundled driver checks.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -7,24 +7,68 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { makeSpec, runBench } from '../../extension/core/bench';
 import { benchPayload, checkPayload, metricsPayload, readVerdictFile } from '../../extension/host/chart-payloads';
+import type { MetricsPayload } from '../../webview/protocol';
 import { POSTGRES_URL, requireServer, testTable } from '../helpers/bench-db';
-import { ARTIFACTS, BLUE_RGB, MISMATCH_RGB, ORANGE_RGB, WebviewHarness } from './harness';
+import { ARTIFACTS, BLUE_RGB, MISMATCH_RGB, ORANGE_RGB, WebviewHarness, YELLOW_RGB } from './harness';
 
 const ROOT = resolve(__dirname, '../..');
 const FOURSQUARE = join(ROOT, 'replays/foursquare-2010/foursquare-2010.metrics.csv');
 const DRIVER_CHECK = join(ROOT, 'replays/driver-check');
 
-/** Pixels near the colour in one column of a canvas (x in canvas pixels), or in the whole canvas when x is null. */
-async function colourPixels(h: WebviewHarness, canvas: string, rgb: [number, number, number], x: number | null): Promise<number> {
+/**
+ * Pixels near the colour in one column of a canvas (x in canvas pixels), or in the whole canvas when x is null.
+ * minAlpha tells a stroked line (opaque) from a faint fill of the same colour under it.
+ */
+async function colourPixels(h: WebviewHarness, canvas: string, rgb: [number, number, number], x: number | null, minAlpha = 0): Promise<number> {
   const [r, g, b] = rgb;
   return h.evaluate<number>(`(() => {
     const c = document.querySelector(${JSON.stringify(canvas)});
     const x0 = ${x === null ? 0 : x - 1}, w = ${x === null ? 'c.width' : 3};
     const d = c.getContext('2d').getImageData(x0, 0, w, c.height).data;
     let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - ${r}) < 10 && Math.abs(d[i + 1] - ${g}) < 10 && Math.abs(d[i + 2] - ${b}) < 10) n++;
+    for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - ${r}) < 10 && Math.abs(d[i + 1] - ${g}) < 10 && Math.abs(d[i + 2] - ${b}) < 10 && d[i + 3] >= ${minAlpha}) n++;
     return n;
   })()`);
+}
+
+const sec = (iso: string) => Date.parse(iso) / 1000;
+
+/**
+ * Where a time falls on a shard chart, in canvas pixels: the plot area is uPlot's .u-over (CSS pixels), and every
+ * chart spans the same range, from the first sample to the last sample or forecast point of any shard.
+ */
+async function timeToX(h: WebviewHarness, chart: string, p: MetricsPayload): Promise<(tSec: number) => number> {
+  const x0 = Math.min(...p.shards.map((s) => s.tSec[0]));
+  const x1 = Math.max(...p.shards.map((s) => Math.max(s.tSec[s.tSec.length - 1], s.band ? s.band.tSec[s.band.tSec.length - 1] : -Infinity)));
+  const [left, width] = await h.evaluate<[number, number]>(`(() => {
+    const o = document.querySelector(${JSON.stringify(`${chart} .u-over`)});
+    return [o.offsetLeft * devicePixelRatio, o.offsetWidth * devicePixelRatio];
+  })()`);
+  return (tSec) => left + ((tSec - x0) / (x1 - x0)) * width;
+}
+
+/**
+ * The NO RELIEF mark on shard0: an opaque yellow dash-dot line at 2010-10-04T19:00Z, and a faint yellow band to
+ * 2010-10-05T14:00Z, when the pages were released. The time-to-pixel mapping is first checked against the crossover
+ * line (14:00Z), so it is the chart's own. At this width an hour is under a pixel: a line 3 h off fails.
+ */
+async function assertNoReliefDrawn(h: WebviewHarness, chart: string, p: MetricsPayload, crossoverX: number, plotHeight: number): Promise<void> {
+  const xAt = await timeToX(h, chart, p);
+  assert.ok(Math.abs(crossoverX - xAt(sec('2010-10-04T14:00:00Z'))) <= 1, `the mapping puts the crossover at x=${xAt(sec('2010-10-04T14:00:00Z')).toFixed(1)}, drawn at ${crossoverX}`);
+  const lineX = Number(await h.page.locator(chart).getAttribute('data-no-relief-x'));
+  const endX = Number(await h.page.locator(chart).getAttribute('data-no-relief-end-x'));
+  const want = xAt(sec('2010-10-04T19:00:00Z'));
+  assert.ok(Math.abs(lineX - want) <= 1, `the NO RELIEF line is at x=${lineX}, 2010-10-04T19:00Z is at x=${want.toFixed(1)}`);
+  const wantEnd = xAt(sec('2010-10-05T14:00:00Z'));
+  assert.ok(Math.abs(endX - wantEnd) <= 1, `the held pages' band ends at x=${endX}, 2010-10-05T14:00Z is at x=${wantEnd.toFixed(1)}`);
+  const canvas = `${chart} canvas`;
+  // dash-dot: a good part of the column is opaque yellow at the line, none of it a few pixels before
+  assert.ok((await colourPixels(h, canvas, YELLOW_RGB, lineX, 200)) > plotHeight * 0.25, 'the NO RELIEF line is drawn in yellow (dash-dot)');
+  assert.equal(await colourPixels(h, canvas, YELLOW_RGB, lineX - 4, 200), 0, 'the NO RELIEF line is one line, not a smear');
+  // the band: faint yellow down most of the three columns halfway through it, and hardly any past its end
+  const mid = Math.round((lineX + endX) / 2);
+  assert.ok((await colourPixels(h, canvas, YELLOW_RGB, mid)) > plotHeight * 0.5 * 3, 'the held pages are shaded yellow');
+  assert.ok((await colourPixels(h, canvas, YELLOW_RGB, endX + 4)) < plotHeight * 0.1, 'the shading stops at the release');
 }
 
 async function text(h: WebviewHarness, selector: string): Promise<string> {
@@ -39,8 +83,9 @@ describe('chart pages in Chromium', { timeout: 300_000 }, () => {
   });
   after(() => h?.close());
 
-  test('Foursquare replay: shard0 has its crossover and alert drawn and listed, shard1 none', async () => {
-    await h.show(await metricsPayload(FOURSQUARE, 12));
+  test('Foursquare replay: shard0 has its crossover, alert and NO RELIEF drawn and listed, shard1 none', async () => {
+    const payload = await metricsPayload(FOURSQUARE, 12);
+    await h.show(payload);
     const shard0 = '.shard-chart[data-shard="shard0"]';
     assert.equal(await h.page.locator('.shard-chart').count(), 6);
     const crossoverX = Number(await h.page.locator(shard0).getAttribute('data-crossover-x'));
@@ -51,7 +96,9 @@ describe('chart pages in Chromium', { timeout: 300_000 }, () => {
     assert.ok((await colourPixels(h, `${shard0} canvas`, MISMATCH_RGB, crossoverX)) > plotHeight * 0.5, 'the crossover line is drawn in red');
     assert.ok((await colourPixels(h, `${shard0} canvas`, ORANGE_RGB, alertX)) > plotHeight * 0.25, 'the alert line is drawn in orange (dashed)');
     assert.ok((await colourPixels(h, `${shard0} canvas`, BLUE_RGB, null)) > 500, 'the working set is drawn');
+    await assertNoReliefDrawn(h, shard0, payload, crossoverX, plotHeight);
     assert.equal(await h.page.locator('.shard-chart[data-shard="shard1"]').getAttribute('data-crossover-x'), null);
+    assert.equal(await h.page.locator('.shard-chart[data-shard="shard1"]').getAttribute('data-no-relief-x'), null);
     const crossover = h.page.locator('#metrics-events li[data-kind="crossover"][data-shard="shard0"]');
     assert.equal(await crossover.count(), 1);
     assert.match((await crossover.textContent()) ?? '', /2010-10-04T14:00:00Z shard0.*> 66\.00 GB RAM/);
@@ -61,7 +108,7 @@ describe('chart pages in Chromium', { timeout: 300_000 }, () => {
     const noRelief = h.page.locator('#metrics-events li[data-kind="no-relief"][data-shard="shard0"]');
     assert.match((await noRelief.textContent()) ?? '', /2010-10-04T19:00:00Z shard0.*until 2010-10-05T14:00:00\.000Z: the freed documents emptied no pages/);
     assert.ok((await h.page.locator('#metrics-events li[data-kind="note"]').count()) >= 6);
-    assert.match(await text(h, '.shard-chart[data-shard="shard0"] h3'), /crosses RAM at 2010-10-04T14:00:00Z/);
+    assert.match(await text(h, '.shard-chart[data-shard="shard0"] h3'), /crosses RAM at 2010-10-04T14:00:00Z.*, no relief at 2010-10-04T19:00:00Z \(pages held until 2010-10-05T14:00:00Z\)/);
     await h.screenshot('metrics-foursquare');
     assert.deepEqual(h.pageErrors, []);
   });

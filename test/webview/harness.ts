@@ -31,6 +31,8 @@ export const MISMATCH_RGB: [number, number, number] = [0xf1, 0x4c, 0x4c];
 /** --vscode-charts-orange and --vscode-charts-blue above */
 export const ORANGE_RGB: [number, number, number] = [0xd1, 0x86, 0x16];
 export const BLUE_RGB: [number, number, number] = [0x37, 0x94, 0xff];
+/** --vscode-charts-yellow above */
+export const YELLOW_RGB: [number, number, number] = [0xcc, 0xa7, 0x00];
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 

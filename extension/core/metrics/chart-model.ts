@@ -1,6 +1,6 @@
 // The chart's data model, apart from any drawing (data first, view second): per shard, columns of numbers for
-// time, working set and RAM, the crossover and alert moments, the spells over RAM, the forecast band from the last
-// sample, and the notes as vertical marks. The webview only draws it.
+// time, working set and RAM, the crossover and alert moments, the NO RELIEF span, the spells over RAM, the forecast
+// band from the last sample, and the notes as vertical marks. The webview only draws it.
 import type { MetricsAnalysis, ShardAnalysis } from './analysis';
 import type { WorkingSetKind } from './format';
 import type { UnitStyle } from './units';
@@ -22,6 +22,8 @@ export interface ShardChart {
   residentBytes: Float64Array;
   crossoverSec: number | null;
   alertSec: number | null;
+  /** NO RELIEF: from when the working set came back under RAM to when the held pages did too (null: never did) */
+  noRelief: { startSec: number; endSec: number | null } | null;
   overSpells: { startSec: number; endSec: number | null }[];
   band: ForecastBand | null;
 }
@@ -63,6 +65,7 @@ function shardChart(s: ShardAnalysis, kind: WorkingSetKind, leadHours: number): 
     residentBytes: s.series.get('residentBytes').slice(),
     crossoverSec: s.crossover?.tSec ?? null,
     alertSec: s.alert?.tSec ?? null,
+    noRelief: s.falseRelief && { startSec: s.falseRelief.tSec, endSec: s.falseRelief.relievedSec },
     overSpells: s.overSpells.map((o) => ({ ...o })),
     band: band(s, leadHours),
   };
