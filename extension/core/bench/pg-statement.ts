@@ -28,16 +28,16 @@ interface DataRowMessage {
 }
 
 export class PgStatement {
-  /** set once the server has parsed and described the statement on this connection */
-  private columns: string[] | null = null;
-  /** a first run that failed may have left the name parsed: the next try parses under a new name */
+  /** the described columns, set once the server has parsed and described the statement on this connection */
+  columns: string[] | null = null;
+  /** the name it is prepared under; a first run that failed may have left it parsed, so the next try takes another */
+  name: string;
   private tries = 0;
-  private name: string;
 
   constructor(
     private readonly client: Client,
     private readonly baseName: string,
-    private readonly text: string,
+    readonly text: string,
   ) {
     this.name = baseName;
   }
@@ -54,16 +54,8 @@ export class PgStatement {
     });
   }
 
-  /** @internal what a Run needs to know, and to tell, about its statement */
-  get state(): { name: string; text: string; columns: string[] | null } {
-    return { name: this.name, text: this.text, columns: this.columns };
-  }
-  /** @internal */
-  described(columns: string[]): void {
-    this.columns = columns;
-  }
-  /** @internal a first run failed: whatever the server kept of it, the next run parses under a new name */
-  renamed(): void {
+  /** A first run failed: whatever the server kept of it, the next run parses under a new name. */
+  rename(): void {
     this.name = `${this.baseName}_${++this.tries}`;
   }
 }
@@ -72,10 +64,11 @@ export class PgStatement {
 class Run {
   private readonly rows: (string | null)[][] = [];
   private failed = false;
-  private columns: string[] | null = null;
+  /** the statement's columns, or those its first run's RowDescription names */
+  private columns: string[] | null;
+  /** the first run on the connection parses and describes; the name is fixed when the run is made */
   private readonly first: boolean;
   private readonly name: string;
-  private readonly text: string;
 
   constructor(
     private readonly statement: PgStatement,
@@ -83,18 +76,16 @@ class Run {
     private readonly resolve: (r: { columns: string[]; rows: (string | null)[][] }) => void,
     private readonly reject: (err: unknown) => void,
   ) {
-    const s = statement.state;
-    this.first = s.columns === null;
-    this.name = s.name;
-    this.text = s.text;
-    this.columns = s.columns;
+    this.columns = statement.columns;
+    this.first = statement.columns === null;
+    this.name = statement.name;
   }
 
   submit(c: PgConnection): null {
     c.stream.cork?.();
     try {
       if (this.first) {
-        c.parse({ name: this.name, text: this.text, types: [] });
+        c.parse({ name: this.name, text: this.statement.text, types: [] });
         c.describe({ type: 'S', name: this.name });
       }
       c.bind({ statement: this.name, values: this.values });
@@ -125,14 +116,14 @@ class Run {
   handleError(err: unknown): void {
     if (this.failed) return;
     this.failed = true;
-    if (this.first) this.statement.renamed();
+    if (this.first) this.statement.rename();
     this.reject(err);
   }
 
   handleReadyForQuery(): void {
     if (this.failed) return;
     const columns = this.columns ?? [];
-    if (this.first) this.statement.described(columns);
+    if (this.first) this.statement.columns = columns;
     this.resolve({ columns, rows: this.rows });
   }
 }

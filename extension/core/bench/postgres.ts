@@ -18,21 +18,37 @@ async function open(t: TargetUrl): Promise<Client> {
   }
 }
 
-/** The column an answer's val is read from, by the statement's described columns. */
-function valsOf(columns: string[], rows: (string | null)[][]): number[] {
+/** The session's two statements on a table: their prepared names and texts, the same on either path. */
+function statementsOn(table: string) {
+  return {
+    insert: { name: `ir_insert_${table}`, text: `insert into ${table} (val, txt) values ($1, $2)` },
+    select: { name: `ir_select_${table}`, text: `select * from ${table} where val = $1` },
+  };
+}
+
+/** Each row's val, read from the column the statement's description names val. */
+function valsOf(columns: string[], rows: unknown[][]): number[] {
   const at = columns.indexOf('val');
   return rows.map((row) => Number(row[at]));
 }
 
-class LeanSession implements Session {
+/** What both paths share: a session is broken once its connection errs or ends. */
+abstract class PgSession {
   broken = false;
+  constructor(protected readonly c: Client) {
+    c.on('error', () => (this.broken = true));
+    c.on('end', () => (this.broken = true));
+  }
+}
+
+class LeanSession extends PgSession implements Session {
   private readonly insertS: PgStatement;
   private readonly selectS: PgStatement;
   constructor(c: Client, table: string) {
-    this.insertS = new PgStatement(c, `ir_insert_${table}`, `insert into ${table} (val, txt) values ($1, $2)`);
-    this.selectS = new PgStatement(c, `ir_select_${table}`, `select * from ${table} where val = $1`);
-    c.on('error', () => (this.broken = true));
-    c.on('end', () => (this.broken = true));
+    super(c);
+    const s = statementsOn(table);
+    this.insertS = new PgStatement(c, s.insert.name, s.insert.text);
+    this.selectS = new PgStatement(c, s.select.name, s.select.text);
   }
   async insert(val: number, txt: string): Promise<void> {
     await this.insertS.run([String(val), txt]);
@@ -43,28 +59,23 @@ class LeanSession implements Session {
   }
 }
 
-class QuerySession implements Session {
-  broken = false;
-  private readonly insertQ: { name: string; text: string };
-  private readonly selectQ: { name: string; text: string };
-  constructor(private readonly c: Client, table: string) {
-    this.insertQ = { name: `ir_insert_${table}`, text: `insert into ${table} (val, txt) values ($1, $2)` };
-    this.selectQ = { name: `ir_select_${table}`, text: `select * from ${table} where val = $1` };
-    c.on('error', () => (this.broken = true));
-    c.on('end', () => (this.broken = true));
+class QuerySession extends PgSession implements Session {
+  private readonly s: ReturnType<typeof statementsOn>;
+  constructor(c: Client, table: string) {
+    super(c);
+    this.s = statementsOn(table);
   }
   // the callback form: pg's promise form adds two promises and a stack capture per statement
   insert(val: number, txt: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.c.query({ name: this.insertQ.name, text: this.insertQ.text, values: [val, txt] }, (err) => (err ? reject(err) : resolve()));
+      this.c.query({ ...this.s.insert, values: [val, txt] }, (err) => (err ? reject(err) : resolve()));
     });
   }
   select(val: number): Promise<number[]> {
     return new Promise((resolve, reject) => {
-      this.c.query<number[]>({ name: this.selectQ.name, text: this.selectQ.text, values: [val], rowMode: 'array' }, (err, r) => {
+      this.c.query<unknown[]>({ ...this.s.select, values: [val], rowMode: 'array' }, (err, r) => {
         if (err) return reject(err);
-        const at = r.fields.findIndex((f) => f.name === 'val');
-        resolve(r.rows.map((row) => Number(row[at])));
+        resolve(valsOf(r.fields.map((f) => f.name), r.rows));
       });
     });
   }
