@@ -109,7 +109,7 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
     const parts = [
       `${s.file} (${s.protocol})`,
       `${s.events.toLocaleString('en-US')} events`,
-      `${s.requests.toLocaleString('en-US')} requests on ${s.connections} connections`,
+      s.verdict,
       total === 0 ? 'no findings' : `${total} findings (${Object.entries(s.findings).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ')})`,
       `span ${fmtTime(s.lastUs - s.firstUs)}`,
     ];
@@ -117,6 +117,7 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
     if (s.truncatedLastLine) parts.push('last line truncated');
     summaryLine.textContent = parts.join(' · ');
     summaryLine.dataset.mismatches = String(s.findings.mismatch);
+    summaryLine.dataset.verdict = s.verdictKind;
   }
 
   function onMessage(msg: HostMessage): void {

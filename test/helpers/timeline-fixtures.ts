@@ -42,8 +42,9 @@ export interface SyntheticOptions {
 
 /**
  * A tracker session on several connections. Each desync: request A goes unanswered past the client's timeout, the
- * client sends B on the same connection, A's answer arrives and B takes it (the mismatch), then the client closes
- * the connection and opens a new one (the fix of 2008, so that one desync does not poison the rest).
+ * client sends B on the same connection, A's answer arrives and B takes it (the mismatch), and the client, done with
+ * B, closes the connection at once, before B's own answer comes, and opens a new one (the fix of 2008, so that one
+ * desync does not poison the rest).
  */
 export function* syntheticLines(o: SyntheticOptions): Generator<string> {
   yield header({ tool: 'test fixture', note: 'generated' });
@@ -67,12 +68,11 @@ export function* syntheticLines(o: SyntheticOptions): Generator<string> {
       yield ev((t += 20), c, 'c2s', { d: ask(a) });
       yield ev((t += 500_000), c, 'c2s', { d: ask(b) }); // the client gave up on A after 0.5 s and asked for B
       yield ev((t += 300), c, 's2c', { d: answer(a) }); // A's answer, late: B takes it
-      yield ev((t += 300), c, 's2c', { d: answer(b) });
       yield ev((t += 50), c, 'close', { by: 'client' });
       slot.c = ++conn;
       slot.exchanges = 0;
       yield ev((t += 50), slot.c, 'open', { peer: '10.0.0.99:50000' });
-      n += 6;
+      n += 5;
     } else {
       const k = `msg${++key}`;
       yield ev((t += 20), c, 'c2s', { d: ask(k) });
@@ -100,9 +100,10 @@ export async function write2008Like(file: string): Promise<string> {
   // the database behind the tracker is out of connections: A's answer takes 3 s, the client gives up after 2 s
   lines.push(ev((t += 1000), 1, 'c2s', { d: ask('A') }));
   lines.push(ev((t += 2_000_000), 1, 'c2s', { d: ask('B') }));
+  // A's answer comes; the client takes it for B and asks for C at once, before B's own answer: one answer late
   lines.push(ev((t += 1_000_000), 1, 's2c', { d: answer('A') }));
-  lines.push(ev((t += 2000), 1, 's2c', { d: answer('B') }));
-  lines.push(ev((t += 1000), 1, 'c2s', { d: ask('C') }), ev((t += 800), 1, 's2c', { d: answer('C') }));
+  lines.push(ev((t += 300), 1, 'c2s', { d: ask('C') }));
+  lines.push(ev((t += 1700), 1, 's2c', { d: answer('B') }), ev((t += 800), 1, 's2c', { d: answer('C') }));
   lines.push(ev((t += 1000), 1, 'close', { by: 'client' }), ev((t += 100), 2, 'close', { by: 'client' }));
   await writeLines(file, lines);
   return file;

@@ -59,7 +59,7 @@ describe('incident-replay analyze', () => {
     writeFileSync(f, `${HEADER}\n{"t":0,"c":1,"k":"open"}\n{"t":1,"c":1,"k":"c2s","d":"noop\\r\\n"}\n{"t":2,"c":1,"k":"s2c","d":"OK \\r\\n"}\n{"t":3,"c":1,"k":"close","by":"client"}\n`);
     const r = await cli(['analyze', f]);
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /1 requests on 1 connections, every response reached its request/);
+    assert.match(r.stdout, /clean: 1 requests on 1 connections, every response reached its request/);
   });
 
   test('bad input is one line naming the file and line, exit 2, no stack trace', async () => {
@@ -70,8 +70,10 @@ describe('incident-replay analyze', () => {
     assert.equal(r.stderr.trim().split('\n').length, 1);
     assert.match(r.stderr, /bad\.transcript\.jsonl:3: not JSON/);
     const lenient = await cli(['analyze', '--lenient', f]);
-    assert.equal(lenient.code, 0);
+    // read past the bad line, there is nothing left to judge: inconclusive, never clean
+    assert.equal(lenient.code, 3);
     assert.match(lenient.stdout, /1 bad lines skipped/);
+    assert.match(lenient.stdout, /inconclusive: no mismatch in what could be judged, but no request or response could be decoded; 1 bad line skipped/);
   });
 
   test('usage errors are one line and exit 2; --help documents each verb', async () => {

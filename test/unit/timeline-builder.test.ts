@@ -66,7 +66,8 @@ test('a transcript with no finding says so in words', async (t) => {
   const m = await build(await writeSynthetic(join(dir, 'clean.transcript.jsonl'), { events: 500, connections: 3, desyncEvery: 0 }));
   t.after(() => m.details.dispose());
   assert.equal(m.findings.length, 0);
-  assert.equal(m.summary.verdict, `${m.summary.requests} requests on 3 connections, every response reached its request`);
+  assert.equal(m.summary.verdict, `clean: ${m.summary.requests} requests on 3 connections, every response reached its request`);
+  assert.equal(m.summary.verdictKind, 'clean');
 });
 
 test('a 10 MB line becomes one event whose details carry the first 64 KiB and the true size', async (t) => {

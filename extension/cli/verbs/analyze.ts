@@ -1,7 +1,7 @@
-// `incident-replay analyze FILE… [--json] [--lenient]`: who answered whom; exit 0 when every response reached
-// its request, 1 when a mismatch was found, 2 on bad input.
-import { analyzeTranscript, clean, describeFinding, fmtUs, type Analysis } from '../../core/pairing';
-import type { FindingKind } from '../../core/pairing';
+// `incident-replay analyze FILE… [--json] [--lenient]`: who answered whom, and the verdict: exit 0 clean, 1 a
+// mismatch, 2 bad input, 3 inconclusive (part of the traffic could not be judged).
+import { analyzeTranscript, describeFinding, fmtUs, verdictLine, VERDICT_EXIT, type Analysis } from '../../core/pairing';
+import type { ClientModel, FindingKind } from '../../core/pairing';
 import { parse, UsageError, type Verb } from '../verb';
 
 const help = `usage: incident-replay analyze FILE... [--json] [--lenient] [--all]
@@ -17,8 +17,21 @@ requests, orphan answers.
               where your payloads carry their own key, a regular expression that finds it in the bytes of requests
               and responses (its first group, or the whole match), e.g. 'user:(\d+)': an answer taken for a request
               is then checked against the key asked for, whatever the protocol
+  --client-model auto|sequential|pipelined
+              how the client reads its answers. auto (default): inferred per connection from its behaviour (several
+              requests in one write or burst: pipelined; a request sent after a pause while an earlier one is
+              unanswered: the earlier one was given up, and the client takes the next answer as its newest
+              request's). sequential or pipelined: taken as given for every connection
 
-Exit status: 0 every response reached its request; 1 a mismatch was found; 2 bad input or usage.`;
+Verdicts and exit status:
+  0 clean         every request and response was seen and judged, and every response reached its request
+  1 mismatch      a response reached the wrong request
+  2 bad input or usage
+  3 inconclusive  no mismatch in what could be judged, but part of the traffic could not be: nothing decoded,
+                  undecodable messages, capture gaps, TLS, an unknown protocol, a refused target, a cut recording,
+                  or a give-up whose outcome was not seen. The report says what and how much.`;
+
+const MODELS = ['auto', 'sequential', 'pipelined'];
 
 export const analyze: Verb = {
   name: 'analyze',
@@ -30,7 +43,10 @@ export const analyze: Verb = {
       lenient: { type: 'boolean' },
       all: { type: 'boolean' },
       'key-pattern': { type: 'string' },
+      'client-model': { type: 'string' },
     });
+    const clientModel = values['client-model'] ?? 'auto';
+    if (!MODELS.includes(clientModel)) throw new UsageError(`analyze: --client-model must be one of ${MODELS.join(', ')}, not "${clientModel}"`);
     let keyPattern: RegExp | undefined;
     if (values['key-pattern'] !== undefined) {
       try {
@@ -42,7 +58,7 @@ export const analyze: Verb = {
     if (positionals.length === 0) throw new UsageError('analyze: no transcript given (incident-replay analyze FILE)');
     const results: Analysis[] = [];
     for (const file of positionals) {
-      results.push(await analyzeTranscript(file, { lenient: values.lenient ?? false, keyPattern }));
+      results.push(await analyzeTranscript(file, { lenient: values.lenient ?? false, keyPattern, clientModel: clientModel as ClientModel }));
     }
     if (values.json) {
       const docs = results.map(toJson);
@@ -50,16 +66,25 @@ export const analyze: Verb = {
     } else {
       io.out(results.map((a) => report(a, values.all ?? false)).join('\n\n'));
     }
-    return results.every(clean) ? 0 : 1;
+    return exitOf(results);
   },
 };
+
+/** mismatch anywhere: 1; else inconclusive anywhere: 3; else 0 */
+export function exitOf(results: Analysis[]): number {
+  if (results.some((a) => a.verdict === 'mismatch')) return VERDICT_EXIT.mismatch;
+  if (results.some((a) => a.verdict === 'inconclusive')) return VERDICT_EXIT.inconclusive;
+  return VERDICT_EXIT.clean;
+}
 
 export function toJson(a: Analysis) {
   return {
     file: a.file,
     protocol: a.protocol,
     startedAt: a.header.startedAt,
-    clean: clean(a),
+    verdict: a.verdict,
+    clean: a.verdict === 'clean',
+    notJudged: a.notJudged,
     summary: a.summary,
     read: a.read,
     findings: a.findings,
@@ -71,22 +96,23 @@ const ORDER: FindingKind[] = ['mismatch', 'timeout', 'late', 'unanswered', 'orph
 export function report(a: Analysis, all: boolean): string {
   const s = a.summary;
   const span = s.firstUs !== null && s.lastUs !== null ? fmtUs(s.lastUs - s.firstUs) : '0 µs';
-  const named = a.protocol === a.header.protocol ? a.protocol : `${a.protocol}, guessed from the first bytes`;
+  const named = a.guessed ? `${a.protocol}, guessed per connection from its first bytes` : a.protocol;
   const lines = [`${a.file} (${named}, started ${a.header.startedAt})`];
   lines.push(`  ${s.requests} requests, ${s.responses} responses on ${s.connections} connections over ${span}`);
+  const m = s.clientModels;
+  if (m.sequential + m.pipelined > 0) {
+    lines.push(`  clients, inferred per connection: ${m.sequential} sequential, ${m.pipelined} pipelined${m.instrumented ? `, ${m.instrumented} said what they did (client events)` : ''}`);
+  }
   if (a.read.skipped > 0) {
     lines.push(`  ${a.read.skipped} bad lines skipped (--lenient), the first: line ${a.read.firstSkipped[0].line}: ${a.read.firstSkipped[0].problem}`);
   }
   if (a.read.truncatedLastLine) {
     lines.push(`  the last line (${a.read.truncatedLastLine.line}) is truncated: the recorder stopped mid-write; ${a.read.truncatedLastLine.bytes} bytes ignored`);
   }
+  lines.push(`  ${verdictLine(s, a.read)}`);
   const total = ORDER.reduce((n, k) => n + s.findings[k], 0);
-  if (total === 0) {
-    lines.push(`  ${s.requests} requests on ${s.connections} connections, every response reached its request`);
-    return lines.join('\n');
-  }
+  if (total === 0) return lines.join('\n');
   lines.push(`  findings: ${ORDER.filter((k) => s.findings[k] > 0).map((k) => `${s.findings[k]} ${k}`).join(', ')}`);
-  if (s.findings.mismatch === 0) lines.push('  no mismatch: every response the client took was the answer to its own request');
   const first = a.findings.find((f) => f.kind === 'mismatch');
   if (first) {
     lines.push('', `  FIRST MISMATCH at ${fmtUs(first.tUs)} on connection ${first.conn} (line ${first.response?.line}):`);
@@ -94,6 +120,7 @@ export function report(a: Analysis, all: boolean): string {
     lines.push(`    received  ${first.response?.summary}`);
     if (first.answers) lines.push(`    which answers request #${first.answers.seq} ${first.answers.summary}  (sent at ${fmtUs(first.answers.tUs)})`);
     if (first.evidence) lines.push(`    evidence: ${first.evidence}`);
+    lines.push(`    client's view: ${first.basis === 'client' ? 'from its own events (definite)' : (first.grounds ?? 'inferred')}`);
   }
   for (const kind of ORDER) {
     const of = a.findings.filter((f) => f.kind === kind);

@@ -1,6 +1,8 @@
 // `incident-replay check [URL] --client NAME --latency 300ms@5% --timeout 100ms --requests 5000 [--json]`: does any
-// response reach the wrong request when the network is slow and the client times out? Exit 1 when one did.
+// response reach the wrong request when the network is slow and the client times out? Exit 0 clean, 1 mismatch,
+// 3 inconclusive (part of the transcript could not be judged), as `analyze`.
 import { CLIENT_NAMES, runCheck, verdictText, type ClientName } from '../../core/check';
+import { VERDICT_EXIT } from '../../core/pairing';
 import { parse, parseDurationMs, parseIntArg, UsageError, type Verb } from '../verb';
 
 const help = `usage: incident-replay check [URL] --client NAME [--latency 300ms@5%] [--timeout 100ms] [--requests 5000] [options]
@@ -22,7 +24,8 @@ using the client after each timeout as an application would. Every answer is che
   --out FILE        the transcript (default check-<client>-<time>.transcript.jsonl here); never overwritten
   --json            one JSON object on stdout: {client, version, requests, verified, timeouts, errors, mismatches, transcript, …}
 
-Exit status: 0 no response reached the wrong request; 1 at least one did; 2 bad input or usage.`;
+Exit status: 0 clean: no response reached the wrong request and the transcript was judged whole; 1 mismatch: at
+least one did; 2 bad input or usage; 3 inconclusive: no mismatch, but part of the transcript could not be judged.`;
 
 export const check: Verb = {
   name: 'check',
@@ -62,6 +65,6 @@ export const check: Verb = {
     );
     if (process.stderr.isTTY && !values.json) process.stderr.write('\r');
     io.out(values.json ? JSON.stringify(verdict, null, 2) : verdictText(verdict));
-    return verdict.mismatches.length > 0 ? 1 : 0;
+    return VERDICT_EXIT[verdict.verdict];
   },
 };

@@ -118,7 +118,10 @@ export async function runCheck(spec: CheckSpec, hooks: CheckHooks = {}): Promise
       lateCallbacks,
       mismatches,
       transcript: rec.file,
+      verdict: mismatches.length > 0 || analysis.verdict === 'mismatch' ? 'mismatch' : analysis.verdict,
       wire: {
+        verdict: analysis.verdict,
+        notJudged: analysis.notJudged,
         requests: a.requests,
         responses: a.responses,
         connections: a.connections,

@@ -1,5 +1,6 @@
 // The check's verdict for one client: what it asked, what it verified, and every answer that belonged to another
 // key, set beside what the transcript of the same run shows on the wire.
+import type { Verdict } from '../pairing/unseen';
 
 export interface CheckMismatch {
   asked: string;
@@ -28,8 +29,13 @@ export interface CheckVerdict {
   lateCallbacks: number;
   mismatches: CheckMismatch[];
   transcript: string;
+  /** mismatch when the client took another key's answer or the wire shows one; else the transcript's own verdict */
+  verdict: Verdict;
   /** the transcript's own analysis of the same run */
   wire: {
+    verdict: Verdict;
+    /** what of the transcript could not be judged, in words */
+    notJudged: string[];
     requests: number;
     responses: number;
     connections: number;
@@ -62,11 +68,19 @@ export function verdictText(v: CheckVerdict): string {
     lines.push(`  mismatch: asked for ${m.asked}, got the row of ${m.got} at ${(m.t / 1000).toFixed(1)} ms${m.conn !== null ? ` on connection ${m.conn}` : ''}`);
   }
   if (v.mismatches.length > 10) lines.push(`  … ${v.mismatches.length - 10} more`);
-  lines.push(
-    v.mismatches.length === 0
-      ? `  verdict: no response reached the wrong request (${v.verified} answers checked against their keys)`
-      : `  verdict: ${v.mismatches.length} responses reached the wrong request`,
-  );
+  lines.push(`  verdict: ${verdictWords(v)}`);
   if (!v.agrees) lines.push(`  note: the transcript found ${v.wire.mismatches - v.wire.sameKeyMismatches} mismatches across keys where the client took ${v.mismatches.length}`);
   return lines.join('\n');
+}
+
+/** The check's verdict in the words `analyze` uses. */
+export function verdictWords(v: CheckVerdict): string {
+  switch (v.verdict) {
+    case 'mismatch':
+      return `mismatch: ${Math.max(v.mismatches.length, v.wire.mismatches)} responses reached the wrong request`;
+    case 'inconclusive':
+      return `inconclusive: no mismatch in what could be judged (${v.verified} answers checked against their keys), but ${v.wire.notJudged.join('; ')}`;
+    case 'clean':
+      return `clean: every response reached its request (${v.verified} answers checked against their keys)`;
+  }
 }

@@ -1,21 +1,27 @@
-// Analysis of a whole transcript file: stream it through pairing and gather the summary, the findings and what
-// the reader noticed (skipped lines, a truncated end). Bounded memory whatever the file's size.
+// Analysis of a whole transcript file: stream it through pairing and gather the summary, the findings, what the
+// reader noticed (skipped lines, a truncated end) and the verdict. Bounded memory whatever the file's size.
 import type { TranscriptHeader } from '../transcript/format';
 import { openTranscript, type ReadReport } from '../transcript/reader';
 import type { Finding } from './findings';
 import { Pairing, type PairingOptions, type PairingSummary } from './pairing';
-import { protocolOf } from './protocol-of';
+import { headerProtocol, protocolsSeen } from './protocol-of';
+import { verdictOf, type Verdict } from './unseen';
 
 export interface Analysis {
   file: string;
   header: TranscriptHeader;
-  /** the protocol that decoded it: the header's, or guessed from the first bytes */
+  /** the protocol that decoded it: the header's, or those guessed per connection ("mysql", "mysql, tls") */
   protocol: string;
+  /** whether the protocol was guessed from the bytes rather than named by the header */
+  guessed: boolean;
   summary: PairingSummary;
   findings: Finding[];
   read: ReadReport;
   /** the events read */
   events: number;
+  verdict: Verdict;
+  /** each part of the traffic that could not be judged, in words */
+  notJudged: string[];
 }
 
 export interface AnalyzeOptions extends PairingOptions {
@@ -24,16 +30,29 @@ export interface AnalyzeOptions extends PairingOptions {
 
 export async function analyzeTranscript(file: string, opts: AnalyzeOptions = {}): Promise<Analysis> {
   const t = await openTranscript(file, { lenient: opts.lenient ?? false });
-  const protocol = await protocolOf(file, t.header, opts.lenient ?? false);
-  const pairing = new Pairing(protocol, opts);
+  const { protocol, serverPort } = headerProtocol(t.header);
+  const pairing = new Pairing(protocol, { serverPort, ...opts });
   for await (const b of t.batches) {
     for (let i = 0; i < b.events.length; i++) pairing.push(b.events[i], b.lines[i]);
   }
   pairing.finish();
-  return { file, header: t.header, protocol: protocol.name, summary: pairing.summary, findings: pairing.findings, read: t.report, events: t.report.events };
+  const findings = pairing.findings.sort((a, b) => a.tUs - b.tUs);
+  const { verdict, notJudged } = verdictOf(pairing.summary, t.report);
+  return {
+    file,
+    header: t.header,
+    protocol: protocol?.name ?? protocolsSeen(pairing.summary),
+    guessed: protocol === null,
+    summary: pairing.summary,
+    findings,
+    read: t.report,
+    events: t.report.events,
+    verdict,
+    notJudged,
+  };
 }
 
-/** True when every response reached the request it answers. */
+/** True when every response reached the request it answers and every part of the traffic was judged. */
 export function clean(a: Analysis): boolean {
-  return a.summary.findings.mismatch === 0;
+  return a.verdict === 'clean';
 }

@@ -40,6 +40,8 @@ export interface Finding {
   evidence?: string;
   /** whether the client view came from the client's own events or was inferred from the wire */
   basis: 'client' | 'inferred' | 'wire';
+  /** for an inferred finding: what in the client's behaviour and timing it rests on */
+  grounds?: string;
 }
 
 export function describeFinding(f: Finding): string {
@@ -47,7 +49,7 @@ export function describeFinding(f: Finding): string {
   switch (f.kind) {
     case 'mismatch': {
       const owner = f.answers ? `request #${f.answers.seq} "${f.answers.summary}" (sent at ${fmtUs(f.answers.tUs)})` : 'no request';
-      return `${req} took the answer "${f.response?.summary ?? '?'}", which answers ${owner}${f.evidence ? `; ${f.evidence}` : ''}`;
+      return `${req} took the answer "${f.response?.summary ?? '?'}", which answers ${owner}${f.evidence ? `; ${f.evidence}` : ''}${f.basis === 'client' ? ' (the client said so)' : ''}`;
     }
     case 'timeout':
       return `${req} was given up without an answer; the client ${f.keptConnection ? 'kept using the connection' : 'closed the connection'}`;

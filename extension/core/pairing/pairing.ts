@@ -1,38 +1,36 @@
 // Streaming pairing: events in, findings out. For each connection it frames the bytes into requests and responses,
 // pairs them by server truth (FIFO order or ids), follows the client's view (from its own `client` events, or
-// inferred for a sequential client), and reports mismatches, timeouts, late answers, unanswered requests and
-// orphans. It holds only what is still open on each connection, so memory does not grow with the transcript.
-import type { Protocol, WireMessage, WireSession } from '../protocols/types';
-import type { ClientEvent, DataEvent, TranscriptEvent } from '../transcript/format';
-import { eventBytes } from '../transcript/format';
+// inferred from its behaviour: client-view.ts), and reports mismatches, timeouts, late answers, unanswered requests
+// and orphans. What it cannot judge (a protocol it cannot tell, TLS, capture gaps, refused connections) it counts in
+// `unseen`, so the verdict never calls clean what was not seen. It holds only what is still open on each connection,
+// so memory does not grow with the transcript.
+import type { Protocol, WireMessage } from '../protocols/types';
+import type { ClientEvent, DataEvent, Direction, TranscriptEvent } from '../transcript/format';
+import { ClientView, type ClientModel, type Req, type Resp } from './client-view';
+import { ConnProtocol } from './conn-protocol';
+import { keyEvidence } from './key-evidence';
 import type { Finding, FindingKind, RequestRef, ResponseRef } from './findings';
-
-interface Req {
-  ref: RequestRef;
-  givenUp: boolean;
-  answeredBy: Resp | null;
-}
-interface Resp {
-  ref: ResponseRef;
-  answers: Req | null;
-}
+import { noUnseen, type Unseen } from './unseen';
 
 interface Conn {
-  session: WireSession;
+  c: number;
+  wire: ConnProtocol;
   reqSeq: number;
   respSeq: number;
   /** requests the server has not answered, in order (fifo) or by id */
   awaiting: Req[];
   awaitingById: Map<string | number, Req>;
-  /** sequential client view: the request the client waits on */
-  waiting: Req | null;
-  /** responses delivered to the client and not yet read by it */
+  /** the inferred view of a FIFO connection whose client says nothing of itself */
+  view: ClientView | null;
+  /** instrumented view: responses delivered to the client and not yet read by it */
   unread: Resp[];
   instrumented: boolean;
   announced: ClientEvent[];
   /** client events about a request announced but not yet seen on the wire (a read served from the buffer) */
   early: ClientEvent[];
   byClientId: Map<string | number, Req>;
+  /** data events seen, to tell requests written together */
+  dataEvents: number;
 }
 
 export interface PairingSummary {
@@ -45,6 +43,11 @@ export interface PairingSummary {
   undecoded: number;
   /** server-truth pairs where both request and response show a key: how many, and how many disagree */
   keyed: { pairs: number; differ: number };
+  /** connections by the protocol that decoded them */
+  protocols: Record<string, number>;
+  /** FIFO connections by the client's model as inferred (a connection may show both over its life) */
+  clientModels: { sequential: number; pipelined: number; instrumented: number };
+  unseen: Unseen;
 }
 
 export interface PairingOptions {
@@ -58,6 +61,10 @@ export interface PairingOptions {
    * the content evidence for any protocol.
    */
   keyPattern?: RegExp;
+  /** the client's model: inferred per connection (auto, the default), or taken as given for every connection */
+  clientModel?: ClientModel;
+  /** the server's port when a connection's `open` does not name it (the recording's target): for guessing protocols */
+  serverPort?: number;
 }
 
 export class Pairing {
@@ -72,9 +79,13 @@ export class Pairing {
     findings: { mismatch: 0, timeout: 0, late: 0, unanswered: 0, orphan: 0 },
     undecoded: 0,
     keyed: { pairs: 0, differ: 0 },
+    protocols: {},
+    clientModels: { sequential: 0, pipelined: 0, instrumented: 0 },
+    unseen: noUnseen(),
   };
 
-  constructor(private readonly protocol: Protocol, private readonly opts: PairingOptions = {}) {}
+  /** `protocol` null: guessed per connection from its first bytes and its server's port */
+  constructor(private readonly protocol: Protocol | null, private readonly opts: PairingOptions = {}) {}
 
   push(ev: TranscriptEvent, line: number): void {
     if (this.summary.firstUs === null) this.summary.firstUs = ev.t;
@@ -82,17 +93,24 @@ export class Pairing {
     switch (ev.k) {
       case 'c2s':
       case 's2c':
-        this.data(ev as DataEvent, line);
+        this.conn(ev.c).wire.data(ev as DataEvent, line);
         return;
       case 'client':
         this.client(ev as ClientEvent);
         return;
       case 'close':
       case 'reset':
+        if (typeof ev.error === 'string' && /refused/i.test(ev.error) && !this.conns.get(ev.c)?.wire.sawData) this.summary.unseen.refused++;
         this.end(ev.c, ev.t, ev.by === 'client');
         return;
       case 'open':
-        this.conn(ev.c);
+        this.conn(ev.c, typeof ev.server === 'string' ? ev.server : undefined);
+        return;
+      case 'gap':
+        this.conn(ev.c).wire.gap(ev.dir === 'c2s' ? 'c2s' : 's2c', typeof ev.bytes === 'number' ? ev.bytes : 0);
+        return;
+      case 'cut':
+        this.summary.unseen.cut = typeof ev.what === 'string' && ev.what ? ev.what : 'the capture was cut short';
         return;
       default:
         return; // faults and unknown kinds do not change pairing
@@ -104,38 +122,44 @@ export class Pairing {
     for (const c of [...this.conns.keys()]) this.end(c, this.summary.lastUs ?? 0, false);
   }
 
-  private conn(c: number): Conn {
+  private conn(c: number, server?: string): Conn {
     let conn = this.conns.get(c);
     if (!conn) {
-      conn = {
-        session: this.protocol.session(),
+      const port = Number(/:(\d+)$/.exec(server ?? '')?.[1]) || this.opts.serverPort;
+      const created: Conn = {
+        c,
+        wire: new ConnProtocol(this.protocol, port, this.summary, {
+          message: (msg, line) => this.message(created, msg, line),
+          shown: (msg, line) => this.opts.onMessage?.(c, msg, { conn: c, seq: 0, tUs: msg.tEndUs, line, summary: clip(msg.decoded.summary) }, null),
+          gap: () => this.lost(created),
+        }),
         reqSeq: 0,
         respSeq: 0,
         awaiting: [],
         awaitingById: new Map(),
-        waiting: null,
+        view: null,
         unread: [],
         instrumented: false,
         announced: [],
         early: [],
         byClientId: new Map(),
+        dataEvents: 0,
       };
+      conn = created;
       this.conns.set(c, conn);
       this.summary.connections++;
     }
     return conn;
   }
 
-  private data(ev: DataEvent, line: number): void {
-    const conn = this.conn(ev.c);
-    for (const msg of conn.session.push(ev.k, eventBytes(ev), ev.t)) {
-      if (msg.decoded.error) this.summary.undecoded++;
-      if (msg.dir === 'c2s') this.request(ev.c, conn, msg, line);
-      else this.response(ev.c, conn, msg, line);
-    }
+  private message(conn: Conn, msg: WireMessage, line: number): void {
+    if (msg.decoded.error) this.summary.undecoded++;
+    if (msg.dir === 'c2s') this.request(conn, msg, line);
+    else this.response(conn, msg, line);
   }
 
-  private request(c: number, conn: Conn, msg: WireMessage, line: number): void {
+  private request(conn: Conn, msg: WireMessage, line: number): void {
+    const c = conn.c;
     const ref: RequestRef = { conn: c, seq: ++conn.reqSeq, tUs: msg.tEndUs, line, summary: clip(msg.decoded.summary) };
     const key = this.opts.keyPattern ? this.keyIn(msg) : msg.decoded.key;
     if (key !== undefined) ref.key = key;
@@ -156,21 +180,27 @@ export class Pairing {
       for (const e of mine) this.client(e);
     }
     this.opts.onMessage?.(c, msg, ref, null);
+    const view = this.viewOf(conn);
+    view?.move(msg.tUs);
     if (msg.expectsResponse === false) return;
-    if (this.protocol.pairing === 'id' && msg.id !== undefined) conn.awaitingById.set(msg.id, req);
+    const owed = conn.awaiting.length;
+    if (conn.wire.pairing === 'id' && msg.id !== undefined) conn.awaitingById.set(msg.id, req);
     else conn.awaiting.push(req);
-    if (conn.instrumented || this.protocol.clientModel !== 'sequential') return;
-    // A sequential client that sends a new request while waiting has given up on the one it waited for.
-    if (conn.waiting) {
-      conn.waiting.givenUp = true;
-      this.find('timeout', ref.tUs, c, { request: conn.waiting.ref, keptConnection: true, basis: 'inferred' });
-    }
-    conn.waiting = req;
-    const next = conn.unread.shift();
-    if (next) this.take(c, req, next, ref.tUs, 'inferred');
+    view?.request(req, msg.tUs, conn.wire.dataEvents, owed);
   }
 
-  private response(c: number, conn: Conn, msg: WireMessage, line: number): void {
+  private viewOf(conn: Conn): ClientView | null {
+    if (conn.instrumented || conn.wire.pairing !== 'fifo') return null;
+    conn.view ??= new ClientView(this.opts.clientModel ?? 'auto', {
+      find: (kind, tUs, rest) => this.find(kind, tUs, conn.c, rest),
+      judge: (req, resp) => this.judge(req, resp),
+      suspect: (n) => (this.summary.unseen.suspected += n),
+    });
+    return conn.view;
+  }
+
+  private response(conn: Conn, msg: WireMessage, line: number): void {
+    const c = conn.c;
     const ref: ResponseRef = { conn: c, seq: ++conn.respSeq, tUs: msg.tEndUs, line, summary: clip(msg.decoded.summary) };
     const key = this.opts.keyPattern ? this.keyIn(msg) : msg.decoded.key;
     if (key !== undefined) ref.key = key;
@@ -181,35 +211,31 @@ export class Pairing {
     }
     this.summary.responses++;
     let req: Req | undefined;
-    if (this.protocol.pairing === 'id' && msg.id !== undefined) {
+    if (conn.wire.pairing === 'id' && msg.id !== undefined) {
       req = conn.awaitingById.get(msg.id);
       conn.awaitingById.delete(msg.id);
     } else {
       req = conn.awaiting.shift();
     }
-    const resp: Resp = { ref, answers: req ?? null };
+    const resp: Resp = { ref, answers: req ?? null, bytes: msg.bytes };
     this.opts.onMessage?.(c, msg, ref, req?.ref ?? null);
+    const view = this.viewOf(conn);
     if (!req) {
-      this.find('orphan', ref.tUs, c, { response: ref, basis: 'wire' });
+      // after a gap, an answer with no request may answer one the capture lost: unknown, already counted as the gap
+      if (!conn.wire.afterGap) this.find('orphan', ref.tUs, c, { response: ref, basis: 'wire' });
     } else {
       req.answeredBy = resp;
       if (req.ref.key !== undefined && ref.key !== undefined) {
         this.summary.keyed.pairs++;
         if (req.ref.key !== ref.key) this.summary.keyed.differ++;
       }
-      if (req.givenUp) this.find('late', ref.tUs, c, { request: req.ref, response: ref, basis: conn.instrumented ? 'client' : 'inferred' });
+      if (req.givenUp) {
+        if (view) view.late(req, resp);
+        else this.find('late', ref.tUs, c, { request: req.ref, response: ref, basis: conn.instrumented ? 'client' : 'inferred' });
+      }
     }
-    if (conn.instrumented) {
-      conn.unread.push(resp);
-    } else if (this.protocol.clientModel !== 'sequential') {
-      // a pipelining client reads its answers in order: its view is the server's truth
-    } else if (conn.waiting) {
-      const waiter = conn.waiting;
-      conn.unread.push(resp);
-      this.take(c, waiter, conn.unread.shift() as Resp, ref.tUs, 'inferred');
-    } else {
-      conn.unread.push(resp);
-    }
+    if (conn.instrumented) conn.unread.push(resp);
+    else view?.response(resp);
   }
 
   private client(ev: ClientEvent): void {
@@ -234,7 +260,9 @@ export class Pairing {
         if (ev.id !== undefined) conn.byClientId.delete(ev.id);
         if (!req || ev.got === null || ev.got === undefined) return; // an answer the client made up, not one it read
         const resp = conn.unread.shift();
-        if (resp) this.take(ev.c, req, resp, ev.t, 'client');
+        if (!resp) return;
+        const f = this.judge(req, resp);
+        if (f) this.find('mismatch', ev.t, ev.c, { ...f, basis: 'client' });
         return;
       }
       default:
@@ -249,31 +277,42 @@ export class Pairing {
     return m ? (m[1] ?? m[0]) : undefined;
   }
 
-  private take(c: number, req: Req, resp: Resp, tUs: number, basis: Finding['basis']): void {
-    const conn = this.conns.get(c);
-    if (conn && conn.waiting === req) conn.waiting = null;
-    if (resp.answers === req) return;
-    const f: Partial<Finding> = { request: req.ref, response: resp.ref, basis };
+  /** What the client taking `resp` for `req` means: nothing when it is the request's own answer, else a mismatch. */
+  private judge(req: Req, resp: Resp): Partial<Finding> | null {
+    const bytes = resp.bytes;
+    resp.bytes = null;
+    if (resp.answers === req) return null;
+    const f: Partial<Finding> = { request: req.ref, response: resp.ref };
     if (resp.answers) f.answers = resp.answers.ref;
-    const askedKey = req.ref.key;
-    const ownerKey = resp.ref.key ?? resp.answers?.ref.key;
-    if (askedKey !== undefined && ownerKey !== undefined && askedKey !== ownerKey) {
-      f.evidence = `asked for key "${askedKey}", got the answer for key "${ownerKey}"`;
-    }
-    this.find('mismatch', tUs, c, f);
+    const evidence = keyEvidence(req.ref.key, resp.ref.key ?? resp.answers?.ref.key, this.opts.keyPattern ? null : bytes);
+    if (evidence) f.evidence = evidence;
+    return f;
+  }
+
+  /** Bytes of a connection were lost: what was in flight there can no longer be paired. */
+  private lost(conn: Conn): void {
+    const inFlight = conn.awaiting.length + conn.awaitingById.size;
+    this.summary.unseen.unknownRequests += inFlight;
+    conn.awaiting = [];
+    conn.awaitingById.clear();
+    conn.unread = [];
+    conn.view?.end();
+    conn.view = null;
   }
 
   /** A connection ends; a client that closes it while waiting has given up (the safe client's timeout). */
   private end(c: number, tUs: number, byClient: boolean): void {
     const conn = this.conns.get(c);
     if (!conn) return;
-    if (byClient && conn.waiting && !conn.instrumented && conn.waiting.answeredBy === null) {
-      conn.waiting.givenUp = true;
-      this.find('timeout', tUs, c, { request: conn.waiting.ref, keptConnection: false, basis: 'inferred' });
-    }
+    conn.wire.end();
+    if (byClient) conn.view?.clientClosed(tUs);
+    conn.view?.end();
     for (const req of [...conn.awaiting, ...conn.awaitingById.values()]) {
       if (!req.givenUp) this.find('unanswered', tUs, c, { request: req.ref, basis: 'wire' });
     }
+    const models = this.summary.clientModels;
+    if (conn.instrumented) models.instrumented++;
+    else if (conn.view) for (const m of conn.view.seen) models[m]++;
     this.conns.delete(c);
   }
 
@@ -288,3 +327,5 @@ export class Pairing {
 function clip(s: string): string {
   return s.length > 300 ? `${s.slice(0, 297)}…` : s;
 }
+
+export type { Direction };

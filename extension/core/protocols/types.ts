@@ -30,6 +30,8 @@ export interface WireMessage {
   expectsResponse?: boolean;
   /** a server message that answers no request (a RESP3 push, a MySQL greeting, a Postgres notice while idle): never paired */
   unsolicited?: boolean;
+  /** bytes after the connection upgraded to TLS: counted as unseen, never a request or a response */
+  encrypted?: boolean;
 }
 
 export interface WireSession {
@@ -37,14 +39,18 @@ export interface WireSession {
   push(dir: Direction, bytes: Buffer, tUs: number): WireMessage[];
   /** bytes held that do not make a whole message, per direction */
   pendingBytes(dir: Direction): number;
+  /**
+   * After bytes of this connection were lost (a capture's gap): a new session that continues this connection from a
+   * chunk whose first byte may begin a message of `dir`, keeping what the connection negotiated (capabilities,
+   * compression) and nothing of what was in flight; null when no message of `dir` can begin at this chunk.
+   */
+  resume?(dir: Direction, chunk: Buffer): WireSession | null;
 }
 
 export interface Protocol {
   name: string;
   /** fifo: the n-th response answers the n-th request; id: the response names its request */
   pairing: 'fifo' | 'id';
-  /** sequential clients wait for each answer (so a new request means the old one was given up); pipelined do not */
-  clientModel: 'sequential' | 'pipelined';
   session(): WireSession;
   /**
    * Masks secrets (passwords, auth proofs) in one whole message as framed by `session()`, for recording. Returns bytes

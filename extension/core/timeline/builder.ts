@@ -3,9 +3,9 @@
 // numbers per event (the details spill index, the per-connection request/response indices of open connections).
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { describeFinding, Pairing, type Finding } from '../pairing';
-import { protocolByName, protocolNames, type WireMessage } from '../protocols';
-import { openTranscript, TranscriptError, type ClientEvent, type TranscriptEvent } from '../transcript';
+import { describeFinding, headerProtocol, Pairing, protocolsSeen, verdictLine, verdictOf, type Finding } from '../pairing';
+import type { WireMessage } from '../protocols';
+import { openTranscript, type ClientEvent, type TranscriptEvent } from '../transcript';
 import { cut, DetailsSpill } from './details';
 import { EventFlag, EventKind, MAX_TEXT_CHARS, type TimelineFinding, type TimelineSummary } from './model';
 import { ChunkWriter, type ChunkSink } from './chunks';
@@ -51,8 +51,7 @@ class ConnIndex {
 export async function buildTimeline(file: string, opts: BuildOptions): Promise<BuiltTimeline> {
   const size = (await stat(file).catch(() => ({ size: 0 }))).size;
   const t = await openTranscript(file, { lenient: opts.lenient ?? false });
-  const protocol = protocolByName(t.header.protocol);
-  if (!protocol) throw new TranscriptError(file, 1, `unknown protocol "${t.header.protocol}" (known: ${protocolNames().join(', ')})`);
+  const { protocol, serverPort } = headerProtocol(t.header);
   const details = await DetailsSpill.create();
   const out = new ChunkWriter(opts.chunkEvents ?? 65536, opts.onChunk);
   const lanes = new Map<number, number>();
@@ -110,7 +109,7 @@ export async function buildTimeline(file: string, opts: BuildOptions): Promise<B
     out.finding(tf);
   };
 
-  const pairing = new Pairing(protocol, { onMessage, onFinding, maxFindings: 0 });
+  const pairing = new Pairing(protocol, { onMessage, onFinding, maxFindings: 0, serverPort });
   let approxBytes = 0;
   let sinceProgress = 0;
   for await (const batch of t.batches) {
@@ -144,10 +143,9 @@ export async function buildTimeline(file: string, opts: BuildOptions): Promise<B
   opts.onProgress?.(1, out.events);
 
   const s = pairing.summary;
-  const total = Object.values(s.findings).reduce((a, b) => a + b, 0);
   const summary: TimelineSummary = {
     file: basename(file),
-    protocol: t.header.protocol,
+    protocol: protocol?.name ?? protocolsSeen(s),
     startedAt: t.header.startedAt,
     events: out.events,
     requests: s.requests,
@@ -159,10 +157,8 @@ export async function buildTimeline(file: string, opts: BuildOptions): Promise<B
     findingsListed: listed,
     skippedLines: t.report.skipped,
     truncatedLastLine: t.report.truncatedLastLine !== null,
-    verdict:
-      total === 0
-        ? `${s.requests} requests on ${s.connections} connections, every response reached its request`
-        : `${total} findings: ${Object.entries(s.findings).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ')}`,
+    verdictKind: verdictOf(s, t.report).verdict,
+    verdict: verdictLine(s, t.report),
   };
   return { summary, details };
 

@@ -85,7 +85,9 @@ export interface TimelineSummary {
   findingsListed: number;
   skippedLines: number;
   truncatedLastLine: boolean;
-  /** "N requests on M connections, every response reached its request" when there is no finding */
+  /** clean, mismatch or inconclusive: the same verdict as `analyze` */
+  verdictKind: 'clean' | 'mismatch' | 'inconclusive';
+  /** the verdict in the words `analyze` uses ("clean: N requests on M connections, every response reached its request") */
   verdict: string;
 }
 

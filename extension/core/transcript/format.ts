@@ -39,11 +39,15 @@ export interface ClientEvent extends EventBase {
   /** what the client took as the answer (the response text), or null when it synthesised one (a timeout) */
   got?: string | null;
 }
+/** bytes a capture lost (the sniffer dropped them): the stream goes on after them */
+export interface GapEvent extends EventBase { k: 'gap'; dir: Direction; bytes: number }
+/** the capture or recording was cut short here: whatever followed was not seen */
+export interface CutEvent extends EventBase { k: 'cut'; what: string }
 export interface UnknownEvent extends EventBase { k: string }
-export type TranscriptEvent = OpenEvent | CloseEvent | ResetEvent | DataEvent | FaultEvent | DropEvent | ClientEvent;
+export type TranscriptEvent = OpenEvent | CloseEvent | ResetEvent | DataEvent | FaultEvent | DropEvent | ClientEvent | GapEvent | CutEvent;
 export type Direction = 'c2s' | 's2c';
 
-export const KNOWN_KINDS = new Set(['open', 'close', 'reset', 'c2s', 's2c', 'fault', 'drop', 'client']);
+export const KNOWN_KINDS = new Set(['open', 'close', 'reset', 'c2s', 's2c', 'fault', 'drop', 'client', 'gap', 'cut']);
 
 /** The bytes of a c2s/s2c event. */
 export function eventBytes(ev: DataEvent): Buffer {

@@ -50,6 +50,5 @@ function firstVisible(b: Buffer): number {
 export const mogilefs: Protocol = {
   name: 'mogilefs',
   pairing: 'fifo',
-  clientModel: 'sequential',
   session: () => new TrackerSession(),
 };

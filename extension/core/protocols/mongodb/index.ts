@@ -12,7 +12,6 @@ export { OP, FLAG, parseMessage } from './decode';
 export const mongodb: Protocol = {
   name: 'mongodb',
   pairing: 'id',
-  clientModel: 'pipelined',
   session: () => new MongoSession(),
   redact: redactMongo,
 };

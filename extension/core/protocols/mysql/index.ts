@@ -13,7 +13,6 @@ export { COM } from './command';
 export const mysql: Protocol = {
   name: 'mysql',
   pairing: 'fifo',
-  clientModel: 'sequential',
   session: () => new MysqlSession(),
   redact: redactMysql,
 };

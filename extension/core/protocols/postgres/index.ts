@@ -12,7 +12,6 @@ export { CODE as POSTGRES_CODE } from './framing';
 export const postgres: Protocol = {
   name: 'postgres',
   pairing: 'fifo',
-  clientModel: 'sequential',
   session: () => new PostgresSession(),
   redact: redactPostgres,
 };

@@ -11,7 +11,6 @@ export { parseResp, type Resp } from './resp';
 export const redis: Protocol = {
   name: 'redis',
   pairing: 'fifo',
-  clientModel: 'pipelined',
   session: () => new RedisSession(),
   redact: redactRedis,
 };
