@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { importCapture } from '../../extension/core/capture';
@@ -134,14 +134,23 @@ describe('importing a tcpdump capture', () => {
     assert.equal(strip(join(dir, 'b.transcript.jsonl')), strip(join(dir, 'a.transcript.jsonl')));
   });
 
-  test('a capture cut short, a file that is no capture, and an existing transcript are clear errors', async () => {
+  test('a capture cut short imports every whole packet and says where; no capture and an existing transcript are errors', async () => {
     const bytes = readFileSync(pcap);
     const cut = join(dir, 'cut.pcap');
     writeFileSync(cut, bytes.subarray(0, bytes.length - 7));
-    await assert.rejects(importCapture(cut, { out: join(dir, 'cut.transcript.jsonl') }), (e: Error) => e instanceof UserError && /cut\.pcap: the capture ends in the middle of a packet/.test(e.message));
+    const whole = await importCapture(pcap, { out: join(dir, 'whole.transcript.jsonl') });
+    const r = await importCapture(cut, { out: join(dir, 'cut.transcript.jsonl') });
+    assert.equal(r.packets, whole.packets - 1, 'every packet before the cut');
+    assert.match(r.cut ?? '', /cut\.pcap: the capture ends in the middle of a packet/);
+    const last = (await readAll(join(dir, 'cut.transcript.jsonl'))).at(-1);
+    assert.equal(last?.k, 'cut');
     const notCapture = join(dir, 'notes.txt');
     writeFileSync(notCapture, 'these are my notes\n');
     await assert.rejects(importCapture(notCapture, { out: join(dir, 'n.transcript.jsonl') }), /notes\.txt: not a pcap or pcapng capture/);
+    const headerOnly = join(dir, 'header-only.pcap');
+    writeFileSync(headerOnly, bytes.subarray(0, 30));
+    await assert.rejects(importCapture(headerOnly, { out: join(dir, 'h.transcript.jsonl') }), (e: Error) => e instanceof UserError && /ends in the middle of a packet/.test(e.message));
+    assert.equal(existsSync(join(dir, 'h.transcript.jsonl')), false, 'a failed import leaves no file behind');
     const existing = join(dir, 'existing.transcript.jsonl');
     writeFileSync(existing, 'keep me');
     await assert.rejects(importCapture(pcap, { out: existing }), /already exists/);

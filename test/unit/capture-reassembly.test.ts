@@ -6,7 +6,7 @@ function run(segments: Partial<Segment>[]) {
   const events: { t: number; c: number; k: string; f: Record<string, unknown> }[] = [];
   const r = new Reassembler((t, c, k, f) => events.push({ t, c, k, f }), new Set([7001]));
   segments.forEach((s, i) =>
-    r.push(i, { src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 7001, seq: 0, syn: false, ack: true, fin: false, rst: false, payload: Buffer.alloc(0), ...s }),
+    r.push(i, { src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 7001, seq: 0, ackNo: 0, syn: false, ack: true, fin: false, rst: false, payload: Buffer.alloc(0), ...s }),
   );
   r.finish(segments.length);
   const text = (dir: string) => events.filter((e) => e.k === dir).map((e) => String(e.f.d)).join('');

@@ -38,6 +38,8 @@ export const importVerb: Verb = {
         `${r.retransmittedBytes} retransmitted bytes dropped, ${r.gaps} gaps (${r.gapBytes} bytes the capture missed)` +
         (r.guessedRoles ? `; ${r.guessedRoles} connections began before the capture: client and server guessed from the ports` : ''),
     );
+    // tcpdump's habit: what was lost is said at the end, and the file is still good up to there
+    if (r.cut) io.err(`import: ${r.cut}; the transcript ends there (analyze will say inconclusive)`);
     return 0;
   },
 };

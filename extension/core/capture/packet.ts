@@ -7,6 +7,8 @@ export interface Segment {
   sport: number;
   dport: number;
   seq: number;
+  /** the acknowledgment number (meaningful when `ack` is set): the next byte the sender expects from its peer */
+  ackNo: number;
   syn: boolean;
   ack: boolean;
   fin: boolean;
@@ -89,6 +91,7 @@ function tcp(src: string, dst: string, t: Buffer): Segment | null {
     sport: t.readUInt16BE(0),
     dport: t.readUInt16BE(2),
     seq: t.readUInt32BE(4),
+    ackNo: t.readUInt32BE(8),
     fin: (flags & 0x01) !== 0,
     syn: (flags & 0x02) !== 0,
     rst: (flags & 0x04) !== 0,

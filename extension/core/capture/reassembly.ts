@@ -1,17 +1,31 @@
 // TCP stream reassembly for imported captures: segments in, transcript events out. Each connection becomes
 // `open`, then its bytes in sequence order per direction (retransmissions dropped, overlaps trimmed, segments that
-// arrive early held until the gap before them fills), then `close` once both sides sent FIN, or `reset`. Bytes the
-// capture never saw (the sniffer dropped them) become a `gap` event rather than silently shifting the stream.
+// arrive early held until the hole before them fills), then `close` once both sides sent FIN, or `reset`. Bytes the
+// capture never saw (the sniffer dropped them) become a `gap` event at the time the hole was seen, and the bytes
+// after it keep their own capture times. A hole is taken as lost as Wireshark's "previous segment not captured"
+// and "ACKed segment that wasn't captured" take it: at once when the receiver acknowledged bytes past it (it got them;
+// only the capture missed them), else after HOLD_US of capture time or MAX_HELD bytes held (a retransmission would
+// have filled it by then). Events may so be emitted out of time order across connections, never within a direction:
+// `oldestHeldUs()` says how far back a later event can still reach, for the importer to put them in order.
 import { encodeBytes, type Direction } from '../transcript/format';
 import type { Segment } from './packet';
 
 export type EventSink = (tUs: number, c: number, k: string, fields: Record<string, unknown>) => void;
 
+interface Held {
+  payload: Buffer;
+  tUs: number;
+}
+
 interface Side {
   next: number | null;
-  pending: Map<number, Buffer>;
+  pending: Map<number, Held>;
   pendingBytes: number;
   fin: boolean;
+  /** the highest acknowledgment the peer sent for this direction's bytes, or null */
+  acked: number | null;
+  /** capture time of the last event emitted for this direction: held bytes released later never go back before it */
+  lastUs: number;
 }
 
 interface Flow {
@@ -31,9 +45,13 @@ export interface ReassemblyStats {
 }
 
 const MAX_HELD = 8 * 1024 * 1024;
+/** capture time a hole may stay open before its bytes are taken as lost */
+export const HOLD_US = 1_000_000;
 
 export class Reassembler {
   private readonly flows = new Map<string, Flow>();
+  /** flows holding segments past a hole */
+  private readonly holding = new Set<Flow>();
   readonly stats: ReassemblyStats = { segments: 0, connections: 0, retransmittedBytes: 0, gaps: 0, gapBytes: 0, guessedRoles: 0 };
 
   constructor(private readonly emit: EventSink, private readonly serverPorts: Set<number>) {}
@@ -53,6 +71,7 @@ export class Reassembler {
     const role = from === flow.client ? 'client' : 'server';
     const dir: Direction = role === 'client' ? 'c2s' : 's2c';
     const side = flow.sides[dir];
+    if (s.ack) this.acknowledge(tUs, flow, dir === 'c2s' ? 's2c' : 'c2s', s.ackNo);
     if (s.syn) {
       if (side.next === null) side.next = (s.seq + 1) >>> 0;
     } else if (side.next === null) {
@@ -61,7 +80,7 @@ export class Reassembler {
     if (s.payload.length > 0) this.deliver(tUs, flow, dir, s.syn ? (s.seq + 1) >>> 0 : s.seq, s.payload);
     if (s.rst) {
       this.flush(tUs, flow);
-      this.emit(tUs, flow.c, 'reset', { by: role });
+      this.emit(this.endUs(tUs, flow), flow.c, 'reset', { by: role });
       this.flows.delete(key);
       return;
     }
@@ -70,7 +89,7 @@ export class Reassembler {
       flow.firstFin ??= role;
       if (flow.sides.c2s.fin && flow.sides.s2c.fin) {
         this.flush(tUs, flow);
-        this.emit(tUs, flow.c, 'close', { by: flow.firstFin });
+        this.emit(this.endUs(tUs, flow), flow.c, 'close', { by: flow.firstFin });
         this.flows.delete(key);
       }
     }
@@ -80,6 +99,36 @@ export class Reassembler {
   finish(tUs: number): void {
     for (const flow of this.flows.values()) this.flush(tUs, flow);
     this.flows.clear();
+    this.holding.clear();
+  }
+
+  /** Holes open longer than HOLD_US at capture time `tUs` are taken as lost. */
+  expire(tUs: number): void {
+    for (const flow of this.holding) {
+      for (const dir of ['c2s', 's2c'] as const) {
+        const side = flow.sides[dir];
+        if (side.pending.size > 0 && tUs - oldest(side) > HOLD_US) this.skipGap(flow, dir);
+      }
+      this.settle(flow);
+    }
+  }
+
+  /** The capture time of the oldest segment still held: no event emitted later is older. Infinity when none is. */
+  oldestHeldUs(): number {
+    let t = Infinity;
+    for (const flow of this.holding) for (const dir of ['c2s', 's2c'] as const) if (flow.sides[dir].pending.size > 0) t = Math.min(t, oldest(flow.sides[dir]));
+    return t;
+  }
+
+  /** The peer acknowledged `ackNo` for `dir`'s bytes: a hole it covers was received, so the capture lost it. */
+  private acknowledge(tUs: number, flow: Flow, dir: Direction, ackNo: number): void {
+    const side = flow.sides[dir];
+    if (side.acked === null || ((ackNo - side.acked) | 0) > 0) side.acked = ackNo;
+    if (side.pending.size > 0 && side.next !== null && ((ackNo - side.next) | 0) > 0) {
+      this.skipGap(flow, dir);
+      this.settle(flow);
+    }
+    void tUs;
   }
 
   private open(tUs: number, key: string, from: string, to: string, s: Segment): Flow {
@@ -92,7 +141,7 @@ export class Reassembler {
       const serverIsTo = this.serverPorts.has(s.dport) || (!this.serverPorts.has(s.sport) && s.dport < s.sport);
       client = serverIsTo ? from : to;
     }
-    const side = (): Side => ({ next: null, pending: new Map(), pendingBytes: 0, fin: false });
+    const side = (): Side => ({ next: null, pending: new Map(), pendingBytes: 0, fin: false, acked: null, lastUs: tUs });
     const flow: Flow = { c: ++this.stats.connections, client, firstFin: null, sides: { c2s: side(), s2c: side() } };
     this.flows.set(key, flow);
     this.emit(tUs, flow.c, 'open', { peer: client, server: client === from ? to : from });
@@ -104,17 +153,21 @@ export class Reassembler {
     const ahead = (seq - (side.next as number)) | 0;
     if (ahead > 0) {
       if (!side.pending.has(seq)) {
-        side.pending.set(seq, payload);
+        side.pending.set(seq, { payload, tUs });
         side.pendingBytes += payload.length;
+        this.holding.add(flow);
       }
-      if (side.pendingBytes > MAX_HELD) this.skipGap(tUs, flow, dir);
+      // the peer already acknowledged past the hole, or too much is held: the hole's bytes are lost to the capture
+      if (side.pendingBytes > MAX_HELD || (side.acked !== null && ((side.acked - (side.next as number)) | 0) > 0)) this.skipGap(flow, dir);
+      this.settle(flow);
       return;
     }
     this.take(tUs, flow, dir, seq, payload);
     this.drain(tUs, flow, dir);
+    this.settle(flow);
   }
 
-  /** Emits what of a segment is new (a segment at or before the next expected byte). */
+  /** Emits what of a segment is new (a segment at or before the next expected byte), at `tUs` or later. */
   private take(tUs: number, flow: Flow, dir: Direction, seq: number, payload: Buffer): void {
     const side = flow.sides[dir];
     const old = -((seq - (side.next as number)) | 0);
@@ -124,27 +177,29 @@ export class Reassembler {
     }
     this.stats.retransmittedBytes += old;
     const fresh = payload.subarray(old);
-    this.emit(tUs, flow.c, dir, encodeBytes(fresh));
+    side.lastUs = Math.max(side.lastUs, tUs);
+    this.emit(side.lastUs, flow.c, dir, encodeBytes(fresh));
     side.next = ((side.next as number) + fresh.length) >>> 0;
   }
 
+  /** Emits held segments the stream has reached; a segment that filled a hole late releases them at its own time. */
   private drain(tUs: number, flow: Flow, dir: Direction): void {
     const side = flow.sides[dir];
     for (let again = true; again && side.pending.size > 0; ) {
       again = false;
-      for (const [seq, payload] of side.pending) {
+      for (const [seq, held] of side.pending) {
         if (((seq - (side.next as number)) | 0) <= 0) {
           side.pending.delete(seq);
-          side.pendingBytes -= payload.length;
-          this.take(tUs, flow, dir, seq, payload);
+          side.pendingBytes -= held.payload.length;
+          this.take(Math.max(tUs, held.tUs), flow, dir, seq, held.payload);
           again = true;
         }
       }
     }
   }
 
-  /** Jumps over bytes the capture lost, to the earliest segment held. */
-  private skipGap(tUs: number, flow: Flow, dir: Direction): void {
+  /** Jumps over bytes the capture lost, to the earliest segment held; the gap is stamped when that segment came. */
+  private skipGap(flow: Flow, dir: Direction): void {
     const side = flow.sides[dir];
     let best: number | null = null;
     for (const seq of side.pending.keys()) {
@@ -154,19 +209,38 @@ export class Reassembler {
     const missing = (best - (side.next as number)) | 0;
     this.stats.gaps++;
     this.stats.gapBytes += missing;
-    this.emit(tUs, flow.c, 'gap', { dir, bytes: missing });
+    side.lastUs = Math.max(side.lastUs, (side.pending.get(best) as Held).tUs);
+    this.emit(side.lastUs, flow.c, 'gap', { dir, bytes: missing });
     side.next = best;
-    this.drain(tUs, flow, dir);
+    // each held segment goes out at its own capture time: what came after the hole did not wait for it
+    this.drain(0, flow, dir);
+  }
+
+  private settle(flow: Flow): void {
+    if (flow.sides.c2s.pending.size === 0 && flow.sides.s2c.pending.size === 0) this.holding.delete(flow);
   }
 
   private flush(tUs: number, flow: Flow): void {
     for (const dir of ['c2s', 's2c'] as const) {
-      while (flow.sides[dir].pending.size > 0) this.skipGap(tUs, flow, dir);
+      while (flow.sides[dir].pending.size > 0) this.skipGap(flow, dir);
     }
+    this.settle(flow);
+    void tUs;
   }
 
   private end(tUs: number, flow: Flow): void {
     this.flush(tUs, flow);
-    this.emit(tUs, flow.c, 'close', { by: flow.firstFin ?? 'client' });
+    this.emit(this.endUs(tUs, flow), flow.c, 'close', { by: flow.firstFin ?? 'client' });
   }
+
+  /** a connection ends no earlier than its last bytes */
+  private endUs(tUs: number, flow: Flow): number {
+    return Math.max(tUs, flow.sides.c2s.lastUs, flow.sides.s2c.lastUs);
+  }
+}
+
+function oldest(side: Side): number {
+  let t = Infinity;
+  for (const h of side.pending.values()) t = Math.min(t, h.tUs);
+  return t;
 }

@@ -12,6 +12,9 @@ export interface PacketRecord {
 
 const MAX_RECORD = 64 * 1024 * 1024;
 
+/** The file ends in the middle of a record: tcpdump was killed, or the copy was cut short. */
+class CutShort extends UserError {}
+
 /** Reads exactly as the parser asks, across read chunks. */
 class ByteSource {
   private buf: Buffer = Buffer.alloc(0);
@@ -26,7 +29,7 @@ class ByteSource {
       const r = await this.it.next();
       if (r.done) {
         if (this.buf.length === 0) return null;
-        throw new UserError(`${file}: the capture ends in the middle of ${what} (byte ${this.offset + this.buf.length})`);
+        throw new CutShort(`${file}: the capture ends in the middle of ${what} (byte ${this.offset + this.buf.length})`);
       }
       this.buf = this.buf.length === 0 ? r.value : Buffer.concat([this.buf, r.value]);
     }
@@ -37,7 +40,24 @@ class ByteSource {
   }
 }
 
-export async function* readCapture(file: string): AsyncGenerator<PacketRecord> {
+/**
+ * The records of a capture. A file cut in the middle of a record (tcpdump killed mid-write) yields every whole record
+ * before the cut and says where it was cut in `report.cut`; a file cut before its first record is an error.
+ */
+export async function* readCapture(file: string, report: { cut: string | null } = { cut: null }): AsyncGenerator<PacketRecord> {
+  let records = 0;
+  try {
+    for await (const r of records0(file)) {
+      records++;
+      yield r;
+    }
+  } catch (err) {
+    if (!(err instanceof CutShort) || records === 0) throw err;
+    report.cut = `${err.message}: ${records} whole packets read before the cut`;
+  }
+}
+
+async function* records0(file: string): AsyncGenerator<PacketRecord> {
   const src = new ByteSource(file);
   const head = await src.take(4, 'the file header', file);
   if (!head) throw new UserError(`${file}: the capture is empty`);
@@ -66,7 +86,7 @@ export async function* readCapture(file: string): AsyncGenerator<PacketRecord> {
     const len = u32(rh, 8);
     if (len > MAX_RECORD) throw new UserError(`${file}: a packet of ${len} bytes at byte ${src.offset - 16}: the file is damaged`);
     const data = await src.take(len, 'a packet', file);
-    if (!data) throw new UserError(`${file}: the capture ends in the middle of a packet`);
+    if (!data) throw new CutShort(`${file}: the capture ends in the middle of a packet (byte ${src.offset})`);
     yield { tUs: sec * 1e6 + (kind.ns ? Math.floor(frac / 1000) : frac), linkType, data };
   }
 }
@@ -88,7 +108,7 @@ async function* pcapng(file: string, src: ByteSource, first: Buffer): AsyncGener
     typeBytes = null;
     if (!type) return;
     const lenBytes = await src.take(4, 'a block length', file);
-    if (!lenBytes) throw new UserError(`${file}: a block at byte ${at} is cut short`);
+    if (!lenBytes) throw new CutShort(`${file}: a block at byte ${at} is cut short`);
     if (type.readUInt32LE(0) === 0x0a0d0d0a) {
       // a section header: its byte-order magic says how to read the rest of the section
       const bom = await src.take(4, 'a section header', file);
@@ -106,7 +126,7 @@ async function* pcapng(file: string, src: ByteSource, first: Buffer): AsyncGener
     const total = u32(lenBytes, 0);
     if (total < 12 || total % 4 !== 0 || total > MAX_RECORD) throw new UserError(`${file}: a block at byte ${at} says it is ${total} bytes: the file is damaged`);
     const body = await src.take(total - 8, 'a block', file);
-    if (!body) throw new UserError(`${file}: a block at byte ${at} is cut short`);
+    if (!body) throw new CutShort(`${file}: a block at byte ${at} is cut short`);
     if (btype === 1) {
       ifaces.push({ linkType: (le ? body.readUInt16LE(0) : body.readUInt16BE(0)), unitsPerSec: tsResolution(body.subarray(8, body.length - 4), le) });
     } else if (btype === 6) {

@@ -119,7 +119,7 @@ export class Pairing {
 
   /** Closes every connection still open at the end of the transcript. */
   finish(): void {
-    for (const c of [...this.conns.keys()]) this.end(c, this.summary.lastUs ?? 0, false);
+    for (const c of [...this.conns.keys()]) this.end(c, this.summary.lastUs ?? 0, false, this.summary.unseen.cut !== null);
   }
 
   private conn(c: number, server?: string): Conn {
@@ -301,14 +301,16 @@ export class Pairing {
   }
 
   /** A connection ends; a client that closes it while waiting has given up (the safe client's timeout). */
-  private end(c: number, tUs: number, byClient: boolean): void {
+  private end(c: number, tUs: number, byClient: boolean, cut = false): void {
     const conn = this.conns.get(c);
     if (!conn) return;
     conn.wire.end();
     if (byClient) conn.view?.clientClosed(tUs);
     conn.view?.end();
     for (const req of [...conn.awaiting, ...conn.awaitingById.values()]) {
-      if (!req.givenUp) this.find('unanswered', tUs, c, { request: req.ref, basis: 'wire' });
+      // a request in flight where the capture was cut may well have been answered after it: unknown, not unanswered
+      if (cut) this.summary.unseen.unknownRequests++;
+      else if (!req.givenUp) this.find('unanswered', tUs, c, { request: req.ref, basis: 'wire' });
     }
     const models = this.summary.clientModels;
     if (conn.instrumented) models.instrumented++;

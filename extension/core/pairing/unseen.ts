@@ -70,7 +70,7 @@ export function verdictOf(s: Judged, read?: Pick<ReadReport, 'skipped' | 'trunca
   if (u.suspected > 0) {
     out.push(`${u.suspected} ${plural(u.suspected, 'answer')} may have reached the wrong request: the client gave up and kept the connection, and what it did next was not seen`);
   }
-  if (u.cut) out.push(u.cut);
+  if (u.cut) out.push(`${u.cut}${u.gaps === 0 && u.unknownRequests > 0 ? ` (${u.unknownRequests} ${plural(u.unknownRequests, 'request')} in flight there)` : ''}`);
   if (read?.truncatedLastLine) out.push(`the recording was cut off mid-line (line ${read.truncatedLastLine.line})`);
   if (read && read.skipped > 0) out.push(`${read.skipped} bad ${plural(read.skipped, 'line')} skipped`);
   const verdict: Verdict = s.findings.mismatch > 0 ? 'mismatch' : out.length > 0 ? 'inconclusive' : 'clean';

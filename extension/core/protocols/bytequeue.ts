@@ -28,9 +28,10 @@ export class ByteQueue {
   private offset = 0;
   private total = 0;
 
-  push(buf: Buffer, tUs: number): void {
+  /** `tEndUs` later than `tUs` for bytes that became readable only later (inflated from a packet that spanned chunks) */
+  push(buf: Buffer, tUs: number, tEndUs = tUs): void {
     if (buf.length === 0) return;
-    this.pieces.push({ buf, tUs, tEndUs: tUs });
+    this.pieces.push({ buf, tUs, tEndUs });
     this.total += buf.length;
   }
 

@@ -17,9 +17,9 @@ export class PacketFramer {
   /** set once a length past the cap was seen: the boundaries are lost */
   broken: string | null = null;
 
-  push(chunk: Buffer, tUs: number): Packet[] {
+  push(chunk: Buffer, tUs: number, tEndUs = tUs): Packet[] {
     if (this.broken) return [];
-    this.queue.push(chunk, tUs);
+    this.queue.push(chunk, tUs, tEndUs);
     const out: Packet[] = [];
     for (;;) {
       const size = this.logicalSize();
