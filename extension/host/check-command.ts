@@ -22,6 +22,7 @@ const SCHEMES: Record<ClientName, { schemes: string[]; placeholder: string }> = 
   pg: { schemes: ['postgres', 'postgresql'], placeholder: 'postgres://postgres@127.0.0.1:5432/test' },
   'pg-pool': { schemes: ['postgres', 'postgresql'], placeholder: 'postgres://postgres@127.0.0.1:5432/test' },
   ioredis: { schemes: ['redis'], placeholder: 'redis://127.0.0.1:6379' },
+  'redis-keep-on-cancel': { schemes: ['redis'], placeholder: 'redis://127.0.0.1:6379' },
   mongodb: { schemes: ['mongodb'], placeholder: 'mongodb://127.0.0.1:27017/test' },
   'tracker-buggy': { schemes: ['mogilefs'], placeholder: 'mogilefs://127.0.0.1:7001' },
   'tracker-safe': { schemes: ['mogilefs'], placeholder: 'mogilefs://127.0.0.1:7001' },

@@ -13,6 +13,7 @@ import ioredisPkg from 'ioredis/package.json';
 import { BuggyTrackerClient, SafeTrackerClient, type TrackerClient } from '../tracker/client';
 import type { HostPort } from '../address';
 import { payloadFor } from './payload';
+import { RedisKeepOnCancel } from './redis-keep';
 import type { ClientEventSink } from '../tracker/client';
 
 export type Got =
@@ -39,12 +40,12 @@ export interface ClientContext {
   trackerFids?: Map<string, number>;
 }
 
-export const CLIENT_NAMES = ['mysql2', 'mysql2-pool', 'pg', 'pg-pool', 'ioredis', 'mongodb', 'tracker-buggy', 'tracker-safe'] as const;
+export const CLIENT_NAMES = ['mysql2', 'mysql2-pool', 'pg', 'pg-pool', 'ioredis', 'redis-keep-on-cancel', 'mongodb', 'tracker-buggy', 'tracker-safe'] as const;
 export type ClientName = (typeof CLIENT_NAMES)[number];
 
 /** Whether each simulated user gets its own client (true) or all share one (a pool, a multiplexing driver). */
 export function perWorker(name: ClientName): boolean {
-  return name === 'mysql2' || name === 'pg' || name === 'tracker-buggy' || name === 'tracker-safe';
+  return name === 'mysql2' || name === 'pg' || name === 'redis-keep-on-cancel' || name === 'tracker-buggy' || name === 'tracker-safe';
 }
 
 export function driverVersion(name: ClientName): string {
@@ -59,6 +60,8 @@ export function driverVersion(name: ClientName): string {
       return `ioredis ${ioredisPkg.version}`;
     case 'mongodb':
       return `mongodb ${mongodbPkg.version}`;
+    case 'redis-keep-on-cancel':
+      return 'incident-replay Redis client (redis-py 4.5.2: a cancelled command\'s reply is left for the next)';
     default:
       return `incident-replay tracker client (${name === 'tracker-buggy' ? 'the 2008 behaviour' : 'closes on timeout, checks answers'})`;
   }
@@ -267,6 +270,8 @@ export function makeClient(name: ClientName, ctx: ClientContext, trackerOpts?: {
       return new PgPooled(ctx);
     case 'ioredis':
       return new IoredisClient(ctx);
+    case 'redis-keep-on-cancel':
+      return new RedisKeepOnCancel(ctx.proxy, ctx.timeoutMs, ctx.table);
     case 'mongodb':
       return new MongoCheckClient(ctx);
     case 'tracker-buggy':

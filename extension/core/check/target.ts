@@ -29,6 +29,7 @@ const CLIENT_BACKEND: Record<ClientName, BackendKind> = {
   pg: 'postgres',
   'pg-pool': 'postgres',
   ioredis: 'redis',
+  'redis-keep-on-cancel': 'redis',
   mongodb: 'mongodb',
   'tracker-buggy': 'mogilefs',
   'tracker-safe': 'mogilefs',
