@@ -124,11 +124,21 @@ export class Reassembler {
   private acknowledge(tUs: number, flow: Flow, dir: Direction, ackNo: number): void {
     const side = flow.sides[dir];
     if (side.acked === null || ((ackNo - side.acked) | 0) > 0) side.acked = ackNo;
-    if (side.pending.size > 0 && side.next !== null && ((ackNo - side.next) | 0) > 0) {
+    if (side.next === null) return;
+    const beyond = (ackNo - side.next) | 0;
+    if (beyond <= 0 || (side.fin && beyond === 1)) return; // a FIN takes one sequence number of its own
+    if (side.pending.size > 0) {
       this.skipGap(flow, dir);
       this.settle(flow);
+    } else if (beyond < MAX_HELD) {
+      // bytes acknowledged that the capture never saw, nothing after them yet: the gap is known now, before the
+      // acknowledging side's own bytes (its next request) go out
+      this.stats.gaps++;
+      this.stats.gapBytes += beyond;
+      side.lastUs = Math.max(side.lastUs, tUs);
+      this.emit(side.lastUs, flow.c, 'gap', { dir, bytes: beyond });
+      side.next = ackNo >>> 0;
     }
-    void tUs;
   }
 
   private open(tUs: number, key: string, from: string, to: string, s: Segment): Flow {

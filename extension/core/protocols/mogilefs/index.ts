@@ -36,6 +36,13 @@ class TrackerSession implements WireSession {
   pendingBytes(dir: Direction): number {
     return dir === 'c2s' ? this.requests.pending : this.responses.pending;
   }
+
+  /** A command line begins with its name (a letter) or `!` for an admin command; the tracker keeps no other state. */
+  resume(dir: Direction, chunk: Buffer): WireSession | null {
+    const c = chunk[0] ?? 0;
+    const begins = c === 0x21 || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+    return dir === 'c2s' && begins ? new TrackerSession() : null;
+  }
 }
 
 /** The index of the first byte that is not blank, or -1 for a blank line. */

@@ -6,7 +6,7 @@ import type { Direction } from '../../transcript/format';
 import { unframable } from '../bytequeue';
 import type { WireMessage, WireSession } from '../types';
 import { describe, FLAG, OP, parseMessage } from './decode';
-import { MessageFramer } from './framing';
+import { beginsRequest, MessageFramer } from './framing';
 
 /** ids of server replies that announced more to come, kept only while their follow-up is awaited */
 const MAX_STREAMS = 10000;
@@ -28,6 +28,11 @@ export class MongoSession implements WireSession {
 
   pendingBytes(dir: Direction): number {
     return this.framers[dir].pending;
+  }
+
+  /** Every message carries its own ids, so a fresh session picks the connection up at any request header. */
+  resume(dir: Direction, chunk: Buffer): WireSession | null {
+    return dir === 'c2s' && beginsRequest(chunk) ? new MongoSession() : null;
   }
 
   private message(dir: Direction, bytes: Buffer, tUs: number, tEndUs: number): WireMessage {

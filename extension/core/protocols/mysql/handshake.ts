@@ -7,6 +7,7 @@ import { lenencBytes } from './values';
 
 export const CAP = {
   CONNECT_WITH_DB: 0x8,
+  COMPRESS: 0x20,
   PROTOCOL_41: 0x200,
   SSL: 0x800,
   SECURE_CONNECTION: 0x8000,

@@ -1,11 +1,14 @@
 // One MySQL connection: packets in, requests and responses out. A request is one client command (or one packet of
 // the login exchange); its response is every server packet up to the end of the answer, which is known only from the
-// command it answers, so the session keeps the commands still waiting for their answers in order (FIFO).
+// command it answers, so the session keeps the commands still waiting for their answers in order (FIFO). When both
+// sides asked for compression, the packets after the login's OK travel inside compressed packets (compressed.ts).
 import type { Direction } from '../../transcript/format';
 import { joinFrames, unframable, type Frame } from '../bytequeue';
 import { decodeProblem } from '../cursor';
 import type { Decoded, WireMessage, WireSession } from '../types';
 import { answerShape, COM, decodeCommand, type CommandContext, type Statement } from './command';
+import { beginsCommand } from './command-start';
+import { CompressedFramer } from './compressed';
 import { PacketFramer, type Packet } from './framing';
 import { CAP, MARIADB, decodeAuthServer, decodeGreeting, decodeHandshakeResponse, parseGreeting, parseHandshakeResponse } from './handshake';
 import { describeResults, parseErr, parseOk, ResultCollector, type Shape } from './result';
@@ -26,7 +29,10 @@ interface Waiting {
 }
 
 export class MysqlSession implements WireSession {
-  private readonly framers = { c2s: new PacketFramer(), s2c: new PacketFramer() };
+  private framers: Record<Direction, PacketFramer | CompressedFramer> = { c2s: new PacketFramer(), s2c: new PacketFramer() };
+  private compressed = false;
+  /** the packet being handled is the login's OK and compression was negotiated: what follows it is compressed */
+  private compressAfterThis = false;
   private phase: 'start' | 'login' | 'command' | 'tls' = 'start';
   private serverCaps = 0xffffffff;
   private serverMariadbCaps = 0;
@@ -39,21 +45,65 @@ export class MysqlSession implements WireSession {
 
   push(dir: Direction, bytes: Buffer, tUs: number): WireMessage[] {
     if (this.phase === 'tls') return bytes.length ? [tlsMessage(dir, bytes, tUs)] : [];
-    const framer = this.framers[dir];
     const out: WireMessage[] = [];
-    for (const p of framer.push(bytes, tUs)) {
+    this.frame(dir, bytes, tUs, out);
+    return out;
+  }
+
+  private frame(dir: Direction, bytes: Buffer, tUs: number, out: WireMessage[]): void {
+    const framer = this.framers[dir];
+    const packets = framer.push(bytes, tUs);
+    for (let i = 0; i < packets.length; i++) {
+      const p = packets[i];
       if (this.encrypted()) {
         out.push(tlsMessage(dir, p.bytes, p.tUs));
         continue;
       }
       const msg = dir === 'c2s' ? this.request(p) : this.response(p);
       if (msg) out.push(msg);
+      if (this.compressAfterThis) {
+        this.startCompression(dir, packets.slice(i + 1), out);
+        return;
+      }
     }
     if (framer.broken) {
       const rest = framer.drain();
       if (rest) out.push(unframable(dir, rest, framer.broken));
     }
-    return out;
+  }
+
+  /**
+   * Right after the login's OK. The bytes already framed after it in this chunk, and any the other direction holds,
+   * were read as plain packets but are compressed: they go through the compressed framers, in order.
+   */
+  private startCompression(dir: Direction, after: Packet[], out: WireMessage[]): void {
+    this.compressAfterThis = false;
+    this.compressed = true;
+    const other: Direction = dir === 'c2s' ? 's2c' : 'c2s';
+    const rest = [...after, this.framers[dir].drain()];
+    const otherRest = this.framers[other].drain();
+    this.framers = { c2s: new CompressedFramer(), s2c: new CompressedFramer() };
+    for (const f of rest) if (f) this.frame(dir, f.bytes, f.tUs, out);
+    if (otherRest) this.frame(other, otherRest.bytes, otherRest.tUs, out);
+  }
+
+  resume(dir: Direction, chunk: Buffer): WireSession | null {
+    // compression starts at the login's OK, which the gap may have swallowed: what both sides asked for decides
+    const compressed = this.compressed || (this.ctx.capabilities & CAP.COMPRESS) !== 0;
+    if (dir !== 'c2s' || this.phase === 'tls' || !beginsCommand(chunk, compressed)) return null;
+    const next = new MysqlSession();
+    next.phase = 'command';
+    next.loginSeen = true;
+    next.serverCaps = this.serverCaps;
+    next.serverMariadbCaps = this.serverMariadbCaps;
+    next.mariadbCaps = this.mariadbCaps;
+    // prepared statements belong to the connection: an execute after the gap still names one prepared before it
+    next.ctx = { capabilities: this.ctx.capabilities, statements: new Map(this.ctx.statements), lastPrepared: this.ctx.lastPrepared };
+    if (compressed) {
+      next.compressed = true;
+      next.framers = { c2s: new CompressedFramer(), s2c: new CompressedFramer() };
+    }
+    return next;
   }
 
   /** after an SSLRequest, possibly in the middle of a chunk */
@@ -160,6 +210,7 @@ export class MysqlSession implements WireSession {
   private authStep(p: Buffer): boolean {
     if (p[0] === 0x00) {
       this.phase = 'command';
+      if (!this.compressed && this.ctx.capabilities & CAP.COMPRESS) this.compressAfterThis = true;
       return true;
     }
     if (p[0] === 0xff) return true;
@@ -208,5 +259,5 @@ function msg(dir: Direction, f: Frame, decoded: Decoded, extra: Partial<WireMess
 /** After an SSLRequest the bytes are TLS records: shown, never paired. */
 function tlsMessage(dir: Direction, bytes: Buffer, tUs: number): WireMessage {
   const extra = dir === 'c2s' ? { expectsResponse: false } : { unsolicited: true };
-  return { dir, tUs, tEndUs: tUs, bytes, decoded: { summary: `TLS (${bytes.length} bytes)`, fields: { encrypted: true } }, ...extra };
+  return { dir, tUs, tEndUs: tUs, bytes, decoded: { summary: `TLS (${bytes.length} bytes)`, fields: { encrypted: true } }, encrypted: true, ...extra };
 }

@@ -43,3 +43,25 @@ export function looksUntyped(q: ByteQueue): boolean | null {
   if (len < 8 || len > 10000) return false;
   return code === CODE.SSL_REQUEST || code === CODE.GSSENC_REQUEST || code === CODE.CANCEL_REQUEST || code >> 16 === 3;
 }
+
+/**
+ * The least length (the int32 after the type byte, which counts itself) each client message can declare: a fixed
+ * 4 for those with no body, more for those with required fields (Bind: portal and statement names, three counts).
+ */
+const FRONTEND_MIN_LENGTH: Record<string, number> = {
+  Q: 5, P: 8, B: 12, D: 6, E: 9, S: 4, H: 4, C: 6, F: 14, d: 4, c: 4, f: 5, X: 4, p: 4,
+};
+/** client messages whose body is empty: their length is exactly 4 */
+const NO_BODY = new Set(['S', 'H', 'c', 'X']);
+
+/** Whether a client chunk begins a typed message: after a capture's gap, where decoding can start again. */
+export function beginsFrontend(chunk: Buffer): boolean {
+  if (chunk.length < 5) return false;
+  const type = String.fromCharCode(chunk[0]);
+  const least = FRONTEND_MIN_LENGTH[type];
+  if (least === undefined) return false;
+  const len = chunk.readInt32BE(1);
+  if (len < least || len + 1 > MAX_MESSAGE_BYTES || (NO_BODY.has(type) && len !== 4)) return false;
+  // Describe and Close name a statement ('S') or a portal ('P')
+  return !((type === 'D' || type === 'C') && chunk.length > 5 && chunk[5] !== 0x53 && chunk[5] !== 0x50);
+}

@@ -7,7 +7,7 @@ import { ByteQueue, joinFrames, unframable, type Frame } from '../bytequeue';
 import { decodeProblem } from '../cursor';
 import type { Decoded, WireMessage, WireSession } from '../types';
 import { AnswerBuilder, authCode, describeLone } from './backend';
-import { CODE, isFrame, looksUntyped, takeTyped, takeUntyped, type Take } from './framing';
+import { beginsFrontend, CODE, isFrame, looksUntyped, takeTyped, takeUntyped, type Take } from './framing';
 import { decodeUntyped, describeRequest, parseFrontend, type Part } from './frontend';
 
 /** bytes of one answer kept for display; a bigger answer is still followed to its end */
@@ -62,6 +62,14 @@ export class PostgresSession implements WireSession {
 
   pendingBytes(dir: Direction): number {
     return this.queues[dir].length;
+  }
+
+  /** Past the startup phase, a typed client message; an encrypted connection stays unreadable. */
+  resume(dir: Direction, chunk: Buffer): WireSession | null {
+    if (dir !== 'c2s' || this.encrypted || !beginsFrontend(chunk)) return null;
+    const next = new PostgresSession();
+    next.untyped = false;
+    return next;
   }
 
   private takeC2s(q: ByteQueue): Take {
@@ -166,5 +174,5 @@ function msg(dir: Direction, f: Frame, decoded: Decoded, extra: Partial<WireMess
 /** Bytes after SSL/GSS encryption was accepted: shown, never paired. */
 function opaque(dir: Direction, bytes: Buffer, tUs: number): WireMessage {
   const extra = dir === 'c2s' ? { expectsResponse: false } : { unsolicited: true };
-  return { dir, tUs, tEndUs: tUs, bytes, decoded: { summary: `encrypted (${bytes.length} bytes)`, fields: { encrypted: true } }, ...extra };
+  return { dir, tUs, tEndUs: tUs, bytes, decoded: { summary: `encrypted (${bytes.length} bytes)`, fields: { encrypted: true } }, encrypted: true, ...extra };
 }

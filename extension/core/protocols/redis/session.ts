@@ -57,6 +57,11 @@ export class RedisSession implements WireSession {
     return this.queues[dir].length;
   }
 
+  /** Nothing a Redis connection negotiates changes how commands are framed: a fresh session picks it up. */
+  resume(dir: Direction, chunk: Buffer): WireSession | null {
+    return dir === 'c2s' && beginsCommand(chunk) ? new RedisSession() : null;
+  }
+
   /** An inline command line; null when it was an empty line (skipped, as the server does). */
   private inline(q: ByteQueue): { value: RespMessage; end: number } | { need: number } | { error: string } | null {
     const nl = q.indexOf(10);
@@ -127,6 +132,19 @@ export class RedisSession implements WireSession {
     if (this.waiting.shift()?.monitor && v.t === '+') this.monitoring = true;
     return message('s2c', f, decoded);
   }
+}
+
+/**
+ * A chunk that begins a command: a RESP array whose first element is a bulk string (`*3\r\n$3\r\nSET…`), or a
+ * whole inline line of printable text that starts with a command name (`PING\r\n`). A chunk from the middle of a
+ * bulk value can look like either: nothing in the bytes tells them apart.
+ */
+function beginsCommand(chunk: Buffer): boolean {
+  const head = chunk.toString('latin1', 0, Math.min(chunk.length, MAX_LINE));
+  if (head[0] === '*') return /^\*[1-9][0-9]{0,6}\r\n\$/.test(head);
+  const nl = head.indexOf('\n');
+  // module commands have a dot (JSON.GET); arguments may be any text but control characters
+  return nl > 0 && /^[A-Za-z][A-Za-z._-]{0,31}([ \t][^\x00-\x08\x0a-\x1f\x7f]*)?\r?$/.test(head.slice(0, nl));
 }
 
 function message(dir: Direction, f: Frame, decoded: Decoded, extra: Partial<WireMessage> = {}): WireMessage {
