@@ -1,6 +1,8 @@
 // `npm run bench engine`: the engine's figures. (1) analyze throughput (MB/s, events/s) and peak memory on a
-// generated 1M-event tracker transcript, in a child process so its peak RSS is its own; (2) the recording proxy's
-// request/response throughput and added latency (p50/p99) against a direct connection, measured in the same run.
+// generated 1M-event tracker transcript, in a child process so its peak RSS is its own; with
+// BENCH_ANALYZE_BASELINE=path/to/another/build/dist/cli.js (an earlier commit's build), both builds analyze the same
+// file in alternating rounds and the ratio is printed, so a change is measured against its before in the same run;
+// (2) the recording proxy's request/response throughput and added latency (p50/p99) against a direct connection.
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
@@ -23,9 +25,11 @@ async function generate(file: string, events: number): Promise<void> {
   await new Promise<void>((r) => out.end(() => r()));
 }
 
-async function analyzeInChild(file: string): Promise<{ seconds: number; rssMiB: number; events: number }> {
+const OURS = join(__dirname, '..', 'dist', 'cli.js');
+
+async function analyzeInChild(file: string, cli = OURS): Promise<{ seconds: number; rssMiB: number; events: number }> {
   const script = `
-    const { analyzeTranscript } = require(${JSON.stringify(join(__dirname, '..', 'dist', 'cli.js'))}).engine;
+    const { analyzeTranscript } = require(${JSON.stringify(cli)}).engine;
     const t0 = process.hrtime.bigint();
     analyzeTranscript(process.argv[1]).then((a) => {
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -111,6 +115,26 @@ export default async function engineBench(): Promise<void> {
     const mb = statSync(file).size / 1e6;
     const a = await analyzeInChild(file);
     console.log(`analyze, ${events.toLocaleString('en-US')} events (${mb.toFixed(0)} MB): ${a.seconds.toFixed(2)} s, ${(mb / a.seconds).toFixed(1)} MB/s, ${Math.round(a.events / a.seconds).toLocaleString('en-US')} events/s, peak RSS ${a.rssMiB.toFixed(0)} MiB`);
+    const baseline = process.env.BENCH_ANALYZE_BASELINE;
+    if (baseline) {
+      const ours: number[] = [];
+      const theirs: number[] = [];
+      const rss: number[][] = [[], []];
+      for (let round = 0; round < 5; round++) {
+        const x = await analyzeInChild(file);
+        const y = await analyzeInChild(file, baseline);
+        ours.push(x.seconds);
+        theirs.push(y.seconds);
+        rss[0].push(x.rssMiB);
+        rss[1].push(y.rssMiB);
+      }
+      const med = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
+      const ratios = ours.map((o, i) => theirs[i] / o);
+      console.log(
+        `  against ${baseline}, 5 alternating rounds: this build ${(mb / med(ours)).toFixed(1)} MB/s (peak RSS ${med(rss[0]).toFixed(0)} MiB), ` +
+          `baseline ${(mb / med(theirs)).toFixed(1)} MB/s (peak RSS ${med(rss[1]).toFixed(0)} MiB); throughput ratio this/baseline, median of rounds ${med(ratios).toFixed(3)} (${ratios.map((r) => r.toFixed(2)).join(', ')})`,
+      );
+    }
 
     const server = await answeringServer();
     const seconds = Number(process.env.BENCH_SECONDS ?? 4);

@@ -2,7 +2,12 @@
 // and judged, `mismatch` when a response reached the wrong request, `inconclusive` when no mismatch was found in what
 // could be judged but part of the traffic could not be (nothing decoded, undecodable messages, capture gaps, TLS, a
 // protocol this tool does not decode, a refused target, a cut recording, a give-up whose outcome was not seen).
-import type { ReadReport } from '../transcript/reader';
+
+/** What the transcript reader noticed (its ReadReport's fields), by shape: the webview imports this file, and no Node types */
+export interface ReadNotes {
+  skipped: number;
+  truncatedLastLine: { line: number } | null;
+}
 
 export type Verdict = 'clean' | 'mismatch' | 'inconclusive';
 
@@ -56,7 +61,7 @@ export interface Judged {
 }
 
 /** The verdict, and in words each part of the traffic that could not be judged. */
-export function verdictOf(s: Judged, read?: Pick<ReadReport, 'skipped' | 'truncatedLastLine'>): { verdict: Verdict; notJudged: string[] } {
+export function verdictOf(s: Judged, read?: ReadNotes): { verdict: Verdict; notJudged: string[] } {
   const u = s.unseen;
   const out: string[] = [];
   if (s.requests === 0 && s.responses === 0) out.push('no request or response could be decoded');
@@ -78,7 +83,7 @@ export function verdictOf(s: Judged, read?: Pick<ReadReport, 'skipped' | 'trunca
 }
 
 /** The one line every front end says (CLI, editor, check): the same words everywhere. */
-export function verdictLine(s: Judged & { connections: number }, read?: Pick<ReadReport, 'skipped' | 'truncatedLastLine'>): string {
+export function verdictLine(s: Judged & { connections: number }, read?: ReadNotes): string {
   const { verdict, notJudged } = verdictOf(s, read);
   switch (verdict) {
     case 'clean':
