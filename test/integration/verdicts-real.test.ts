@@ -78,7 +78,7 @@ describe('verdicts on real clients', { timeout: 300_000 }, () => {
     ['redis', 'redis-py-pipeline'],
     ['redis', 'client-reply'],
     ['redis', 'redis-cli-pubsub'],
-    ['postgres', 'pgbench-pipeline'],
+    ['../../../replays/pgbench-pipeline', 'pgbench-pipeline'],
   ];
   for (const [sub, name] of pipelining) {
     test(`${name}: a real client that pipelines (or subscribes, or silences replies) is clean`, async () => {

@@ -159,7 +159,7 @@ describe('resume after a gap: postgres', () => {
   });
 
   it('picks up an extended-query pipeline at its Parse', async () => {
-    const chunks = await chunksOf('postgres/pgbench-pipeline.transcript.jsonl', 2);
+    const chunks = await chunksOf('../../../replays/pgbench-pipeline/pgbench-pipeline.transcript.jsonl', 2);
     const pipelines = chunks.flatMap((c, i) => (c.dir === 'c2s' && c.bytes[0] === 0x50 ? [i] : []));
     const [at, next] = [pipelines[1], pipelines[2]];
     const before = fedWith(postgres.session(), chunks.slice(0, pipelines[0] + 1));
