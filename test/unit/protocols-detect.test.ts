@@ -51,6 +51,14 @@ describe('protocol detection', () => {
     assert.equal(detectProtocol({ firstS2C: opReply([{ ok: 1 }], 2, 1) }), 'mongodb');
   });
 
+  it('checks the MongoDB header before the MySQL greeting: a reply whose requestID begins with byte 10 is MongoDB', () => {
+    // length < 1024 (its 4th byte 0, as a MySQL sequence id 0), requestID 10 (as protocol version 10), a 0 byte after
+    const reply = opReply([{ ok: 1, note: 'x' }], 10, 1);
+    assert.equal(reply[3], 0);
+    assert.equal(reply[4], 10);
+    assert.equal(detectProtocol({ firstS2C: reply }), 'mongodb');
+  });
+
   it('knows a tracker request line and an SSLRequest', () => {
     assert.equal(detectProtocol({ firstC2S: Buffer.from('get_paths domain=d&key=k&noverify=1\r\n') }), 'mogilefs');
     assert.equal(detectProtocol({ firstC2S: Buffer.from([0, 0, 0, 8, 4, 0xd2, 0x16, 0x2f]) }), 'postgres');

@@ -16,9 +16,11 @@ export interface DetectInput {
 export function detectProtocol(input: DetectInput): string | null {
   const c = input.firstC2S;
   const s = input.firstS2C;
+  // a MongoDB header first: its little-endian length has a 0 high byte and its requestID may start with 10, which a
+  // MySQL greeting check alone would take for sequence 0 and protocol version 10
+  if ((c && isMongoHeader(c, MONGO_REQUEST_OPS)) || (s && isMongoHeader(s, MONGO_REPLY_OPS))) return 'mongodb';
   if (s && isMysqlGreeting(s)) return 'mysql';
   if (c && isPostgresStartup(c)) return 'postgres';
-  if ((c && isMongoHeader(c, MONGO_REQUEST_OPS)) || (s && isMongoHeader(s, MONGO_REPLY_OPS))) return 'mongodb';
   if (c && /^\*\d{1,9}\r\n\$/.test(c.toString('latin1', 0, 16))) return 'redis';
   if (c && /^[a-z_!][a-z0-9_]* \S*=/i.test(c.toString('latin1', 0, 64))) return 'mogilefs';
   if (s && /^[+\-:$*%>_#,(!=|]/.test(s.toString('latin1', 0, 1)) && /\r\n/.test(s.toString('latin1', 0, 256)) && !/^(OK|ERR)\b/.test(s.toString('latin1', 0, 3))) {
