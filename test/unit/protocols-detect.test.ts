@@ -51,11 +51,11 @@ describe('protocol detection', () => {
     assert.equal(detectProtocol({ firstS2C: opReply([{ ok: 1 }], 2, 1) }), 'mongodb');
   });
 
-  it('checks the MongoDB header before the MySQL greeting: a reply whose requestID begins with byte 10 is MongoDB', () => {
-    // length < 1024 (its 4th byte 0, as a MySQL sequence id 0), requestID 10 (as protocol version 10), a 0 byte after
-    const reply = opReply([{ ok: 1, note: 'x' }], 10, 1);
-    assert.equal(reply[3], 0);
-    assert.equal(reply[4], 10);
+  it('checks the MongoDB header before the MySQL greeting: a reply whose requestID reads like a greeting is MongoDB', () => {
+    // length < 1024 (its 4th byte 0, as a MySQL sequence id 0), requestID 0x01010a: first byte 10 (as protocol
+    // version 10), then two non-zero bytes and a 0 (as a version string and its end)
+    const reply = opReply([{ ok: 1, note: 'x' }], 0x01010a, 1);
+    assert.deepEqual([...reply.subarray(3, 8)], [0, 10, 1, 1, 0]);
     assert.equal(detectProtocol({ firstS2C: reply }), 'mongodb');
   });
 
