@@ -88,7 +88,11 @@ export class ClientView {
 
   /** A request that expects an answer; `owed` is how many earlier requests the server has not answered. */
   request(req: Req, startUs: number, event: number, owed: number): void {
-    if (this.model === 'auto' && owed === 0 && this.unread.length === 0 && this.waiting === null && !this.episode) this.stretch = 'unknown';
+    if (this.model === 'auto' && owed === 0 && this.unread.length === 0 && this.waiting === null && !this.episode) {
+      // sent after the answer it waited for: what a sequential client does
+      if (this.answersSinceReq > 0) this.seen.add('sequential');
+      this.stretch = 'unknown';
+    }
     if (this.stretch === 'pipelined') {
       this.note(req, event);
       this.seen.add('pipelined');
