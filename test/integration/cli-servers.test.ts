@@ -60,6 +60,24 @@ describe('the long-running verbs, as a user runs them', () => {
     assert.equal(a.summary.requests, 2);
     assert.equal(a.summary.responses, 2);
     assert.equal(a.summary.findings.mismatch, 0);
+    assert.equal(a.verdict, 'clean', 'stopped normally, the recording ends with its closing line');
+  });
+
+  test('a recorder killed with SIGKILL leaves a transcript without its closing line: read as cut, inconclusive, never clean', async () => {
+    const tracker = await start(['tracker', '--port', '0'], /tracker listening on 127\.0\.0\.1:(\d+)/);
+    const out = join(dir, 'killed.transcript.jsonl');
+    const rec = await start(['record', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${tracker.port}`, '--out', out, '--protocol', 'mogilefs'], /recording 127\.0\.0\.1:(\d+) ->/);
+    assert.equal(await ask(rec.port, 'noop\r\n'), 'OK \r\n');
+    await new Promise((r) => setTimeout(r, 100)); // past the writer's 5 ms batching: the exchange is on disk
+    const killed = new Promise((r) => rec.child.once('exit', r));
+    rec.child.kill('SIGKILL');
+    await killed;
+    await stop(tracker.child);
+    const a = await analyzeTranscript(out);
+    assert.equal(a.summary.requests, 1);
+    assert.equal(a.summary.findings.mismatch, 0);
+    assert.equal(a.verdict, 'inconclusive');
+    assert.match(a.notJudged.join('; '), /the recording has no closing line: the recorder was killed or crashed/);
   });
 
   test('record refuses what it must: an existing --out, a remote listen address, a bad fault', async () => {

@@ -25,7 +25,12 @@ describe('the recording proxy', () => {
     echoed.forEach((e, i) => assert.ok(e.equals(payloads[i]), `connection ${i}: the echo differs from what was sent`));
     const events = await readAll(rec.file);
     const sent = new Set(payloads.map(sha));
-    const conns = [...new Set(events.map((e) => e.c))];
+    // the closing line, written on a normal stop, counts what was written
+    const end = events.at(-1);
+    assert.equal(end?.k, 'end');
+    assert.deepEqual(end?.bytes, { c2s: 50 * 400 * 1024, s2c: 50 * 400 * 1024 });
+    assert.equal(end?.events, events.length - 1);
+    const conns = [...new Set(events.filter((e) => e.k !== 'end').map((e) => e.c))];
     assert.equal(conns.length, 50);
     for (const c of conns) {
       const up = bytesOf(events, c, 'c2s');

@@ -156,3 +156,33 @@ describe('the client model, inferred per connection', () => {
     assert.equal(p.summary.clientModels.pipelined, 1);
   });
 });
+
+describe('the closing line', () => {
+  const run = (closingLine: boolean, end?: Record<string, unknown>) => {
+    const p = new Pairing(mogilefs, { closingLine });
+    const steps: TranscriptEvent[] = [
+      { t: 1, c: 1, k: 'c2s', d: req('a') } as TranscriptEvent,
+      { t: 2, c: 1, k: 's2c', d: ans(1) } as TranscriptEvent,
+      { t: 3, c: 1, k: 'close', by: 'client' } as TranscriptEvent,
+    ];
+    if (end) steps.push({ t: 4, c: 0, k: 'end', ...end } as TranscriptEvent);
+    steps.forEach((ev, i) => p.push(ev, i + 2));
+    p.finish();
+    return verdictOf(p.summary);
+  };
+
+  test('a recording that promised a closing line and has it is judged whole', () => {
+    assert.equal(run(true, { events: 3, bytes: { c2s: 30, s2c: 30 } }).verdict, 'clean');
+  });
+
+  test('one that promised it and lacks it was cut: inconclusive', () => {
+    const v = run(true);
+    assert.equal(v.verdict, 'inconclusive');
+    assert.match(v.notJudged.join(), /no closing line/);
+  });
+
+  test('a closing line that reports lost bytes is inconclusive; a transcript that promised nothing is judged as it is', () => {
+    assert.match(run(true, { lost: 4096 }).notJudged.join(), /relayed 4096 bytes it could not write/);
+    assert.equal(run(false).verdict, 'clean');
+  });
+});

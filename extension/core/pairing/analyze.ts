@@ -30,8 +30,8 @@ export interface AnalyzeOptions extends PairingOptions {
 
 export async function analyzeTranscript(file: string, opts: AnalyzeOptions = {}): Promise<Analysis> {
   const t = await openTranscript(file, { lenient: opts.lenient ?? false });
-  const { protocol, serverPort } = headerProtocol(t.header);
-  const pairing = new Pairing(protocol, { serverPort, ...opts });
+  const { protocol, serverPort, closingLine } = headerProtocol(t.header);
+  const pairing = new Pairing(protocol, { serverPort, closingLine, ...opts });
   for await (const b of t.batches) {
     for (let i = 0; i < b.events.length; i++) pairing.push(b.events[i], b.lines[i]);
   }

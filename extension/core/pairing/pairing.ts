@@ -65,6 +65,8 @@ export interface PairingOptions {
   clientModel?: ClientModel;
   /** the server's port when a connection's `open` does not name it (the recording's target): for guessing protocols */
   serverPort?: number;
+  /** the header promised a closing line: without one the recording was cut */
+  closingLine?: boolean;
 }
 
 export class Pairing {
@@ -112,13 +114,22 @@ export class Pairing {
       case 'cut':
         this.summary.unseen.cut = typeof ev.what === 'string' && ev.what ? ev.what : 'the capture was cut short';
         return;
+      case 'end':
+        this.ended = true;
+        if (typeof ev.lost === 'number' && ev.lost > 0) this.summary.unseen.lostBytes += ev.lost;
+        return;
       default:
         return; // faults and unknown kinds do not change pairing
     }
   }
 
+  private ended = false;
+
   /** Closes every connection still open at the end of the transcript. */
   finish(): void {
+    if (this.opts.closingLine && !this.ended) {
+      this.summary.unseen.cut ??= 'the recording has no closing line: the recorder was killed or crashed, and what it relayed after its last line is not here';
+    }
     for (const c of [...this.conns.keys()]) this.end(c, this.summary.lastUs ?? 0, false, this.summary.unseen.cut !== null);
   }
 

@@ -5,10 +5,10 @@ import { protocolByName, type Protocol } from '../protocols';
 import type { TranscriptHeader } from '../transcript/format';
 import type { PairingSummary } from './pairing';
 
-export function headerProtocol(header: TranscriptHeader): { protocol: Protocol | null; serverPort: number | undefined } {
+export function headerProtocol(header: TranscriptHeader): { protocol: Protocol | null; serverPort: number | undefined; closingLine: boolean } {
   const target = typeof header.source?.target === 'string' ? header.source.target : '';
   const serverPort = Number(/:(\d+)$/.exec(target)?.[1]) || undefined;
-  return { protocol: protocolByName(header.protocol) ?? null, serverPort };
+  return { protocol: protocolByName(header.protocol) ?? null, serverPort, closingLine: header.closing === true };
 }
 
 /** The protocols guessed, for the report: "mysql", "mysql, tls", or "none" when no connection carried bytes. */

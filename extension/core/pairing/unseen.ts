@@ -34,6 +34,8 @@ export interface Unseen {
   suspected: number;
   /** where the capture or recording was cut short, in words, if it was */
   cut: string | null;
+  /** bytes the recorder relayed but says it could not write */
+  lostBytes: number;
 }
 
 export function noUnseen(): Unseen {
@@ -49,6 +51,7 @@ export function noUnseen(): Unseen {
     refused: 0,
     suspected: 0,
     cut: null,
+    lostBytes: 0,
   };
 }
 
@@ -75,6 +78,7 @@ export function verdictOf(s: Judged, read?: ReadNotes): { verdict: Verdict; notJ
   if (u.suspected > 0) {
     out.push(`${u.suspected} ${plural(u.suspected, 'answer')} may have reached the wrong request: the client gave up and kept the connection, and what it did next was not seen`);
   }
+  if (u.lostBytes > 0) out.push(`the recorder relayed ${u.lostBytes} bytes it could not write to the transcript`);
   if (u.cut) out.push(`${u.cut}${u.gaps === 0 && u.unknownRequests > 0 ? ` (${u.unknownRequests} ${plural(u.unknownRequests, 'request')} in flight there)` : ''}`);
   if (read?.truncatedLastLine) out.push(`the recording was cut off mid-line (line ${read.truncatedLastLine.line})`);
   if (read && read.skipped > 0) out.push(`${read.skipped} bad ${plural(read.skipped, 'line')} skipped`);

@@ -51,7 +51,7 @@ class ConnIndex {
 export async function buildTimeline(file: string, opts: BuildOptions): Promise<BuiltTimeline> {
   const size = (await stat(file).catch(() => ({ size: 0 }))).size;
   const t = await openTranscript(file, { lenient: opts.lenient ?? false });
-  const { protocol, serverPort } = headerProtocol(t.header);
+  const { protocol, serverPort, closingLine } = headerProtocol(t.header);
   const details = await DetailsSpill.create();
   const out = new ChunkWriter(opts.chunkEvents ?? 65536, opts.onChunk);
   const lanes = new Map<number, number>();
@@ -109,7 +109,7 @@ export async function buildTimeline(file: string, opts: BuildOptions): Promise<B
     out.finding(tf);
   };
 
-  const pairing = new Pairing(protocol, { onMessage, onFinding, maxFindings: 0, serverPort });
+  const pairing = new Pairing(protocol, { onMessage, onFinding, maxFindings: 0, serverPort, closingLine });
   let approxBytes = 0;
   let sinceProgress = 0;
   for await (const batch of t.batches) {

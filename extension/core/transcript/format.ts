@@ -12,6 +12,8 @@ export interface TranscriptHeader {
   protocol: string;
   startedAt: string;
   clock: 'us';
+  /** the writer promises a closing `end` line: a transcript without one was cut */
+  closing?: boolean;
   source?: Record<string, unknown>;
   [extra: string]: unknown;
 }
@@ -43,11 +45,13 @@ export interface ClientEvent extends EventBase {
 export interface GapEvent extends EventBase { k: 'gap'; dir: Direction; bytes: number }
 /** the capture or recording was cut short here: whatever followed was not seen */
 export interface CutEvent extends EventBase { k: 'cut'; what: string }
+/** the closing line of a recording stopped normally: what was written, and what the recorder knows it lost */
+export interface EndEvent extends EventBase { k: 'end'; events?: number; bytes?: { c2s: number; s2c: number }; lost?: number }
 export interface UnknownEvent extends EventBase { k: string }
-export type TranscriptEvent = OpenEvent | CloseEvent | ResetEvent | DataEvent | FaultEvent | DropEvent | ClientEvent | GapEvent | CutEvent;
+export type TranscriptEvent = OpenEvent | CloseEvent | ResetEvent | DataEvent | FaultEvent | DropEvent | ClientEvent | GapEvent | CutEvent | EndEvent;
 export type Direction = 'c2s' | 's2c';
 
-export const KNOWN_KINDS = new Set(['open', 'close', 'reset', 'c2s', 's2c', 'fault', 'drop', 'client', 'gap', 'cut']);
+export const KNOWN_KINDS = new Set(['open', 'close', 'reset', 'c2s', 's2c', 'fault', 'drop', 'client', 'gap', 'cut', 'end']);
 
 /** The bytes of a c2s/s2c event. */
 export function eventBytes(ev: DataEvent): Buffer {

@@ -1,5 +1,7 @@
 // The append-only transcript writer: refuses to overwrite, stamps each event with µs since its start on a
-// monotonic clock (so events are in time order as written), and writes one whole line per event.
+// monotonic clock (so events are in time order as written), and writes one whole line per event. Its header promises
+// a closing line (`closing: true`), and a normal close writes it: an `end` event with the counts of what was written.
+// A transcript that promises one and lacks it was cut (the recorder killed or crashed), and is read as such.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { UserError } from '../errors';
 import { encodeBytes, FORMAT, VERSION, type Direction, type TranscriptHeader } from './format';
@@ -22,6 +24,8 @@ export class TranscriptWriter {
   private lastT = 0;
   private closed = false;
   bytesWritten = 0;
+  /** events written after the header, and the wire bytes of the data events */
+  private readonly counts = { events: 0, c2s: 0, s2c: 0 };
 
   private constructor(readonly file: string, private readonly out: WriteStream, readonly header: TranscriptHeader) {}
 
@@ -44,6 +48,7 @@ export class TranscriptWriter {
       protocol: opts.protocol,
       startedAt: (opts.startedAt ?? new Date()).toISOString(),
       clock: 'us',
+      closing: true,
       source: opts.source ?? {},
     };
     const w = new TranscriptWriter(file, out, header);
@@ -66,6 +71,7 @@ export class TranscriptWriter {
   }
 
   data(c: number, dir: Direction, bytes: Uint8Array): number {
+    this.counts[dir] += bytes.length;
     return this.event(c, dir, encodeBytes(bytes));
   }
 
@@ -73,6 +79,7 @@ export class TranscriptWriter {
   eventAt(tUs: number, c: number, k: string, fields: Record<string, unknown> = {}): void {
     const t = Math.max(Math.round(tUs), this.lastT);
     this.lastT = t;
+    if ((k === 'c2s' || k === 's2c') && typeof fields.d === 'string') this.counts[k] += Buffer.byteLength(fields.d, fields.e === 'base64' ? 'base64' : 'utf8');
     this.line({ t, c, k, ...fields });
   }
 
@@ -95,8 +102,14 @@ export class TranscriptWriter {
     return this.drain;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Writes the closing line and closes the file. `extra` goes into the closing line: what the recorder knows it did not
+   * write (`lost` bytes), its own counts.
+   */
+  async close(extra: Record<string, unknown> = {}): Promise<void> {
     if (this.closed) return;
+    const events = this.counts.events - 1; // the header is no event
+    this.line({ t: this.lastT, c: 0, k: 'end', events, bytes: { c2s: this.counts.c2s, s2c: this.counts.s2c }, ...extra });
     this.flush();
     this.closed = true;
     await new Promise<void>((resolve, reject) => {
@@ -116,6 +129,7 @@ export class TranscriptWriter {
     if (this.closed) return;
     const s = JSON.stringify(v) + '\n';
     this.bytesWritten += s.length;
+    this.counts.events++;
     this.pending.push(s);
     if (this.pending.length >= 256) this.flush();
     else if (!this.flushQueued) {
