@@ -61,8 +61,8 @@ export interface ViewSink {
 
 export class ClientView {
   stretch: 'unknown' | 'sequential' | 'pipelined';
-  /** the stretches this connection showed, for the summary */
-  readonly seen = new Set<'sequential' | 'pipelined'>();
+  /** the models this connection showed over its life, for the summary */
+  readonly seen = { sequential: false, pipelined: false };
   private waiting: Req | null = null;
   private unread: Resp[] = [];
   private lastReqEndUs = -Infinity;
@@ -90,12 +90,12 @@ export class ClientView {
   request(req: Req, startUs: number, event: number, owed: number): void {
     if (this.model === 'auto' && owed === 0 && this.unread.length === 0 && this.waiting === null && !this.episode) {
       // sent after the answer it waited for: what a sequential client does
-      if (this.answersSinceReq > 0) this.seen.add('sequential');
+      if (this.answersSinceReq > 0) this.seen.sequential = true;
       this.stretch = 'unknown';
     }
     if (this.stretch === 'pipelined') {
       this.note(req, event);
-      this.seen.add('pipelined');
+      this.seen.pipelined = true;
       return;
     }
     if (this.waiting && owed > 0) {
@@ -127,8 +127,11 @@ export class ClientView {
     if (this.stretch === 'pipelined') return;
     if (this.waiting) {
       const waiter = this.waiting;
-      this.unread.push(resp);
-      this.take(waiter, this.unread.shift() as Resp);
+      if (this.unread.length === 0) this.take(waiter, resp);
+      else {
+        this.unread.push(resp);
+        this.take(waiter, this.unread.shift() as Resp);
+      }
     } else {
       this.unread.push(resp);
     }
@@ -166,7 +169,7 @@ export class ClientView {
   private giveUp(req: Req, tUs: number): void {
     req.givenUp = true;
     this.stretch = 'sequential';
-    this.seen.add('sequential');
+    this.seen.sequential = true;
     this.episode ??= {
       held: [],
       corroborated: this.model === 'sequential',
@@ -222,7 +225,7 @@ export class ClientView {
 
   private pipelined(): void {
     this.stretch = 'pipelined';
-    this.seen.add('pipelined');
+    this.seen.pipelined = true;
     this.waiting = null;
     this.unread = [];
   }

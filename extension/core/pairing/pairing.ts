@@ -325,7 +325,10 @@ export class Pairing {
     }
     const models = this.summary.clientModels;
     if (conn.instrumented) models.instrumented++;
-    else if (conn.view) for (const m of conn.view.seen) models[m]++;
+    else if (conn.view) {
+      if (conn.view.seen.sequential) models.sequential++;
+      if (conn.view.seen.pipelined) models.pipelined++;
+    }
     this.conns.delete(c);
   }
 
