@@ -3,6 +3,7 @@
 // run's transcript in the timeline. Everything from the verdict goes in as text.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { CheckPayload } from './protocol';
+import { verdictWords } from '../extension/core/check/verdict';
 
 export class CheckPage {
   readonly items: number;
@@ -14,10 +15,12 @@ export class CheckPage {
     const verdict = doc.createElement('div');
     verdict.id = 'check-verdict';
     verdict.dataset.mismatches = String(v.mismatches.length);
-    verdict.textContent =
-      v.mismatches.length === 0
-        ? `No response reached the wrong request: ${v.verified.toLocaleString('en-US')} answers checked against their keys.`
-        : `${v.mismatches.length} responses reached the wrong request.`;
+    // a verdict file written before verdicts had words of their own carries no `verdict`: the client's count decides
+    verdict.textContent = v.verdict
+      ? verdictWords(v)
+      : v.mismatches.length === 0
+        ? `clean: no response reached the wrong request (${v.verified.toLocaleString('en-US')} answers checked against their keys)`
+        : `mismatch: ${v.mismatches.length} responses reached the wrong request`;
     const tallies = doc.createElement('table');
     tallies.id = 'check-table';
     const head = tallies.createTHead().insertRow();

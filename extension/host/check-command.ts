@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { CLIENT_NAMES, runCheck, type ClientName } from '../core/check';
+import { CLIENT_NAMES, runCheck, verdictWords, type ClientName } from '../core/check';
 import { UserError } from '../core/errors';
 import { redactSecrets } from '../core/redact';
 import { duration, parseFaultSpec } from '../core/record/fault-spec';
@@ -85,7 +85,7 @@ async function runMismatchCheck(charts: ChartPanels, timelines: Timelines, log: 
       `check: ${client} (${verdict.version})${abort.signal.aborted ? ' (cancelled)' : ''}: ${verdict.requests} requests, ${verdict.verified} verified, ${verdict.timeouts} timeouts, ${errors} errors, ` +
         `${verdict.mismatches.length} mismatches; verdict ${verdictFile}`,
     );
-    if (verdict.mismatches.length > 0) void vscode.window.showWarningMessage(`Incident Replay: ${client}: ${verdict.mismatches.length} responses reached the wrong request.`);
+    if (verdict.verdict !== 'clean') void vscode.window.showWarningMessage(`Incident Replay: ${client}: ${verdictWords(verdict)}`);
     return await charts.open(checkSource(vscode.Uri.file(verdictFile), timelines)).rendered();
   } catch (err) {
     const msg = err instanceof UserError ? err.message : `the check failed: ${(err as Error).message}`;

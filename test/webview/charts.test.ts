@@ -183,7 +183,7 @@ describe('chart pages in Chromium', { timeout: 300_000 }, () => {
     const v = await readVerdictFile(file);
     await h.show(checkPayload(v, file));
     assert.equal(await text(h, '#check-table td[data-col="mismatches"]'), '0');
-    assert.match(await text(h, '#check-verdict'), /No response reached the wrong request/);
+    assert.match(await text(h, '#check-verdict'), /clean: no response reached the wrong request/);
     assert.equal(await h.page.locator('#check-mismatches').count(), 0);
     await h.page.locator('#open-transcript').click();
     const open = await h.waitForChart((m) => m.type === 'openTranscript');
