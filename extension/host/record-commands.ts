@@ -83,7 +83,7 @@ async function askRecording(): Promise<RecordingAsk | undefined> {
   if (!listen) return undefined;
   const target = await vscode.window.showInputBox({ title: 'Record Transcript (2/4): forward to', placeHolder: '127.0.0.1:7001', prompt: 'The server being recorded', validateInput: hostPort });
   if (!target) return undefined;
-  const protocol = await vscode.window.showQuickPick(protocolNames(), { title: 'Record Transcript (3/4): wire protocol' });
+  const protocol = await vscode.window.showQuickPick(['auto', ...protocolNames()], { title: 'Record Transcript (3/4): wire protocol (auto: told per connection from its first bytes)' });
   if (!protocol) return undefined;
   const none = 'No faults';
   const custom = 'Custom faults…';

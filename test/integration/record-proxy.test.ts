@@ -9,6 +9,7 @@ import { bytesOf, readAll } from '../helpers/transcripts';
 import { closedPort, connectTo, echoServer, roundTrip } from '../helpers/net';
 import { tempDir } from '../helpers/tmp';
 
+// the echo server speaks no protocol the recorder knows: these tests relay arbitrary bytes and keep them (--keep-auth)
 const dir = tempDir();
 let n = 0;
 const out = () => join(dir, `t${++n}.transcript.jsonl`);
@@ -17,7 +18,7 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 describe('the recording proxy', () => {
   test('relays 20 MB over 50 concurrent connections and the transcript holds exactly the bytes relayed', async () => {
     const echo = await echoServer();
-    const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${echo.port}`, out: out() });
+    const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${echo.port}`, out: out(), keepAuth: true });
     const payloads = Array.from({ length: 50 }, () => randomBytes(400 * 1024));
     const echoed = await Promise.all(payloads.map((p) => roundTrip(rec.address.port, p, 7919)));
     await rec.close();
@@ -46,7 +47,7 @@ describe('the recording proxy', () => {
   test('a target that refuses connections: the client is closed and the transcript says why', async () => {
     const port = await closedPort();
     const lines: string[] = [];
-    const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${port}`, out: out(), log: (l) => lines.push(l) });
+    const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${port}`, out: out(), keepAuth: true, log: (l) => lines.push(l) });
     const s = await connectTo(rec.address.port);
     await new Promise<void>((r) => s.on('end', () => r()).on('close', () => r()).on('error', () => {}));
     s.destroy();
@@ -61,7 +62,7 @@ describe('the recording proxy', () => {
 
   test('a client that resets mid-stream is recorded as a reset and the proxy keeps serving others', async () => {
     const echo = await echoServer();
-    const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${echo.port}`, out: out() });
+    const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${echo.port}`, out: out(), keepAuth: true });
     const s = await connectTo(rec.address.port);
     s.write(randomBytes(100000));
     await new Promise((r) => s.once('data', r));
@@ -85,7 +86,7 @@ describe('the recording proxy', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const port = (server.address() as { port: number }).port;
-    const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${port}`, out: out() });
+    const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${port}`, out: out(), keepAuth: true });
     const s = await connectTo(rec.address.port);
     const got: Buffer[] = [];
     s.on('data', (d: Buffer) => got.push(d));
@@ -103,7 +104,7 @@ describe('the recording proxy', () => {
 
   test('latency on a share of responses delays them and is recorded as faults, order kept', async () => {
     const echo = await echoServer();
-    const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${echo.port}`, out: out(), faults: ['latency:30ms@50%'], seed: 7 });
+    const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${echo.port}`, out: out(), keepAuth: true, faults: ['latency:30ms@50%'], seed: 7 });
     const s = await connectTo(rec.address.port);
     const got: string[] = [];
     s.setEncoding('utf8');
@@ -125,7 +126,7 @@ describe('the recording proxy', () => {
 
   test('a stall holds the bytes: they are never delivered and are recorded as dropped at the end', async () => {
     const echo = await echoServer();
-    const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${echo.port}`, out: out(), faults: ['stall'] });
+    const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${echo.port}`, out: out(), keepAuth: true, faults: ['stall'] });
     const s = await connectTo(rec.address.port);
     let got = 0;
     s.on('data', (d: Buffer) => (got += d.length));
@@ -142,7 +143,7 @@ describe('the recording proxy', () => {
 
   test('a reset fault after N bytes cuts the connection with RST', async () => {
     const echo = await echoServer();
-    const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${echo.port}`, out: out(), faults: ['reset,after=1KB,dir=up'] });
+    const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${echo.port}`, out: out(), keepAuth: true, faults: ['reset,after=1KB,dir=up'] });
     const s = await connectTo(rec.address.port);
     const closed = new Promise<string>((r) => {
       s.on('error', (e: NodeJS.ErrnoException) => r(e.code ?? 'error'));
@@ -159,7 +160,7 @@ describe('the recording proxy', () => {
 
   test('bandwidth limits the rate of a direction', async () => {
     const echo = await echoServer();
-    const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${echo.port}`, out: out(), faults: ['bandwidth:100KB/s'] });
+    const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${echo.port}`, out: out(), keepAuth: true, faults: ['bandwidth:100KB/s'] });
     const data = randomBytes(30000);
     const echoed = await roundTrip(rec.address.port, data, 1000);
     await rec.close();

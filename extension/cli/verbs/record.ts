@@ -1,10 +1,10 @@
 // `incident-replay record --listen A --target B --out FILE [--fault SPEC]…`: the recording, fault-injecting proxy,
 // until Ctrl-C (or --duration).
 import { existsSync } from 'node:fs';
+import { protocolByName, protocolNames } from '../../core/protocols';
 import { parseDurationMs, parse, UsageError, type Verb } from '../verb';
 import { parseFaultSpec, startRecorder } from '../../core/record';
 import { fmtUs } from '../../core/pairing';
-import { guessProtocolByPort } from './protocol-guess';
 
 const help = `usage: incident-replay record --listen HOST:PORT --target HOST:PORT --out FILE [--fault SPEC]... [options]
 
@@ -14,7 +14,9 @@ to a new transcript (it never overwrites one). Point your client at the listen a
   --listen A        where to listen (loopback only unless --allow-remote), e.g. 127.0.0.1:17001
   --target B        the real server, e.g. 127.0.0.1:7001
   --out FILE        the transcript to write (*.transcript.jsonl); must not exist
-  --protocol P      the wire protocol for the header (default: guessed from the target port)
+  --protocol P      mogilefs, mysql, postgres, mongodb, redis: how to mask secrets and decode; default auto: each
+                    connection's protocol is told from its first bytes (then the target's port), and a connection
+                    whose protocol cannot be told is recorded with its bytes masked (its lengths and times kept)
   --fault SPEC      inject a fault; repeatable:
                       latency:300ms[,jitter=50ms][,share=5%][,dir=down|up|both]   (also latency:300ms@5%)
                       stall[:5s][@1%]          hold the bytes (for a time, or until the connection ends)
@@ -23,7 +25,7 @@ to a new transcript (it never overwrites one). Point your client at the listen a
                     dir defaults to down (server to client); a share applies to each chunk read
   --seed N          seed for the fault shares (default 2008), so a run repeats
   --duration D      stop after D (e.g. 30s); default: until Ctrl-C
-  --keep-auth       keep authentication packets as sent (default: passwords masked where the protocol shows them)
+  --keep-auth       keep every byte as sent (default: passwords and auth proofs masked, same length)
   --allow-remote    allow a listen address that is not loopback`;
 
 export const record: Verb = {
@@ -45,6 +47,9 @@ export const record: Verb = {
     for (const need of ['listen', 'target', 'out'] as const) {
       if (!values[need]) throw new UsageError(`record: --${need} is required (see incident-replay record --help)`);
     }
+    if (values.protocol !== undefined && values.protocol !== 'auto' && !protocolByName(values.protocol)) {
+      throw new UsageError(`record: --protocol "${values.protocol}" is not one of auto, ${protocolNames().join(', ')}`);
+    }
     const out = values.out as string;
     if (existsSync(out)) throw new UsageError(`record: ${out} already exists; refusing to overwrite it (choose another --out)`);
     const faults = (values.fault ?? []).map(parseFaultSpec);
@@ -55,7 +60,7 @@ export const record: Verb = {
       listen: values.listen as string,
       target: values.target as string,
       out,
-      protocol: values.protocol ?? guessProtocolByPort(values.target as string),
+      protocol: values.protocol,
       faults,
       seed,
       keepAuth: values['keep-auth'] ?? false,
@@ -75,6 +80,7 @@ export const record: Verb = {
     io.out(
       `${rec.file}: ${s.connections} connections, ${s.c2sBytes} bytes client→server, ${s.s2cBytes} bytes server→client, ` +
         `${s.faults} faults injected, ${s.resets} resets, ${s.refused} refused by the target, ${s.droppedBytes} bytes undeliverable, ` +
+        (s.maskedConnections ? `${s.maskedConnections} connections recorded masked (protocol not told), ` : '') +
         `over ${fmtUs((Date.now() - started) * 1000)}`,
     );
     return 0;

@@ -32,6 +32,8 @@ export interface WireMessage {
   unsolicited?: boolean;
   /** bytes after the connection upgraded to TLS: counted as unseen, never a request or a response */
   encrypted?: boolean;
+  /** the framing of this direction was lost here (a length past any real message): what follows is not framed */
+  lostFraming?: boolean;
 }
 
 export interface WireSession {

@@ -4,17 +4,17 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { formatHostPort, isLoopback, parseHostPort, type HostPort } from '../address';
 import { describeNetError, UserError } from '../errors';
-import { protocolByName } from '../protocols';
 import { seeded } from '../random';
 import { TranscriptWriter } from '../transcript/writer';
 import { parseFaultSpec, type FaultSpec } from './fault-spec';
 import { Pipe } from './pipe';
-import { Redactor } from './redactor';
+import { connectionMask, type Recordable } from './connection-mask';
 
 export interface RecorderOptions {
   listen: string;
   target: string;
   out: string;
+  /** the protocol for the header and for masking; none or "auto": told per connection from its first bytes */
   protocol?: string;
   faults?: (string | FaultSpec)[];
   allowRemote?: boolean;
@@ -34,6 +34,8 @@ export interface RecorderStats {
   resets: number;
   refused: number;
   droppedBytes: number;
+  /** connections whose protocol could not be told, recorded masked */
+  maskedConnections: number;
 }
 
 export interface Recorder {
@@ -63,7 +65,7 @@ export async function startRecorder(opts: RecorderOptions): Promise<Recorder> {
   let writer: TranscriptWriter;
   try {
     writer = await TranscriptWriter.create(opts.out, {
-      protocol: opts.protocol ?? 'unknown',
+      protocol: opts.protocol ?? 'auto',
       source: { tool: 'incident-replay record', listen: formatHostPort(address), target: formatHostPort(target), faults: faults.map((f) => f.text), ...opts.source },
     });
   } catch (err) {
@@ -75,7 +77,7 @@ export async function startRecorder(opts: RecorderOptions): Promise<Recorder> {
 }
 
 class RecordingProxy implements Recorder {
-  readonly stats: RecorderStats = { connections: 0, open: 0, c2sBytes: 0, s2cBytes: 0, faults: 0, resets: 0, refused: 0, droppedBytes: 0 };
+  readonly stats: RecorderStats = { connections: 0, open: 0, c2sBytes: 0, s2cBytes: 0, faults: 0, resets: 0, refused: 0, droppedBytes: 0, maskedConnections: 0 };
   readonly file: string;
   private readonly sockets = new Set<Socket>();
   private readonly byPort = new Map<number, number>();
@@ -121,14 +123,26 @@ class RecordingProxy implements Recorder {
     let resetBy: 'client' | 'server' | 'proxy' | null = null;
     let error: string | undefined;
     let closed = 0;
-    const redactor = this.opts.keepAuth ? null : Redactor.for(protocolByName(this.opts.protocol ?? ''));
+    const mask = this.opts.keepAuth
+      ? null
+      : connectionMask({
+          protocol: this.opts.protocol,
+          port: this.target.port,
+          onUnknown: () => {
+            this.stats.maskedConnections++;
+            this.opts.log?.(`connection ${c}: its protocol cannot be told from its first bytes or the target's port; its bytes are recorded masked (--protocol P or --keep-auth keeps them)`);
+          },
+        });
+    const record = (out: Recordable) => {
+      for (const [dir, bytes] of out) this.writer.data(c, dir, bytes);
+    };
     const congested = () => (this.writer.congested ? this.writer.drained() : null);
     const hooksFor = (dir: 'c2s' | 's2c') => ({
       record: (bytes: Buffer) => {
         if (dir === 'c2s') this.stats.c2sBytes += bytes.length;
         else this.stats.s2cBytes += bytes.length;
-        const out = redactor ? redactor.take(dir, bytes) : bytes;
-        if (out) this.writer.data(c, dir, out);
+        if (mask) record(mask.take(dir, bytes));
+        else this.writer.data(c, dir, bytes);
       },
       fault: (spec: FaultSpec, detail: Record<string, unknown>) => {
         this.stats.faults++;
@@ -185,10 +199,7 @@ class RecordingProxy implements Recorder {
       this.sockets.delete(client);
       this.sockets.delete(upstream);
       this.stats.open--;
-      for (const dir of ['c2s', 's2c'] as const) {
-        const rest = redactor?.flush(dir);
-        if (rest) this.writer.data(c, dir, rest);
-      }
+      if (mask) record(mask.flush());
       const dropped = up.undelivered + down.undelivered;
       if (dropped > 0) {
         this.stats.droppedBytes += dropped;
