@@ -113,6 +113,9 @@ describe('mongodb protocol', () => {
     assert.equal(again.decoded.summary, 'saslStart');
     const hello = opQuery('admin.$cmd', { hello: 1, speculativeAuthenticate: { saslStart: 1, mechanism: 'SCRAM-SHA-256', payload: new Binary(secret), db: 'admin' } }, 31);
     assert.equal(redactMongo('c2s', hello)?.indexOf(secret), -1);
+    // a hand-made message with the command key last still has its payload masked
+    const reordered = opMsg({ mechanism: 'SCRAM-SHA-256', payload: new Binary(secret), $db: 'admin', saslContinue: 1 }, { requestID: 33 });
+    assert.equal(redactMongo('c2s', reordered)?.indexOf(secret), -1);
     const create = opMsg({ createUser: 'app', pwd: 'hunter2', roles: [], $db: 'admin' }, { requestID: 32 });
     assert.ok(redactMongo('c2s', create)?.includes('*******\0'));
     for (const m of decodeAll(mongodb, conversation())) assert.equal(redactMongo(m.dir, m.bytes), null, m.decoded.summary);

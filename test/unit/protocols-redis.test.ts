@@ -148,13 +148,17 @@ describe('redis protocol', () => {
     }
   });
 
-  it('masks AUTH and HELLO … AUTH passwords, same length, in RESP and inline forms', () => {
+  it('masks AUTH, HELLO … AUTH, ACL SETUSER, MIGRATE and CONFIG SET passwords, same length, in RESP and inline forms', () => {
     const cases: Array<[Buffer, string]> = [
       [resp('AUTH', 's3cret'), resp('AUTH', '******').toString()],
       [resp('AUTH', 'app', 's3cret'), resp('AUTH', 'app', '******').toString()],
       [resp('HELLO', '3', 'AUTH', 'app', 's3cret', 'SETNAME', 'x'), resp('HELLO', '3', 'AUTH', 'app', '******', 'SETNAME', 'x').toString()],
       [resp('CONFIG', 'SET', 'requirepass', 'pw'), resp('CONFIG', 'SET', 'requirepass', '**').toString()],
       [Buffer.from('auth s3cret\r\n'), 'auth ******\r\n'],
+      [resp('ACL', 'SETUSER', 'app', 'on', '>s3cret', '<old', '~*', '+@all'), resp('ACL', 'SETUSER', 'app', 'on', '>******', '<***', '~*', '+@all').toString()],
+      [resp('acl', 'setuser', 'app', '#c0ffee'), resp('acl', 'setuser', 'app', '#******').toString()],
+      [resp('MIGRATE', 'h', '6380', '', '0', '5000', 'AUTH2', 'app', 's3cret', 'KEYS', 'k'), resp('MIGRATE', 'h', '6380', '', '0', '5000', 'AUTH2', 'app', '******', 'KEYS', 'k').toString()],
+      [resp('config', 'set', 'masterauth', 'pw', 'maxmemory', '1gb'), resp('config', 'set', 'masterauth', '**', 'maxmemory', '1gb').toString()],
     ];
     for (const [cmd, want] of cases) assert.equal(redactRedis('c2s', cmd)?.toString(), want);
     for (const m of decodeAll(redis, pipeline)) assert.equal(redactRedis(m.dir, m.bytes), null, m.decoded.summary);

@@ -28,7 +28,9 @@ export function redactMongo(dir: Direction, bytes: Buffer): Buffer | null {
 function secrets(b: Buffer, at: number): Array<[number, number]> {
   const els = rawElements(b, at);
   const out: Array<[number, number]> = [];
-  const field = els.length ? SECRET_FIELDS[els[0].name.toLowerCase()] : undefined;
+  // the command is a driver's first key, but a hand-made message may put it anywhere
+  const command = els.find((e) => SECRET_FIELDS[e.name.toLowerCase()] !== undefined);
+  const field = command ? SECRET_FIELDS[command.name.toLowerCase()] : undefined;
   if (field) for (const e of els.filter((x) => x.name === field)) out.push(valueBytes(e));
   for (const e of els) {
     if (e.name === 'speculativeAuthenticate' && e.type === 0x03) out.push(...secrets(b, e.start));

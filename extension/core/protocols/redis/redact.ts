@@ -1,5 +1,6 @@
 // Masks Redis passwords for recording: AUTH's password, HELLO … AUTH user password, MIGRATE … AUTH password /
-// AUTH2 user password, and CONFIG SET requirepass/masterauth values, in RESP arrays and inline commands alike. Only
+// AUTH2 user password, CONFIG SET requirepass/masterauth values, and ACL SETUSER's password rules (`>pass`, `<pass`,
+// `#hash`, `!hash`: the rule's first character kept), in RESP arrays and inline commands alike. Only
 // the argument's bytes change, so every length prefix stays right. Pure: it reads the one command it is given.
 import type { Direction } from '../../transcript/format';
 import { maskRanges } from '../mask';
@@ -10,8 +11,12 @@ export function redactRedis(dir: Direction, bytes: Buffer): Buffer | null {
   if (dir !== 'c2s' || bytes.length === 0) return null;
   const args = bytes[0] === 0x2a ? respArgs(bytes) : inlineArgs(bytes);
   if (!args || args.length < 2) return null;
-  const secret = secretArgs(args.map((a) => a.text.toLowerCase()));
-  return maskRanges(bytes, secret.map((i) => [args[i].start, args[i].end]));
+  const lower = args.map((a) => a.text.toLowerCase());
+  const ranges: Array<[number, number]> = secretArgs(lower).map((i) => [args[i].start, args[i].end]);
+  if (lower[0] === 'acl' && lower[1] === 'setuser') {
+    for (const a of args.slice(3)) if (/^[<>#!]/.test(a.text)) ranges.push([a.start + 1, a.end]);
+  }
+  return maskRanges(bytes, ranges);
 }
 
 /** Indexes of the arguments that are passwords. */
