@@ -26,3 +26,26 @@ export function cli(args: string[], opts: { cwd?: string; timeoutMs?: number; he
     });
   });
 }
+
+/** Starts a long-running verb (record, tracker) and resolves with the port it announces on stderr. */
+export async function startVerb(args: string[], announce: RegExp): Promise<{ child: import('node:child_process').ChildProcess; port: number; stdout: () => string; stderr: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no announcement within 30 s: ${err}`)), 30000);
+    const look = () => {
+      const m = announce.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        child.stderr.off('data', look);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stderr.on('data', look);
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
+  });
+  return { child, port, stdout: () => out, stderr: () => err };
+}

@@ -74,8 +74,14 @@ export const record: Verb = {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       if (durationMs !== undefined) setTimeout(stop, durationMs).unref();
+      rec.writer.onFailure(stop);
     });
-    await rec.close();
+    await rec.close().catch(() => {});
+    if (rec.failure) {
+      const code = (rec.failure as NodeJS.ErrnoException).code;
+      io.err(`record: ${rec.file}: write failed (${code ?? rec.failure.message}); the recording stopped there and its connections were closed: the transcript is cut`);
+      return 1;
+    }
     const s = rec.stats;
     io.out(
       `${rec.file}: ${s.connections} connections, ${s.c2sBytes} bytes client→server, ${s.s2cBytes} bytes server→client, ` +

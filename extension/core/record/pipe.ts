@@ -1,7 +1,8 @@
 // One direction of one proxied connection: bytes read from the source are delayed, stalled, throttled or cut
 // by the faults that apply, then delivered to the destination in the order they were read. Each chunk is
 // recorded at the moment it is handed to the destination, so the transcript holds exactly the bytes relayed, at
-// the times the receiving side got them.
+// the times the receiving side got them. When the transcript writer lags (TranscriptWriter.AHEAD_LIMIT), nothing more
+// is read or delivered until it catches up, as a pipe would: the relay never runs far ahead of what is on disk.
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Random } from '../random';
@@ -127,6 +128,16 @@ export class Pipe {
             this.pump();
           }, Math.ceil(wait));
         }
+        return;
+      }
+      // the transcript lags: relay nothing more until it catches up, so a crash loses at most the writer's bound
+      const lag = this.hooks.congested();
+      if (lag) {
+        this.waitingDrain = true;
+        void lag.then(() => {
+          this.waitingDrain = false;
+          this.pump();
+        });
         return;
       }
       this.queue.shift();

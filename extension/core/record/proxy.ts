@@ -45,6 +45,8 @@ export interface Recorder {
   stats: RecorderStats;
   /** the connection number the proxy gave the client whose local port this is (waits for the accept) */
   connectionFor(clientPort: number): Promise<number>;
+  /** the write error that stopped the recording, if one did */
+  readonly failure: Error | null;
   close(): Promise<void>;
 }
 
@@ -96,6 +98,17 @@ class RecordingProxy implements Recorder {
     this.file = writer.file;
     this.rand = seeded(opts.seed ?? 2008);
     server.on('connection', (client) => this.accept(client));
+    // a transcript that cannot be written stops the recording: nothing is relayed unrecorded
+    writer.onFailure((err) => {
+      const code = (err as NodeJS.ErrnoException).code;
+      this.opts.log?.(`${writer.file}: write failed (${code ? `${code}: ` : ''}${err.message}); recording stopped, ${this.stats.open} open connections closed`);
+      server.close();
+      for (const s of this.sockets) s.destroy();
+    });
+  }
+
+  get failure(): Error | null {
+    return this.writer.failure;
   }
 
   connectionFor(clientPort: number): Promise<number> {
@@ -105,6 +118,10 @@ class RecordingProxy implements Recorder {
   }
 
   private accept(client: Socket): void {
+    if (this.writer.failure) {
+      client.destroy();
+      return;
+    }
     const c = ++this.stats.connections;
     this.stats.open++;
     const peer = `${client.remoteAddress}:${client.remotePort}`;

@@ -52,6 +52,7 @@ export class TranscriptWriter {
       source: opts.source ?? {},
     };
     const w = new TranscriptWriter(file, out, header);
+    out.on('error', (err) => w.fail(err));
     w.line(header);
     return w;
   }
@@ -83,22 +84,58 @@ export class TranscriptWriter {
     this.line({ t, c, k, ...fields });
   }
 
-  /** True when the file lags behind: callers that produce bytes should wait for 'drain'. */
+  private readonly failureListeners: Array<(err: Error) => void> = [];
+
+  /** Called once if a write fails (disk full, I/O error): from then on nothing more is written. */
+  onFailure(listener: (err: Error) => void): void {
+    if (this.failed) listener(this.failed);
+    else this.failureListeners.push(listener);
+  }
+
+  /** The write error that stopped this transcript, if one did. */
+  get failure(): Error | null {
+    return this.failed;
+  }
+
+  private fail(err: Error): void {
+    if (this.failed) return;
+    this.failed = err;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.out.emit('drain');
+    for (const l of this.failureListeners) l(err);
+  }
+
+  /**
+   * Bytes of lines accepted but not yet handed to the file system: what a kill -9 would lose. The recorder stops
+   * relaying while this is past AHEAD_LIMIT, so a crash loses at most about that much.
+   */
+  get unwritten(): number {
+    return this.pendingBytes + this.out.writableLength;
+  }
+
+  /** True when the file lags behind: callers that produce bytes should wait for drained(). */
   get congested(): boolean {
-    return this.out.writableNeedDrain;
+    return this.unwritten > TranscriptWriter.AHEAD_LIMIT;
   }
 
   private drain: Promise<void> | null = null;
 
-  /** Resolves once the file has caught up; one shared wait however many callers ask. */
+  /** Resolves once the file has caught up (below AHEAD_LIMIT); one shared wait however many callers ask. */
   drained(): Promise<void> {
     if (!this.congested) return Promise.resolve();
-    this.drain ??= new Promise<void>((r) =>
-      this.out.once('drain', () => {
+    this.flush();
+    this.drain ??= new Promise<void>((r) => {
+      const check = () => {
+        if (this.congested && !this.closed && !this.failed) {
+          this.out.once('drain', check);
+          return;
+        }
         this.drain = null;
         r();
-      }),
-    );
+      };
+      this.out.once('drain', check);
+    });
     return this.drain;
   }
 
@@ -108,6 +145,11 @@ export class TranscriptWriter {
    */
   async close(extra: Record<string, unknown> = {}): Promise<void> {
     if (this.closed) return;
+    if (this.failed) {
+      this.closed = true;
+      this.out.destroy();
+      return;
+    }
     const events = this.counts.events - 1; // the header is no event
     this.line({ t: this.lastT, c: 0, k: 'end', events, bytes: { c2s: this.counts.c2s, s2c: this.counts.s2c }, ...extra });
     this.flush();
@@ -115,6 +157,8 @@ export class TranscriptWriter {
     await new Promise<void>((resolve, reject) => {
       this.out.once('error', reject);
       this.out.end(() => resolve());
+    }).catch((err: Error) => {
+      throw this.failed ?? err;
     });
   }
 
@@ -122,16 +166,22 @@ export class TranscriptWriter {
   // would otherwise pay a file write per chunk. Whole lines only, so a crash still leaves whole lines, and at most
   // the last FLUSH_MS of events.
   private pending: string[] = [];
+  private pendingBytes = 0;
   private flushQueued = false;
   private static readonly FLUSH_MS = 5;
+  private static readonly FLUSH_BYTES = 256 * 1024;
+  /** how far the recording may run ahead of the file (see `unwritten`) */
+  static readonly AHEAD_LIMIT = 4 * 1024 * 1024;
+  private failed: Error | null = null;
 
   private line(v: unknown): void {
-    if (this.closed) return;
+    if (this.closed || this.failed) return;
     const s = JSON.stringify(v) + '\n';
     this.bytesWritten += s.length;
     this.counts.events++;
     this.pending.push(s);
-    if (this.pending.length >= 256) this.flush();
+    this.pendingBytes += s.length;
+    if (this.pending.length >= 256 || this.pendingBytes >= TranscriptWriter.FLUSH_BYTES) this.flush();
     else if (!this.flushQueued) {
       this.flushQueued = true;
       setTimeout(() => this.flush(), TranscriptWriter.FLUSH_MS).unref();
@@ -140,9 +190,10 @@ export class TranscriptWriter {
 
   private flush(): void {
     this.flushQueued = false;
-    if (this.pending.length === 0 || this.closed) return;
+    if (this.pending.length === 0 || this.closed || this.failed) return;
     const text = this.pending.length === 1 ? this.pending[0] : this.pending.join('');
     this.pending = [];
+    this.pendingBytes = 0;
     this.out.write(text);
   }
 }
