@@ -61,6 +61,9 @@ describe('protocol detection', () => {
 
   it('knows a tracker request line and an SSLRequest', () => {
     assert.equal(detectProtocol({ firstC2S: Buffer.from('get_paths domain=d&key=k&noverify=1\r\n') }), 'mogilefs');
+    // a tracker command with no arguments, as a client's first line, names the protocol too (whatever the port)
+    assert.equal(detectProtocol({ firstC2S: Buffer.from('noop\r\n'), firstS2C: Buffer.from('OK \r\n'), port: 40123 }), 'mogilefs');
+    assert.equal(detectProtocol({ firstC2S: Buffer.from('!version\n') }), 'mogilefs');
     assert.equal(detectProtocol({ firstC2S: Buffer.from([0, 0, 0, 8, 4, 0xd2, 0x16, 0x2f]) }), 'postgres');
   });
 

@@ -3,6 +3,8 @@
 // line), and failing that from the server's well-known port. The bytes win over the port.
 
 const PORTS: Record<number, string> = { 3306: 'mysql', 5432: 'postgres', 27017: 'mongodb', 6379: 'redis', 7001: 'mogilefs' };
+/** a tracker command without arguments: one of MogileFS's own command names alone on its line */
+const TRACKER_LINE = /^(?:noop|get_domains|get_hosts|get_devices|list_fids|replicate_now|clear_cache|!\w+)\r?\n/i;
 const PG_CODES = new Set([196608, 80877103, 80877104, 80877102]);
 const MONGO_REQUEST_OPS = new Set([2013, 2004, 2012]);
 const MONGO_REPLY_OPS = new Set([2013, 1, 2012]);
@@ -22,7 +24,7 @@ export function detectProtocol(input: DetectInput): string | null {
   if (s && isMysqlGreeting(s)) return 'mysql';
   if (c && isPostgresStartup(c)) return 'postgres';
   if (c && /^\*\d{1,9}\r\n\$/.test(c.toString('latin1', 0, 16))) return 'redis';
-  if (c && /^[a-z_!][a-z0-9_]* \S*=/i.test(c.toString('latin1', 0, 64))) return 'mogilefs';
+  if (c && (/^[a-z_!][a-z0-9_]* \S*=/i.test(c.toString('latin1', 0, 64)) || TRACKER_LINE.test(c.toString('latin1', 0, 64)))) return 'mogilefs';
   if (s && /^[+\-:$*%>_#,(!=|]/.test(s.toString('latin1', 0, 1)) && /\r\n/.test(s.toString('latin1', 0, 256)) && !/^(OK|ERR)\b/.test(s.toString('latin1', 0, 3))) {
     if (input.port === 6379 || (c && /^\*\d/.test(c.toString('latin1', 0, 4)))) return 'redis';
   }
