@@ -5,11 +5,12 @@ import { analyzeTranscript } from '../core/pairing';
 
 /** The engine, for programs that load the built CLI (the benchmarks run it in a child process). */
 export const engine = { analyzeTranscript };
+import { terminalSafe } from './terminal';
 import { verbs } from './verbs';
 
 const io: Io = {
-  out: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
-  err: (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
+  out: (s) => process.stdout.write(terminalSafe(s.endsWith('\n') ? s : `${s}\n`)),
+  err: (s) => process.stderr.write(terminalSafe(s.endsWith('\n') ? s : `${s}\n`)),
 };
 
 function usage(): string {

@@ -40,8 +40,13 @@ export function parseDurationMs(s: string, what: string): number {
   const n = Number(m[1]);
   const unit = m[2] ?? 'ms';
   const factor = { us: 0.001, µs: 0.001, ms: 1, s: 1000, m: 60000, h: 3600000 }[unit] as number;
-  return n * factor;
+  const ms = n * factor;
+  // a timer cannot wait longer than 2^31 ms (it would fire at once); no run of this tool needs more than a day
+  if (!Number.isFinite(ms) || ms > MAX_DURATION_MS) throw new UsageError(`${what}: "${s}" is longer than 24h`);
+  return ms;
 }
+
+export const MAX_DURATION_MS = 24 * 3600 * 1000;
 
 export function parseIntArg(s: string | undefined, what: string, min: number, max: number): number | undefined {
   if (s === undefined) return undefined;

@@ -10,6 +10,7 @@ export interface HostPort {
 /** Parses `host:port`, `[::1]:port` or a bare `port` (meaning 127.0.0.1). */
 export function parseHostPort(s: string, what: string): HostPort {
   const text = s.trim();
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) throw new UserError(`${what}: "${s}" is a URL; give host:port (like 127.0.0.1:3306)`);
   let host = '127.0.0.1';
   let port: string;
   const v6 = /^\[([^\]]+)\]:(\d+)$/.exec(text);
@@ -23,6 +24,7 @@ export function parseHostPort(s: string, what: string): HostPort {
     if (i <= 0) throw new UserError(`${what}: "${s}" is not host:port`);
     host = text.slice(0, i);
     port = text.slice(i + 1);
+    if (/[\s/@]/.test(host)) throw new UserError(`${what}: "${s}" is not host:port`);
   }
   const n = Number(port);
   if (!/^\d+$/.test(port) || n > 65535) throw new UserError(`${what}: "${s}" has no valid port (0-65535)`);

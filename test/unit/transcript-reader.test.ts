@@ -100,6 +100,21 @@ describe('reading transcripts', () => {
     );
   });
 
+  test('with --lenient, a line past the limit is skipped, counted, and reading goes on after it', async () => {
+    const f = file(`${HEADER}\n{"t":1,"c":1,"k":"open"}\n${'y'.repeat(3 << 20)}\n{"t":2,"c":1,"k":"close"}\n`);
+    const t = await openTranscript(f, { maxLineBytes: 1 << 20, lenient: true });
+    const kinds: string[] = [];
+    for await (const ev of t.events) kinds.push(ev.k);
+    assert.deepEqual(kinds, ['open', 'close']);
+    assert.equal(t.report.skipped, 1);
+    assert.deepEqual(t.report.firstSkipped[0], { line: 3, problem: 'the line is longer than 1 MiB' });
+  });
+
+  test('a UTF-8 byte-order mark before the header (an editor\'s save) is no error', async () => {
+    const t = await openTranscript(file(`\ufeff${HEADER}\n{"t":1,"c":1,"k":"open"}\n`));
+    assert.equal(t.header.protocol, 'mogilefs');
+  });
+
   test('the writer refuses to overwrite, and what it writes reads back byte for byte', async () => {
     const f = join(dir, 'w.transcript.jsonl');
     const w = await TranscriptWriter.create(f, { protocol: 'mogilefs' });

@@ -2,6 +2,7 @@
 // mismatch, 2 bad input, 3 inconclusive (part of the traffic could not be judged).
 import { analyzeTranscript, describeFinding, fmtUs, verdictLine, VERDICT_EXIT, type Analysis } from '../../core/pairing';
 import type { ClientModel, FindingKind } from '../../core/pairing';
+import { UserError } from '../../core/errors';
 import { parse, UsageError, type Verb } from '../verb';
 
 const help = `usage: incident-replay analyze FILE... [--json] [--lenient] [--all]
@@ -57,16 +58,24 @@ export const analyze: Verb = {
     }
     if (positionals.length === 0) throw new UsageError('analyze: no transcript given (incident-replay analyze FILE)');
     const results: Analysis[] = [];
+    const bad: Array<{ file: string; error: string }> = [];
     for (const file of positionals) {
-      results.push(await analyzeTranscript(file, { lenient: values.lenient ?? false, keyPattern, clientModel: clientModel as ClientModel }));
+      try {
+        results.push(await analyzeTranscript(file, { lenient: values.lenient ?? false, keyPattern, clientModel: clientModel as ClientModel }));
+      } catch (err) {
+        // one bad file of several does not throw the others' results away; alone, it is the one line of exit 2
+        if (!(err instanceof UserError) || positionals.length === 1) throw err;
+        bad.push({ file, error: err.message });
+      }
     }
     if (values.json) {
-      const docs = results.map(toJson);
+      const docs = [...results.map(toJson), ...bad];
       io.out(JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2));
-    } else {
+    } else if (results.length > 0) {
       io.out(results.map((a) => report(a, values.all ?? false)).join('\n\n'));
     }
-    return exitOf(results);
+    for (const b of bad) io.err(`incident-replay analyze: ${b.error}`);
+    return bad.length > 0 ? 2 : exitOf(results);
   },
 };
 

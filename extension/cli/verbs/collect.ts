@@ -46,6 +46,8 @@ export const collect: Verb = {
     if (positionals.length !== 1) throw new UsageError('collect: give one server URL (incident-replay collect URL --out FILE)');
     if (!values.out) throw new UsageError('collect: --out FILE is required');
     const intervalMs = duration(values.interval, '--interval', 10_000);
+    // each round queries the server: rounds faster than this would be a load test, not a measurement
+    if (intervalMs < 100) throw new UsageError(`collect: --interval "${values.interval}" is shorter than 100ms`);
     const durationMs = duration(values.duration, '--duration', 60_000);
     const stop = new AbortController();
     const onInt = () => stop.abort();

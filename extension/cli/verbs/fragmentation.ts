@@ -25,7 +25,7 @@ function share(s: string): number {
 
 function bytes(s: string, what: string): number {
   const p = parseSize(s);
-  if (typeof p === 'string' || !(p.bytes >= 1)) throw new UsageError(`fragmentation: ${what} "${s}" is not a size of at least 1 byte`);
+  if (typeof p === 'string' || !(p.bytes >= 1) || !(p.bytes <= 2 ** 40)) throw new UsageError(`fragmentation: ${what} "${s}" is not a size from 1 byte to 1 TiB`);
   return Math.round(p.bytes);
 }
 

@@ -1,5 +1,6 @@
-// Turns a failed connection or login into one line that names host:port and says what to do; anything that is
-// not a connection problem is returned unchanged so that it surfaces as what it is.
+// Turns a failed connection or login into one line that names host:port and says what to do. It is called only for
+// what fails while connecting, so whatever else went wrong there (a server of another kind on that port answering
+// in its own protocol, a driver's protocol error) is said as such too, never as a crash.
 import { describeNetError, UserError } from '../errors';
 import type { TargetUrl } from './target';
 
@@ -23,5 +24,7 @@ export function connectError(err: unknown, t: TargetUrl): unknown {
   const msg = String(e?.message ?? '');
   if (/ECONNREFUSED/.test(msg)) return new UserError(describeNetError({ code: 'ECONNREFUSED' }, t.where));
   if (/Server selection timed out|connect ETIMEDOUT/.test(msg)) return new UserError(`${t.where}: no server answered (is it running?)`);
-  return err;
+  return new UserError(`${t.where}: did not answer as a ${KIND_NAME[t.kind]} server (${msg.split('\n')[0] || String(err)})`);
 }
+
+const KIND_NAME: Record<TargetUrl['kind'], string> = { mysql: 'MySQL/MariaDB', postgres: 'PostgreSQL', mongodb: 'MongoDB' };

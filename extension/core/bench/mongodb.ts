@@ -1,6 +1,7 @@
 // mongodb:// through the official driver. The "table" is a collection of {val, txt} documents. Each thread's
 // clients share one MongoClient whose pool holds exactly one connection per simulated client (min = max = n), so
 // each client has its own connection while it waits, as with the SQL targets.
+import { expectServerToWaitAt } from '../first-words';
 import { MongoClient, type Collection } from 'mongodb';
 import { connectError } from './connect-error';
 import type { Admin, Driver, Session, SessionSet, TargetUrl } from './target';
@@ -20,6 +21,7 @@ function timeouts(url: string): { serverSelectionTimeoutMS?: number; connectTime
 }
 
 async function open(t: TargetUrl, pool: number): Promise<MongoClient> {
+  await expectServerToWaitAt(t.where, 'MongoDB');
   const c = new MongoClient(t.url, { maxPoolSize: pool, minPoolSize: pool, ...timeouts(t.url) });
   try {
     await c.connect();

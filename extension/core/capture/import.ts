@@ -67,6 +67,9 @@ export async function importCapture(file: string, opts: ImportOptions): Promise<
     for await (const rec of readCapture(file, report)) {
       result.packets++;
       if (firstUs === null) {
+        if (!Number.isFinite(rec.tUs) || Number.isNaN(new Date(rec.tUs / 1000).getTime())) {
+          throw new UserError(`${file}: the first packet's time (${rec.tUs} µs since 1970) is not a time this tool can place`);
+        }
         firstUs = rec.tUs;
         writer = await TranscriptWriter.create(opts.out, {
           protocol: opts.protocol ?? 'auto',

@@ -2,6 +2,7 @@
 // interface and enhanced/simple packet blocks, any timestamp resolution). A record is its time in µs since the
 // epoch, its link type and its bytes. Whatever does not parse is a UserError naming the file and the byte offset.
 import { createReadStream } from 'node:fs';
+import { access, constants, stat } from 'node:fs/promises';
 import { UserError } from '../errors';
 
 export interface PacketRecord {
@@ -26,7 +27,12 @@ class ByteSource {
   /** n bytes, or null at a clean end of file; throws on a file cut mid-record. */
   async take(n: number, what: string, file: string): Promise<Buffer | null> {
     while (this.buf.length < n) {
-      const r = await this.it.next();
+      let r: IteratorResult<Buffer>;
+      try {
+        r = await this.it.next();
+      } catch (err) {
+        throw new UserError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)}) at byte ${this.offset + this.buf.length}`);
+      }
       if (r.done) {
         if (this.buf.length === 0) return null;
         throw new CutShort(`${file}: the capture ends in the middle of ${what} (byte ${this.offset + this.buf.length})`);
@@ -57,7 +63,24 @@ export async function* readCapture(file: string, report: { cut: string | null } 
   }
 }
 
+/** A capture must be a readable regular file: a FIFO or a device would block on open with nobody writing. */
+async function checkFile(file: string): Promise<void> {
+  let kind: string | null = null;
+  try {
+    const st = await stat(file);
+    if (st.isDirectory()) kind = 'a directory';
+    else if (st.isFIFO()) kind = 'a FIFO';
+    else if (!st.isFile()) kind = 'not a regular file';
+    if (!kind) await access(file, constants.R_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'not readable (permission denied)' : `cannot read (${code ?? String(err)})`}`);
+  }
+  if (kind) throw new UserError(`${file}: ${kind}, not a capture file (write the capture to a file: tcpdump -w FILE)`);
+}
+
 async function* records0(file: string): AsyncGenerator<PacketRecord> {
+  await checkFile(file);
   const src = new ByteSource(file);
   const head = await src.take(4, 'the file header', file);
   if (!head) throw new UserError(`${file}: the capture is empty`);

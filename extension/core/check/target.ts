@@ -1,5 +1,6 @@
 // Where the check reads from: a database URL (mysql, postgres, redis, mongodb, mogilefs) or, for the tracker
 // clients, the embedded tracker. Seeds the keyed rows straight to the server (not through the proxy) and cleans up.
+import { expectServerToWait } from '../first-words';
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import { Client as PgClient } from 'pg';
 import Redis from 'ioredis';
@@ -86,19 +87,31 @@ export async function openBackend(url: string | undefined, client: ClientName): 
   }
 }
 
-function netError(err: unknown, where: string): Error {
+/** A failure while connecting, in one line: it is never a bug of ours, whatever answered on that port. */
+function netError(err: unknown, where: string, kind: string): Error {
   const code = (err as { code?: string }).code;
   if (code === 'ER_ACCESS_DENIED_ERROR' || code === '28P01' || code === '28000') return new UserError(`${where}: authentication failed (wrong or missing password in the URL?)`);
   if (code && /^E[A-Z]+$/.test(code)) return new UserError(describeNetError(err, where));
-  return err instanceof Error ? err : new Error(String(err));
+  return new UserError(`${where}: did not answer as a ${kind} server (${String((err as Error)?.message ?? err).split('\n')[0]})`);
 }
+
+/** A connect that does not settle in time is a failure too: a server of another kind may never answer. */
+function settled<T>(p: Promise<T>, where: string, kind: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new UserError(`${where}: no ${kind} answered within ${CONNECT_MS / 1000} s`)), CONNECT_MS);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+const CONNECT_MS = 10_000;
 
 const BATCH = 500;
 
 async function sqlBackend(kind: 'mysql' | 'postgres', server: HostPort, shown: string, via: (p: HostPort) => string, url: string): Promise<Backend> {
   const where = formatHostPort(server);
   if (kind === 'mysql') {
-    const c = await createConnection({ uri: url }).catch((e) => Promise.reject(netError(e, where)));
+    const c = await settled(createConnection({ uri: url, connectTimeout: CONNECT_MS }), where, 'MySQL/MariaDB').catch((e) => Promise.reject(e instanceof UserError ? e : netError(e, where, 'MySQL/MariaDB')));
     return {
       kind, server, shown, via,
       async seed(table, rows) {
@@ -118,8 +131,12 @@ async function sqlBackend(kind: 'mysql' | 'postgres', server: HostPort, shown: s
       close: () => c.end(),
     };
   }
-  const c = new PgClient({ connectionString: url });
-  await c.connect().catch((e) => Promise.reject(netError(e, where)));
+  const c = new PgClient({ connectionString: url, connectionTimeoutMillis: CONNECT_MS });
+  c.on('error', () => {}); // a server of another kind can send more after the failed connect: it is already said
+  await settled(c.connect(), where, 'PostgreSQL').catch((e) => {
+    void c.end().catch(() => {});
+    return Promise.reject(e instanceof UserError ? e : netError(e, where, 'PostgreSQL'));
+  });
   return {
     kind, server, shown, via,
     async seed(table, rows) {
@@ -142,9 +159,13 @@ async function sqlBackend(kind: 'mysql' | 'postgres', server: HostPort, shown: s
 }
 
 async function redisBackend(server: HostPort, shown: string, via: (p: HostPort) => string, url: string): Promise<Backend> {
-  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+  // one attempt, bounded: ioredis would otherwise retry a refused port for ever
+  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: CONNECT_MS, enableOfflineQueue: false });
   r.on('error', () => {});
-  await r.connect().catch((e) => Promise.reject(netError(e, formatHostPort(server))));
+  await settled(r.connect().then(() => r.ping()), formatHostPort(server), 'Redis').catch((e) => {
+    r.disconnect();
+    return Promise.reject(e instanceof UserError ? e : netError(e, formatHostPort(server), 'Redis'));
+  });
   return {
     kind: 'redis', server, shown, via,
     async seed(table, rows) {
@@ -169,8 +190,12 @@ async function redisBackend(server: HostPort, shown: string, via: (p: HostPort) 
 }
 
 async function mongoBackend(server: HostPort, shown: string, via: (p: HostPort) => string, url: string): Promise<Backend> {
-  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000, directConnection: true });
-  await client.connect().catch((e) => Promise.reject(new UserError(`${formatHostPort(server)}: no MongoDB answered (${(e as Error).message.split('\n')[0]})`)));
+  await expectServerToWait(server, 'MongoDB');
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000, socketTimeoutMS: CONNECT_MS, directConnection: true });
+  await settled(client.connect(), formatHostPort(server), 'MongoDB').catch((e) => {
+    void client.close(true).catch(() => {});
+    return Promise.reject(new UserError(`${formatHostPort(server)}: no MongoDB answered (${(e as Error).message.split('\n')[0]})`));
+  });
   return {
     kind: 'mongodb', server, shown, via,
     async seed(table, rows) {

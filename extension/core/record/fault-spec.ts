@@ -81,14 +81,19 @@ function share(v: string, bad: (w: string) => Error): number {
 export function duration(v: string, bad: (w: string) => Error): number {
   const m = /^(\d+(?:\.\d+)?)\s*(us|µs|ms|s|m)?$/.exec(v.trim());
   if (!m) throw bad(`"${v}" is not a duration (like 300ms or 2s)`);
-  return Number(m[1]) * ({ us: 0.001, µs: 0.001, ms: 1, s: 1000, m: 60000 }[m[2] ?? 'ms'] as number);
+  const ms = Number(m[1]) * ({ us: 0.001, µs: 0.001, ms: 1, s: 1000, m: 60000 }[m[2] ?? 'ms'] as number);
+  // a timer cannot wait past 2^31 ms (it would fire at once); a fault longer than a day is a typo
+  if (!Number.isFinite(ms) || ms > 24 * 3600 * 1000) throw bad(`"${v}" is longer than 24h`);
+  return ms;
 }
 
 function size(v: string, bad: (w: string) => Error): number {
   const m = /^(\d+(?:\.\d+)?)\s*(B|KB|KiB|MB|MiB|GB|GiB)?$/i.exec(v.trim());
   if (!m) throw bad(`"${v}" is not a size (like 64KB)`);
   const units: Record<string, number> = { b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1048576, gb: 1e9, gib: 1073741824 };
-  return Math.round(Number(m[1]) * units[(m[2] ?? 'b').toLowerCase()]);
+  const n = Math.round(Number(m[1]) * units[(m[2] ?? 'b').toLowerCase()]);
+  if (!Number.isFinite(n) || n > 2 ** 50) throw bad(`"${v}" is past any size this tool handles`);
+  return n;
 }
 
 function dirs(v: string, bad: (w: string) => Error): Direction[] {

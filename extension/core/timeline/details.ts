@@ -144,6 +144,13 @@ export function fieldRows(fields: Record<string, unknown> | null | undefined): A
   return rows;
 }
 
+/**
+ * Text for the webview, at most `max` characters. Bidirectional controls in it (hostile input) are shown as their
+ * \u escapes, so they cannot reorder what is drawn around them.
+ */
 export function cut(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  const t = s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  return t.replace(BIDI, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;

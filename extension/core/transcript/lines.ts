@@ -8,6 +8,8 @@ export interface Line {
   text: string;
   /** false for a last line that had no terminating newline */
   terminated: boolean;
+  /** the line was longer than the limit and was skipped (its text is empty): only when asked to skip such lines */
+  tooLong?: boolean;
 }
 
 export class LineTooLongError extends Error {
@@ -16,12 +18,16 @@ export class LineTooLongError extends Error {
   }
 }
 
-/** Yields the lines of each read chunk together: one await per chunk, not per line. */
-export async function* readLines(path: string, maxLineBytes: number): AsyncGenerator<Line[]> {
+/**
+ * Yields the lines of each read chunk together: one await per chunk, not per line. A line past maxLineBytes is an
+ * error, or with `skipLong` a line yielded empty with `tooLong` set, its bytes never held.
+ */
+export async function* readLines(path: string, maxLineBytes: number, skipLong = false): AsyncGenerator<Line[]> {
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   let parts: Buffer[] = [];
   let partBytes = 0;
   let no = 0;
+  let skipping = false;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     const batch: Line[] = [];
     let start = 0;
@@ -30,6 +36,12 @@ export async function* readLines(path: string, maxLineBytes: number): AsyncGener
       if (nl < 0) break;
       no++;
       let text: string;
+      if (skipping) {
+        skipping = false;
+        batch.push({ no, text: '', terminated: true, tooLong: true });
+        start = nl + 1;
+        continue;
+      }
       if (parts.length === 0) {
         text = chunk.toString('utf8', start, stripCr(chunk, start, nl));
       } else {
@@ -43,16 +55,22 @@ export async function* readLines(path: string, maxLineBytes: number): AsyncGener
       start = nl + 1;
     }
     if (batch.length > 0) yield batch;
-    if (start < chunk.length) {
+    if (start < chunk.length && !skipping) {
       parts.push(chunk.subarray(start));
       partBytes += chunk.length - start;
       if (partBytes > maxLineBytes) {
-        stream.destroy();
-        throw new LineTooLongError(no + 1, maxLineBytes);
+        if (!skipLong) {
+          stream.destroy();
+          throw new LineTooLongError(no + 1, maxLineBytes);
+        }
+        skipping = true;
+        parts = [];
+        partBytes = 0;
       }
     }
   }
-  if (partBytes > 0) yield [{ no: no + 1, text: Buffer.concat(parts).toString('utf8'), terminated: false }];
+  if (skipping) yield [{ no: no + 1, text: '', terminated: false, tooLong: true }];
+  else if (partBytes > 0) yield [{ no: no + 1, text: Buffer.concat(parts).toString('utf8'), terminated: false }];
 }
 
 function stripCr(buf: Buffer, start: number, end: number): number {

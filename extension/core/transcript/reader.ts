@@ -62,7 +62,8 @@ export async function openTranscript(file: string, opts: ReadOptions = {}): Prom
     throw new TranscriptError(file, 0, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   if (size === 0) throw new TranscriptError(file, 0, 'the file is empty (a transcript starts with a header line)');
-  const lines = readLines(file, opts.maxLineBytes ?? DEFAULT_MAX_LINE);
+  const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_LINE;
+  const lines = readLines(file, maxLine, opts.lenient ?? false);
   const report: ReadReport = { lines: 0, events: 0, skipped: 0, firstSkipped: [], truncatedLastLine: null };
   const firstBatch = await next(file, lines);
   if (!firstBatch) throw new TranscriptError(file, 0, 'the file is empty (a transcript starts with a header line)');
@@ -70,13 +71,14 @@ export async function openTranscript(file: string, opts: ReadOptions = {}): Prom
   report.lines = 1;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(first.text);
+    // a UTF-8 byte-order mark (an editor's save) is no part of the header
+    parsed = JSON.parse(first.text.charCodeAt(0) === 0xfeff ? first.text.slice(1) : first.text);
   } catch {
     throw new TranscriptError(file, 1, first.terminated ? 'the header line is not JSON' : 'the header line is truncated');
   }
   const hp = headerProblem(parsed);
   if (hp) throw new TranscriptError(file, 1, hp);
-  const batches = readBatches(file, rest, lines, report, opts.lenient ?? false);
+  const batches = readBatches(file, rest, lines, report, opts.lenient ?? false, maxLine);
   return { file, header: parsed as TranscriptHeader, batches, events: oneByOne(batches, report), report };
 }
 
@@ -90,12 +92,16 @@ async function next(file: string, lines: Lines): Promise<Line[] | null> {
   }
 }
 
-async function* readBatches(file: string, first: Line[], lines: Lines, report: ReadReport, lenient: boolean): AsyncGenerator<EventBatch> {
+async function* readBatches(file: string, first: Line[], lines: Lines, report: ReadReport, lenient: boolean, maxLine: number): AsyncGenerator<EventBatch> {
   let lastT = 0;
   let batch: Line[] | null = first;
   while (batch) {
     const out: EventBatch = { events: [], lines: [] };
     for (const line of batch) {
+      if (line.tooLong) {
+        skipOrThrow(file, line.no, `the line is longer than ${Math.round(maxLine / 1048576)} MiB`, report, lenient);
+        continue;
+      }
       if (line.text.trim() === '') continue;
       let v: unknown;
       try {

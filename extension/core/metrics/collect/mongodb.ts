@@ -2,6 +2,7 @@
 // dbStats (or $collStats storageStats for collections matching --tables), chunks from config.chunks through
 // mongos; RAM = the WiredTiger cache size from each mongod's serverStatus (or hostInfo's machine memory),
 // resident = bytes in that cache, page faults per second from extra_info.page_faults.
+import { expectServerToWaitAt } from '../../first-words';
 import { MongoClient, type Document } from 'mongodb';
 import { connectError } from '../../bench/connect-error';
 import type { TargetUrl } from '../../bench/target';
@@ -22,6 +23,7 @@ const add = (s: Sizes, d: Document) => {
 };
 
 async function connect(url: string, t: TargetUrl, where: string): Promise<MongoClient> {
+  await expectServerToWaitAt(where, 'MongoDB');
   const client = new MongoClient(url, OPTS);
   try {
     await client.connect();

@@ -1,0 +1,85 @@
+// Hostile input across the verbs, as a table: every case ends with one clear line on stderr naming what is wrong
+// and exit 2 (or its verdict), within a time bound, with no stack trace, and no file left behind or changed.
+// Real servers where a case needs one (a MariaDB port answering a MongoDB or PostgreSQL client).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { cli } from '../helpers/cli';
+import { closedPort } from '../helpers/net';
+import { tempDir } from '../helpers/tmp';
+
+const dir = tempDir();
+const REPLAY = join(__dirname, '..', '..', 'replays', 'mogilefs-2008', 'mogilefs-2008.transcript.jsonl');
+const HEADER = JSON.stringify({ type: 'header', format: 'incident-replay/transcript', version: 1, protocol: 'mogilefs', startedAt: '2020-01-01T00:00:00Z', clock: 'us' });
+
+interface Case {
+  name: string;
+  args: string[];
+  code: number;
+  /** what the one line on stderr says (for exit 2), or what stdout says */
+  says: RegExp;
+  /** files that must not exist afterwards */
+  noFiles?: string[];
+}
+
+describe('the CLI on hostile input', { timeout: 600_000 }, () => {
+  const f = (name: string) => join(dir, name);
+  const keep = f('keep-me.transcript.jsonl');
+  const closed: { port: number } = { port: 0 };
+
+  test('setup: the inputs', async () => {
+    writeFileSync(f('bom.transcript.jsonl'), `\ufeff${readFileSync(REPLAY, 'utf8').split('\n').slice(0, 40).join('\n')}\n`);
+    writeFileSync(f('ctrl.transcript.jsonl'), `${JSON.stringify({ type: 'header', format: 'incident-replay/transcript', version: 1, protocol: 'x', startedAt: '2020-01-01T00:00:00Z', clock: 'us', source: {} })}\n` +
+      `${JSON.stringify({ t: 1, c: 1, k: 'c2s', d: 'get_paths domain=d&key=\u001b[2J\u202eevil\r\n' })}\n`);
+    writeFileSync(f('bad.transcript.jsonl'), `${HEADER}\n{oops\n`);
+    writeFileSync(keep, 'keep me');
+    writeFileSync(f('notes.txt'), 'not a capture\n');
+    mkdirSync(f('a-directory'));
+    execFileSync('mkfifo', [f('a.fifo')]);
+    closed.port = await closedPort();
+  });
+
+  const cases = (): Case[] => [
+    { name: 'a UTF-8 byte-order mark before the header is accepted', args: ['analyze', f('bom.transcript.jsonl')], code: 0, says: /clean: / },
+    { name: 'control characters and bidi overrides from a file reach the terminal escaped', args: ['analyze', '--all', f('ctrl.transcript.jsonl')], code: 0, says: /\\u001b\[2J\\u202eevil/ },
+    { name: 'several files, one bad: the others are judged, the bad one is one line', args: ['analyze', '--json', REPLAY, f('bad.transcript.jsonl')], code: 2, says: /bad\.transcript\.jsonl:2: not JSON/ },
+    { name: 'analyze: a directory', args: ['analyze', f('a-directory')], code: 2, says: /a-directory: not a file/ },
+    { name: 'import: a missing file', args: ['import', f('missing.pcap'), '--out', f('i1.transcript.jsonl')], code: 2, says: /missing\.pcap: no such file/, noFiles: [f('i1.transcript.jsonl')] },
+    { name: 'import: a directory', args: ['import', f('a-directory'), '--out', f('i2.transcript.jsonl')], code: 2, says: /a-directory: a directory, not a capture file/, noFiles: [f('i2.transcript.jsonl')] },
+    { name: 'import: a FIFO does not hang', args: ['import', f('a.fifo'), '--out', f('i3.transcript.jsonl')], code: 2, says: /a\.fifo: a FIFO, not a capture file/, noFiles: [f('i3.transcript.jsonl')] },
+    { name: 'import: not a capture', args: ['import', f('notes.txt'), '--out', f('i4.transcript.jsonl')], code: 2, says: /notes\.txt: not a pcap or pcapng capture/, noFiles: [f('i4.transcript.jsonl')] },
+    { name: 'import: never overwrites', args: ['import', f('notes.txt'), '--out', keep], code: 2, says: /./ },
+    { name: 'fragmentation: a size past any real one', args: ['fragmentation', '--doc-bytes', '1e400', '--move', '5%'], code: 2, says: /--doc-bytes "1e400" is not a size from 1 byte to 1 TiB/ },
+    { name: 'record: a URL for --target', args: ['record', '--listen', '127.0.0.1:0', '--target', 'http://127.0.0.1:80', '--out', f('r1.transcript.jsonl')], code: 2, says: /--target: "http:\/\/127\.0\.0\.1:80" is a URL; give host:port/, noFiles: [f('r1.transcript.jsonl')] },
+    { name: 'record: a latency past what a timer can wait', args: ['record', '--listen', '127.0.0.1:0', '--target', '127.0.0.1:1', '--out', f('r2.transcript.jsonl'), '--fault', 'latency:3000000000ms'], code: 2, says: /"3000000000ms" is longer than 24h/, noFiles: [f('r2.transcript.jsonl')] },
+    { name: 'record: an unknown protocol', args: ['record', '--listen', '127.0.0.1:0', '--target', '127.0.0.1:1', '--out', f('r3.transcript.jsonl'), '--protocol', 'bogus'], code: 2, says: /--protocol "bogus" is not one of auto, /, noFiles: [f('r3.transcript.jsonl')] },
+    { name: 'collect: an interval that would hammer the server', args: ['collect', 'mysql://root@127.0.0.1:3306/test', '--interval', '1us', '--out', f('c1.csv')], code: 2, says: /--interval "1us" is shorter than 100ms/, noFiles: [f('c1.csv')] },
+    { name: 'check: Redis on a refused port is one line, not a retry loop', args: ['check', `redis://127.0.0.1:${closed.port}`, '--client', 'ioredis', '--requests', '10'], code: 2, says: new RegExp(`127\\.0\\.0\\.1:${closed.port}: `) },
+    { name: 'check: a MongoDB client at a MariaDB port', args: ['check', 'mongodb://127.0.0.1:3306/test', '--client', 'mongodb', '--requests', '10'], code: 2, says: /127\.0\.0\.1:3306: a MySQL\/MariaDB server answered, not MongoDB/ },
+    { name: 'check: a PostgreSQL client at a MariaDB port', args: ['check', 'postgres://postgres@127.0.0.1:3306/test', '--client', 'pg', '--requests', '10'], code: 2, says: /127\.0\.0\.1:3306: did not answer as a PostgreSQL server/ },
+    { name: 'bench: a MongoDB URL at a MariaDB port', args: ['bench', 'mongodb://127.0.0.1:3306/test', '--workload', 'select', '--concurrency', '1', '--duration', '1s'], code: 2, says: /a MySQL\/MariaDB server answered, not MongoDB/ },
+    { name: 'bench: a PostgreSQL URL at a MariaDB port', args: ['bench', 'postgres://postgres@127.0.0.1:3306/test', '--workload', 'select', '--concurrency', '1', '--duration', '1s'], code: 2, says: /did not answer as a PostgreSQL server/ },
+    { name: 'collect: a MongoDB URL at a MariaDB port', args: ['collect', 'mongodb://127.0.0.1:3306/test', '--out', f('c2.csv'), '--duration', '1s'], code: 2, says: /a MySQL\/MariaDB server answered, not MongoDB/, noFiles: [f('c2.csv')] },
+  ];
+
+  test('every case: its exit, one line, no stack trace, within 60 s, nothing left behind or changed', async () => {
+    for (const c of cases()) {
+      const started = Date.now();
+      const r = await cli(c.args, { timeoutMs: 60_000 });
+      const took = Date.now() - started;
+      assert.notEqual(r.code, null, `${c.name}: killed after ${took} ms (a hang)`);
+      assert.equal(r.code, c.code, `${c.name}: exit ${r.code}; stderr: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /\n\s+at |internal error/, `${c.name}: a stack trace or an internal error: ${r.stderr}`);
+      if (c.code === 2) {
+        assert.equal(r.stderr.trim().split('\n').length, 1, `${c.name}: one line, not: ${r.stderr}`);
+        assert.match(r.stderr, c.says, c.name);
+      } else {
+        assert.match(r.stdout, c.says, c.name);
+      }
+      for (const file of c.noFiles ?? []) assert.equal(existsSync(file), false, `${c.name}: ${file} was left behind`);
+    }
+    assert.equal(readFileSync(keep, 'utf8'), 'keep me');
+  });
+});
