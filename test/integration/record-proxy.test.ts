@@ -78,7 +78,7 @@ describe('the recording proxy', () => {
     assert.equal(reset.c, 1);
   });
 
-  test('a server that vanishes mid-stream ends the client connection and is recorded', async () => {
+  test('a server that resets mid-stream resets the client connection too, and is recorded', async () => {
     const { createServer } = await import('node:net');
     const server = createServer((sock) => {
       sock.write('partial answer');
@@ -89,12 +89,14 @@ describe('the recording proxy', () => {
     const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${port}`, out: out(), keepAuth: true });
     const s = await connectTo(rec.address.port);
     const got: Buffer[] = [];
+    let code: string | undefined;
     s.on('data', (d: Buffer) => got.push(d));
-    await new Promise<void>((r) => s.on('end', () => r()).on('close', () => r()).on('error', () => {}));
+    await new Promise<void>((r) => s.on('end', () => r()).on('close', () => r()).on('error', (e: NodeJS.ErrnoException) => (code = e.code)));
     s.destroy();
     await rec.close();
     server.close();
     assert.equal(Buffer.concat(got).toString(), 'partial answer');
+    assert.equal(code, 'ECONNRESET', 'the server\'s reset reaches the client as a reset');
     const events = await readAll(rec.file);
     assert.equal(bytesOf(events, 1, 's2c').toString(), 'partial answer');
     const end = events.find((e) => e.k === 'reset');

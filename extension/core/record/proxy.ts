@@ -187,10 +187,13 @@ class RecordingProxy implements Recorder {
       ended ??= 'server';
       down.end();
     });
+    // a reset is passed on as a reset, as a wire would: the other side sees ECONNRESET, not a clean end
     client.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ECONNRESET' || err.code === 'EPIPE') resetBy ??= 'client';
+      const reset = err.code === 'ECONNRESET' || err.code === 'EPIPE';
+      if (reset) resetBy ??= 'client';
       error ??= `client ${peer}: ${err.code ?? err.message}`;
-      upstream.destroy();
+      if (err.code === 'ECONNRESET' && !upstream.destroyed) upstream.resetAndDestroy();
+      else upstream.destroy();
     });
     upstream.on('error', (err: NodeJS.ErrnoException) => {
       const where = formatHostPort(this.target);
@@ -202,7 +205,8 @@ class RecordingProxy implements Recorder {
       }
       error ??= describeNetError(err, `target ${where}`);
       ended ??= 'server';
-      client.destroy();
+      if (err.code === 'ECONNRESET' && !client.destroyed) client.resetAndDestroy();
+      else client.destroy();
     });
     const onClose = () => {
       if (++closed < 2) {
