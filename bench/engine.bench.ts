@@ -2,7 +2,9 @@
 // generated 1M-event tracker transcript, in a child process so its peak RSS is its own; with
 // BENCH_ANALYZE_BASELINE=path/to/another/build/dist/cli.js (an earlier commit's build), both builds analyze the same
 // file in alternating rounds and the ratio is printed, so a change is measured against its before in the same run;
-// (2) the recording proxy's request/response throughput and added latency (p50/p99) against a direct connection.
+// (2) the recording proxy's request/response throughput and added latency (p50/p99) against a direct connection;
+// with BENCH_PROXY_BASELINE=path/to/another/build/dist/cli.js, the `record` verb of both builds, each in its own
+// process, under the same load in alternating rounds, and the ratio (the cost of a change to the recorder, same run).
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
@@ -61,6 +63,28 @@ async function answeringServer(): Promise<{ port: number; close: () => void }> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return { port: (server.address() as { port: number }).port, close: () => (socks.forEach((s) => s.destroy()), server.close()) };
+}
+
+/** The `record` verb of a build (`cli`: its dist/cli.js) in its own process, in front of `target`. */
+async function recorderProcess(cli: string, target: number, out: string): Promise<{ port: number; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [cli, 'record', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${target}`, '--out', out, '--protocol', 'mogilefs'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+      const m = /recording 127\.0\.0\.1:(\d+)/.exec(err);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`record exited ${code}: ${err}`)));
+  });
+  return {
+    port,
+    stop: () =>
+      new Promise<void>((r) => {
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 /** The least a relay can cost: a socket.pipe proxy that records nothing, for reference. */
@@ -155,6 +179,26 @@ export default async function engineBench(): Promise<void> {
         `  for reference, a bare socket.pipe relay that records nothing: ${Math.round(piped.rps).toLocaleString('en-US')} req/s (ratio ${(piped.rps / direct.rps).toFixed(2)} of direct, p50 ${piped.p50.toFixed(0)} µs); ` +
           `the recording proxy reaches ${(proxied.rps / piped.rps).toFixed(2)} of it`,
       );
+    }
+    const proxyBaseline = process.env.BENCH_PROXY_BASELINE;
+    if (proxyBaseline) {
+      for (const clients of [1, 8]) {
+        const ours: number[] = [];
+        const theirs: number[] = [];
+        for (let round = 0; round < 3; round++) {
+          for (const [cli, into] of [[OURS, ours], [proxyBaseline, theirs]] as const) {
+            const rec = await recorderProcess(cli, server.port, join(dir, `p-${clients}-${round}-${into === ours ? 'a' : 'b'}.transcript.jsonl`));
+            into.push((await load(rec.port, clients, seconds * 1000)).rps);
+            await rec.stop();
+          }
+        }
+        const med = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
+        const ratios = ours.map((o, i) => o / theirs[i]);
+        console.log(
+          `  record as a process, ${clients} client${clients > 1 ? 's' : ''}, 3 alternating rounds of ${seconds} s: this build ${Math.round(med(ours)).toLocaleString('en-US')} req/s, ` +
+            `${proxyBaseline} ${Math.round(med(theirs)).toLocaleString('en-US')} req/s; ratio this/baseline, median ${med(ratios).toFixed(2)} (${ratios.map((r) => r.toFixed(2)).join(', ')})`,
+        );
+      }
     }
     server.close();
   } finally {
