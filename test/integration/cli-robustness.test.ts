@@ -6,6 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import mysql2 from 'mysql2/promise';
+import pg from 'pg';
 import { cli } from '../helpers/cli';
 import { closedPort } from '../helpers/net';
 import { tempDir } from '../helpers/tmp';
@@ -39,6 +41,16 @@ describe('the CLI on hostile input', { timeout: 600_000 }, () => {
     mkdirSync(f('a-directory'));
     execFileSync('mkfifo', [f('a.fifo')]);
     closed.port = await closedPort();
+    // a user that may read but not create: PostgreSQL 15 gives no CREATE on public to a new role; MariaDB, select only
+    const p = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' });
+    await p.connect();
+    await p.query(`do $$ begin if not exists (select from pg_roles where rolname = 'ir_readonly') then create role ir_readonly login; end if; end $$`);
+    await p.query('revoke create on schema public from public');
+    await p.end();
+    const m = await mysql2.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', database: 'test' });
+    await m.query(`create user if not exists 'ir_readonly'@'%'`);
+    await m.query(`grant select on test.* to 'ir_readonly'@'%'`);
+    await m.end();
   });
 
   const cases = (): Case[] => [
@@ -61,6 +73,10 @@ describe('the CLI on hostile input', { timeout: 600_000 }, () => {
     { name: 'check: a PostgreSQL client at a MariaDB port', args: ['check', 'postgres://postgres@127.0.0.1:3306/test', '--client', 'pg', '--requests', '10'], code: 2, says: /127\.0\.0\.1:3306: did not answer as a PostgreSQL server/ },
     { name: 'bench: a MongoDB URL at a MariaDB port', args: ['bench', 'mongodb://127.0.0.1:3306/test', '--workload', 'select', '--concurrency', '1', '--duration', '1s'], code: 2, says: /a MySQL\/MariaDB server answered, not MongoDB/ },
     { name: 'bench: a PostgreSQL URL at a MariaDB port', args: ['bench', 'postgres://postgres@127.0.0.1:3306/test', '--workload', 'select', '--concurrency', '1', '--duration', '1s'], code: 2, says: /did not answer as a PostgreSQL server/ },
+    { name: 'check: a PostgreSQL user without CREATE on the schema', args: ['check', 'postgres://ir_readonly@127.0.0.1:5432/test', '--client', 'pg', '--requests', '10'], code: 2, says: /127\.0\.0\.1:5432: the server refused to set up the check's table .*permission denied for schema public/ },
+    { name: 'check: a read-only MariaDB user', args: ['check', 'mysql://ir_readonly@127.0.0.1:3306/test', '--client', 'mysql2', '--requests', '10'], code: 2, says: /127\.0\.0\.1:3306: the server refused to set up the check's table .*denied to user 'ir_readonly'/ },
+    { name: 'bench: a PostgreSQL user without CREATE on the schema', args: ['bench', 'postgres://ir_readonly@127.0.0.1:5432/test', '--workload', 'insert', '--concurrency', '1', '--duration', '1s'], code: 2, says: /the server refused to set up the bench's table "data": permission denied/ },
+    { name: 'bench: a read-only MariaDB user', args: ['bench', 'mysql://ir_readonly@127.0.0.1:3306/test', '--workload', 'insert', '--concurrency', '1', '--duration', '1s'], code: 2, says: /the server refused to set up the bench's table "data": .*denied to user 'ir_readonly'/ },
     { name: 'collect: a MongoDB URL at a MariaDB port', args: ['collect', 'mongodb://127.0.0.1:3306/test', '--out', f('c2.csv'), '--duration', '1s'], code: 2, says: /a MySQL\/MariaDB server answered, not MongoDB/, noFiles: [f('c2.csv')] },
   ];
 

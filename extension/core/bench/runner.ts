@@ -11,7 +11,7 @@ import type { Amount, BenchSpec } from './spec';
 import { errorCount, mergeErrors, type Tally } from './tally';
 import type { Trial } from './result';
 import { parseTargetUrl, type Admin } from './target';
-import { UserError } from '../errors';
+import { serverRefused, UserError } from '../errors';
 
 export type Phase = 'prepare' | 'warmup' | 'measure' | 'verify' | 'done';
 
@@ -53,7 +53,9 @@ export async function runBench(spec: BenchSpec, opts: RunOptions = {}): Promise<
       throw new UserError(`${t.where}: table "${spec.table}" already exists with ${existing} rows; the bench drops and recreates its table, so name another (--table) or allow it (--replace-table)`);
     }
     prepared = true; // from here on the table is ours to drop
-    await admin.prepare(spec.table, { index: spec.index, rows: spec.workload === 'select' ? spec.rows : 0 });
+    await admin.prepare(spec.table, { index: spec.index, rows: spec.workload === 'select' ? spec.rows : 0 }).catch((err: unknown) => {
+      throw serverRefused(err, t.where, `to set up the bench's table "${spec.table}"`);
+    });
     for (let level = 0; level < levels && !opts.signal?.aborted; level++) {
       const run = await runLevel(spec, admin, level, opts, report);
       if (run) runs.push(run);

@@ -3,6 +3,7 @@
 // answer against the key asked for. The transcript is analysed afterwards and its findings set beside the verdict.
 import { join } from 'node:path';
 import { formatHostPort } from '../address';
+import { serverRefused } from '../errors';
 import { analyzeTranscript } from '../pairing';
 import { seeded } from '../random';
 import { startRecorder } from '../record';
@@ -44,7 +45,9 @@ export async function runCheck(spec: CheckSpec, hooks: CheckHooks = {}): Promise
   const out = spec.out ?? join(process.cwd(), `check-${spec.client}-${new Date().toISOString().replace(/[:.]/g, '-')}.transcript.jsonl`);
   const clients: CheckClient[] = [];
   try {
-    const seededWith = await backend.seed(table, spec.rows);
+    const seededWith = await backend.seed(table, spec.rows).catch((err: unknown) => {
+      throw serverRefused(err, formatHostPort(backend.server), `to set up the check's table "${table}"`);
+    });
     const rec = await startRecorder({
       listen: '127.0.0.1:0',
       target: formatHostPort(backend.server),
