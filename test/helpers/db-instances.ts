@@ -1,7 +1,8 @@
 // Throwaway PostgreSQL and MariaDB servers for the tests that need real password logins: the machine's own servers
 // accept logins without one. Each instance lives in a fresh folder on a spare loopback port, gets its users, and is
 // stopped by its PID when the test file ends (and killed if the process exits first). A server that cannot be
-// started fails the test with what is missing and the tail of its log, never skips it.
+// started fails the test with what is missing and the tail of its log, never skips it. Also what a client's login
+// to them puts on the wire, read from a recording by hand (not by the decoders under test).
 import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -9,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { Client } from 'pg';
+import type { TranscriptEvent } from '../../extension/core/transcript';
+import { bytesOf } from './transcripts';
 
 export interface DbInstance {
   port: number;
@@ -131,6 +134,41 @@ export function mariadbClient(port: number, user: string, password: string): Pro
   return new Promise((resolve, reject) =>
     execFile('mariadb', args, { timeout: 20_000 }, (err, _out, stderr) => (err ? reject(new Error(`mariadb ${user}@127.0.0.1:${port}: ${stderr || err.message}`)) : resolve())),
   );
+}
+
+/** What a PostgreSQL client proved its login with: the PasswordMessage (cleartext or md5), the SCRAM client-final
+ *  message, its proof as sent (base64) and decoded. */
+export function pgProofs(events: TranscriptEvent[]): Buffer[] {
+  const up = bytesOf(events, 1, 'c2s');
+  const out: Buffer[] = [];
+  for (let at = up.readInt32BE(0); at + 5 <= up.length; at += 1 + up.readInt32BE(at + 1)) {
+    if (up[at] !== 0x70) continue;
+    let p = up.subarray(at + 5, at + 1 + up.readInt32BE(at + 1));
+    if (p.subarray(0, 6).toString() === 'SCRAM-') continue; // SASLInitialResponse: a nonce the server echoes, no secret
+    if (p[p.length - 1] === 0) p = p.subarray(0, -1);
+    out.push(p);
+    const proof = /,p=([A-Za-z0-9+/=]+)$/.exec(p.toString('latin1'));
+    if (proof) out.push(Buffer.from(proof[1], 'latin1'), Buffer.from(proof[1], 'base64'));
+  }
+  return out;
+}
+
+/** The auth responses a MySQL client sent: in its handshake response, in COM_CHANGE_USER, and each auth-switch answer. */
+export function mysqlProofs(events: TranscriptEvent[]): Buffer[] {
+  const up = bytesOf(events, 1, 'c2s');
+  const out: Buffer[] = [];
+  for (let at = 0; at + 4 <= up.length; at += 4 + up.readUIntLE(at, 3)) {
+    const seq = up[at + 3];
+    const p = up.subarray(at + 4, at + 4 + up.readUIntLE(at, 3));
+    if (seq === 1 && p.length > 32 && at === 0) {
+      const user = p.indexOf(0, 32); // capabilities, max packet, charset, 23 reserved, the user
+      out.push(p.subarray(user + 2, user + 2 + p[user + 1])); // a 1-byte length (lenenc below 251)
+    } else if (seq === 0 && p[0] === 0x11) {
+      const user = p.indexOf(0, 1);
+      out.push(p.subarray(user + 2, user + 2 + p[user + 1]));
+    } else if (seq >= 2) out.push(p);
+  }
+  return out.filter((p) => p.length >= 8);
 }
 
 interface Launched extends DbInstance {

@@ -37,6 +37,9 @@ describe('the CLI on hostile input', { timeout: 600_000 }, () => {
       `${JSON.stringify({ t: 1, c: 1, k: 'c2s', d: 'get_paths domain=d&key=\u001b[2J\u202eevil\r\n' })}\n`);
     writeFileSync(f('bad.transcript.jsonl'), `${HEADER}\n{oops\n`);
     writeFileSync(keep, 'keep me');
+    // a shard that grows one byte an hour: its crossover is centuries away, past what a date can say
+    const flat = ['time,shard,data_bytes,ram_bytes', ...Array.from({ length: 48 }, (_, h) => `${1285891200 + h * 3600},shard0,${1e9 + h},66GB`)];
+    writeFileSync(f('flat.metrics.csv'), `${flat.join('\n')}\n`);
     writeFileSync(f('notes.txt'), 'not a capture\n');
     mkdirSync(f('a-directory'));
     execFileSync('mkfifo', [f('a.fifo')]);
@@ -57,6 +60,7 @@ describe('the CLI on hostile input', { timeout: 600_000 }, () => {
     { name: 'a UTF-8 byte-order mark before the header is accepted', args: ['analyze', f('bom.transcript.jsonl')], code: 0, says: /clean: / },
     { name: 'control characters and bidi overrides from a file reach the terminal escaped', args: ['analyze', '--all', f('ctrl.transcript.jsonl')], code: 0, says: /\\u001b\[2J\\u202eevil/ },
     { name: 'several files, one bad: the others are judged, the bad one is one line', args: ['analyze', '--json', REPLAY, f('bad.transcript.jsonl')], code: 2, says: /bad\.transcript\.jsonl:2: not JSON/ },
+    { name: 'metrics --json on a nearly flat shard: the forecast centuries away is no crash', args: ['metrics', '--json', f('flat.metrics.csv')], code: 0, says: /"shard": "shard0"/ },
     { name: 'analyze: a directory', args: ['analyze', f('a-directory')], code: 2, says: /a-directory: not a file/ },
     { name: 'import: a missing file', args: ['import', f('missing.pcap'), '--out', f('i1.transcript.jsonl')], code: 2, says: /missing\.pcap: no such file/, noFiles: [f('i1.transcript.jsonl')] },
     { name: 'import: a directory', args: ['import', f('a-directory'), '--out', f('i2.transcript.jsonl')], code: 2, says: /a-directory: a directory, not a capture file/, noFiles: [f('i2.transcript.jsonl')] },

@@ -19,7 +19,7 @@ import { analyzeTranscript } from '../../extension/core/pairing';
 import { startRecorder } from '../../extension/core/record';
 import type { TranscriptEvent } from '../../extension/core/transcript';
 import { requireService } from '../helpers/capture';
-import { mariadbClient, startMariadb, startPostgres, type DbInstance, type MariadbInstance } from '../helpers/db-instances';
+import { mariadbClient, mysqlProofs, pgProofs, startMariadb, startPostgres, type DbInstance, type MariadbInstance } from '../helpers/db-instances';
 import { listen, roundTrip } from '../helpers/net';
 import { opMsg, opQuery } from '../helpers/opmsg';
 import { bytesOf, readAll } from '../helpers/transcripts';
@@ -86,41 +86,6 @@ async function assertPairs(file: string, login: RegExp, protocol: string): Promi
   assert.equal(a.summary.undecoded, 0, 'every message decodes');
   assert.deepEqual(Object.keys(a.summary.protocols), [protocol]);
   assert.ok(paired.some((s) => login.test(s)), `the login ${login} pairs; paired: ${paired.join(' | ')}`);
-}
-
-/** What a PostgreSQL client proved its login with: the PasswordMessage (cleartext or md5), the SCRAM client-final
- *  message, its proof as sent (base64) and decoded. */
-function pgProofs(events: TranscriptEvent[]): Buffer[] {
-  const up = bytesOf(events, 1, 'c2s');
-  const out: Buffer[] = [];
-  for (let at = up.readInt32BE(0); at + 5 <= up.length; at += 1 + up.readInt32BE(at + 1)) {
-    if (up[at] !== 0x70) continue;
-    let p = up.subarray(at + 5, at + 1 + up.readInt32BE(at + 1));
-    if (p.subarray(0, 6).toString() === 'SCRAM-') continue; // SASLInitialResponse: a nonce the server echoes, no secret
-    if (p[p.length - 1] === 0) p = p.subarray(0, -1);
-    out.push(p);
-    const proof = /,p=([A-Za-z0-9+/=]+)$/.exec(p.toString('latin1'));
-    if (proof) out.push(Buffer.from(proof[1], 'latin1'), Buffer.from(proof[1], 'base64'));
-  }
-  return out;
-}
-
-/** The auth responses a MySQL client sent: in its handshake response, in COM_CHANGE_USER, and each auth-switch answer. */
-function mysqlProofs(events: TranscriptEvent[]): Buffer[] {
-  const up = bytesOf(events, 1, 'c2s');
-  const out: Buffer[] = [];
-  for (let at = 0; at + 4 <= up.length; at += 4 + up.readUIntLE(at, 3)) {
-    const seq = up[at + 3];
-    const p = up.subarray(at + 4, at + 4 + up.readUIntLE(at, 3));
-    if (seq === 1 && p.length > 32 && at === 0) {
-      const user = p.indexOf(0, 32); // capabilities, max packet, charset, 23 reserved, the user
-      out.push(p.subarray(user + 2, user + 2 + p[user + 1])); // a 1-byte length (lenenc below 251)
-    } else if (seq === 0 && p[0] === 0x11) {
-      const user = p.indexOf(0, 1);
-      out.push(p.subarray(user + 2, user + 2 + p[user + 1]));
-    } else if (seq >= 2) out.push(p);
-  }
-  return out.filter((p) => p.length >= 8);
 }
 
 function asBytes(secrets: Record<string, string>): Record<string, Buffer> {

@@ -63,7 +63,8 @@ const round = (n: number | null, d = 3) => (n === null || !Number.isFinite(n) ? 
 
 function forecastJson(f: Forecast | null) {
   if (!f) return null;
-  const when = (h: number | null) => (h === null ? null : isoTime(f.tSec + h * 3600));
+  // a nearly flat shard crosses in centuries, past what a date can say: null, as for one that never crosses
+  const when = (h: number | null) => (h === null || !(Math.abs(f.tSec + h * 3600) < 8.64e12) ? null : isoTime(f.tSec + h * 3600));
   return {
     time: isoTime(f.tSec),
     samples: f.samples,

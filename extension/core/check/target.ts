@@ -92,6 +92,7 @@ function netError(err: unknown, where: string, kind: string): Error {
   const code = (err as { code?: string }).code;
   if (code === 'ER_ACCESS_DENIED_ERROR' || code === '28P01' || code === '28000') return new UserError(`${where}: authentication failed (wrong or missing password in the URL?)`);
   if (code && /^E[A-Z]+$/.test(code)) return new UserError(describeNetError(err, where));
+  if (/password must be a string|SASL|SCRAM/.test(String((err as Error)?.message))) return new UserError(`${where}: the server asks for a password (SCRAM) and the URL gives none`);
   return new UserError(`${where}: did not answer as a ${kind} server (${String((err as Error)?.message ?? err).split('\n')[0]})`);
 }
 
