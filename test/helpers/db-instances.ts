@@ -4,7 +4,7 @@
 // started fails the test with what is missing and the tail of its log, never skips it. Also what a client's login
 // to them puts on the wire, read from a recording by hand (not by the decoders under test).
 import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +46,7 @@ export async function startPostgres(logins: PgLogin[]): Promise<DbInstance> {
   const bin = readdirSync('/usr/lib/postgresql', { withFileTypes: true })
     .map((d) => join('/usr/lib/postgresql', d.name, 'bin'))
     .filter((b) => existsSync(join(b, 'initdb')))
-    .sort((a, b) => Number(b.split('/')[3]) - Number(a.split('/')[3]))[0];
+    .sort((a, b) => Number(b.split('/')[4]) - Number(a.split('/')[4]))[0];
   if (!bin) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin (apt-get install postgresql)');
   // initdb and postgres refuse to run as root: as root, both run as the postgres OS user, who owns the folder
   const owner = process.getuid?.() === 0 ? { uid: idOf('-u'), gid: idOf('-g') } : {};
@@ -179,10 +179,12 @@ interface Launched extends DbInstance {
 function launch(cmd: string, args: string[], port: number, opts: { uid?: number; gid?: number; cwd?: string }, log: string, base: string, signal: NodeJS.Signals): Launched {
   const fd = openSync(log, 'a');
   const child = spawn(cmd, args, { ...opts, stdio: ['ignore', fd, fd] });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  closeSync(fd);
   let running = true;
-  child.once('exit', () => (running = false));
-  child.once('error', () => (running = false));
+  const exited = new Promise<void>((r) => {
+    child.once('exit', () => ((running = false), r()));
+    child.once('error', () => ((running = false), r())); // it never started
+  });
   // a test process that dies before `after` must not leave a server behind
   const onExit = () => running && child.pid && process.kill(child.pid, 'SIGKILL');
   process.on('exit', onExit);
@@ -205,7 +207,7 @@ function launch(cmd: string, args: string[], port: number, opts: { uid?: number;
 async function waitForPort(name: string, port: number, child: ChildProcess, log: string): Promise<void> {
   const deadline = Date.now() + UP_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited before listening on 127.0.0.1:${port}: ${tail(readLog(log))}`);
+    if (!child.pid || child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited before listening on 127.0.0.1:${port}: ${tail(readLog(log))}`);
     const up = await new Promise<boolean>((r) => {
       const s = connect({ host: '127.0.0.1', port });
       s.setTimeout(1000, () => s.destroy(new Error('timed out')));

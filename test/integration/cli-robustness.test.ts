@@ -16,6 +16,28 @@ const dir = tempDir();
 const REPLAY = join(__dirname, '..', '..', 'replays', 'mogilefs-2008', 'mogilefs-2008.transcript.jsonl');
 const HEADER = JSON.stringify({ type: 'header', format: 'incident-replay/transcript', version: 1, protocol: 'mogilefs', startedAt: '2020-01-01T00:00:00Z', clock: 'us' });
 
+/** pcapng blocks, by hand, to say what a damaged or odd file holds */
+function block(type: number, body: Buffer, total = 12 + body.length): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32LE(type, 0);
+  head.writeUInt32LE(total, 4);
+  const tail = Buffer.alloc(4);
+  tail.writeUInt32LE(total, 0);
+  return Buffer.concat([head, body, tail]);
+}
+const SHB = block(0x0a0d0d0a, Buffer.from([0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]));
+const IDB = block(1, Buffer.from([1, 0, 0, 0, 0xff, 0xff, 0, 0]));
+/** an enhanced packet block: a TCP SYN on Ethernet at `ts` units, whose captured length may lie */
+function epb(ts: bigint, capLie?: number): Buffer {
+  const pkt = Buffer.concat([Buffer.alloc(12), Buffer.from([8, 0, 0x45, 0, 0, 40, 0, 0, 0, 0, 64, 6, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1]), Buffer.from([4, 210, 12, 234, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 2, 3, 232, 0, 0, 0, 0])]);
+  const fixed = Buffer.alloc(20);
+  fixed.writeUInt32LE(Number(ts >> 32n), 4);
+  fixed.writeUInt32LE(Number(ts & 0xffffffffn), 8);
+  fixed.writeUInt32LE(capLie ?? pkt.length, 12);
+  fixed.writeUInt32LE(pkt.length, 16);
+  return block(6, Buffer.concat([fixed, pkt, Buffer.alloc((4 - (pkt.length % 4)) % 4)]));
+}
+
 interface Case {
   name: string;
   args: string[];
@@ -37,6 +59,10 @@ describe('the CLI on hostile input', { timeout: 600_000 }, () => {
       `${JSON.stringify({ t: 1, c: 1, k: 'c2s', d: 'get_paths domain=d&key=\u001b[2J\u202eevil\r\n' })}\n`);
     writeFileSync(f('bad.transcript.jsonl'), `${HEADER}\n{oops\n`);
     writeFileSync(keep, 'keep me');
+    writeFileSync(f('caplen-lie.pcapng'), Buffer.concat([SHB, IDB, epb(1000n, 1e9)]));
+    writeFileSync(f('short-block.pcapng'), Buffer.concat([SHB, IDB, block(6, Buffer.alloc(0), 8)]));
+    writeFileSync(f('unaligned.pcapng'), Buffer.concat([SHB, IDB, block(6, Buffer.alloc(1), 13)]));
+    writeFileSync(f('far-future.pcapng'), Buffer.concat([SHB, IDB, epb(2n ** 63n)]));
     // a shard that grows one byte an hour: its crossover is centuries away, past what a date can say
     const flat = ['time,shard,data_bytes,ram_bytes', ...Array.from({ length: 48 }, (_, h) => `${1285891200 + h * 3600},shard0,${1e9 + h},66GB`)];
     writeFileSync(f('flat.metrics.csv'), `${flat.join('\n')}\n`);
@@ -66,6 +92,10 @@ describe('the CLI on hostile input', { timeout: 600_000 }, () => {
     { name: 'import: a directory', args: ['import', f('a-directory'), '--out', f('i2.transcript.jsonl')], code: 2, says: /a-directory: a directory, not a capture file/, noFiles: [f('i2.transcript.jsonl')] },
     { name: 'import: a FIFO does not hang', args: ['import', f('a.fifo'), '--out', f('i3.transcript.jsonl')], code: 2, says: /a\.fifo: a FIFO, not a capture file/, noFiles: [f('i3.transcript.jsonl')] },
     { name: 'import: not a capture', args: ['import', f('notes.txt'), '--out', f('i4.transcript.jsonl')], code: 2, says: /notes\.txt: not a pcap or pcapng capture/, noFiles: [f('i4.transcript.jsonl')] },
+    { name: 'import: a packet longer than its block', args: ['import', f('caplen-lie.pcapng'), '--out', f('i5.transcript.jsonl')], code: 2, says: /caplen-lie\.pcapng: a packet at byte 48 is longer than its block/, noFiles: [f('i5.transcript.jsonl')] },
+    { name: 'import: a block shorter than a block can be', args: ['import', f('short-block.pcapng'), '--out', f('i6.transcript.jsonl')], code: 2, says: /short-block\.pcapng: a block at byte 48 says it is 8 bytes/, noFiles: [f('i6.transcript.jsonl')] },
+    { name: 'import: a block length that is no multiple of 4', args: ['import', f('unaligned.pcapng'), '--out', f('i7.transcript.jsonl')], code: 2, says: /unaligned\.pcapng: a block at byte 48 says it is 13 bytes/, noFiles: [f('i7.transcript.jsonl')] },
+    { name: 'import: a first packet dated past any calendar', args: ['import', f('far-future.pcapng'), '--out', f('i8.transcript.jsonl')], code: 2, says: /far-future\.pcapng: the first packet's time .* is not a time this tool can place/, noFiles: [f('i8.transcript.jsonl')] },
     { name: 'import: never overwrites', args: ['import', f('notes.txt'), '--out', keep], code: 2, says: /./ },
     { name: 'fragmentation: a size past any real one', args: ['fragmentation', '--doc-bytes', '1e400', '--move', '5%'], code: 2, says: /--doc-bytes "1e400" is not a size from 1 byte to 1 TiB/ },
     { name: 'record: a URL for --target', args: ['record', '--listen', '127.0.0.1:0', '--target', 'http://127.0.0.1:80', '--out', f('r1.transcript.jsonl')], code: 2, says: /--target: "http:\/\/127\.0\.0\.1:80" is a URL; give host:port/, noFiles: [f('r1.transcript.jsonl')] },

@@ -1,7 +1,8 @@
 // No login secret reaches a transcript, whichever way the client logs in and whether the protocol is named
 // (--protocol) or told from the first bytes (an unknown port). Every session is recorded twice at once: the client
 // talks to the masking recorder, which forwards to a --keep-auth recorder in front of the server, so the kept
-// transcript holds the very proofs the client sent in the masked one. The masked file is then searched for the
+// transcript holds the very proofs the client sent in the masked one (nonces make every login's proof new), and the
+// masking recorder's target is a random port that says nothing of the protocol. The masked file is then searched for the
 // password and each proof as they were sent, in hex (lower and upper) and in base64 at every alignment, both in the
 // file's text and in the bytes it decodes to. Real servers: PostgreSQL and MariaDB started for this file with
 // password logins, the machine's Redis; MongoDB as hand-built messages to a sink.
