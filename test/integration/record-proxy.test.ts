@@ -104,6 +104,33 @@ describe('the recording proxy', () => {
     assert.equal(end.by, 'server');
   });
 
+  test('a client that resets mid-stream resets the server connection too, and is recorded', async () => {
+    const { createServer } = await import('node:net');
+    let serverSaw: string | undefined;
+    const gone = new Promise<void>((resolve) => {
+      const server = createServer((sock) => {
+        sock.on('error', (e: NodeJS.ErrnoException) => (serverSaw = e.code));
+        sock.on('close', () => {
+          server.close();
+          resolve();
+        });
+      });
+      server.listen(0, '127.0.0.1', async () => {
+        const port = (server.address() as { port: number }).port;
+        const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${port}`, out: out(), keepAuth: true });
+        const s = await connectTo(rec.address.port);
+        s.write('half a request');
+        setTimeout(() => s.resetAndDestroy(), 50);
+        await gone;
+        await rec.close();
+        const events = await readAll(rec.file);
+        assert.equal(events.find((e) => e.k === 'reset')?.by, 'client');
+      });
+    });
+    await gone;
+    assert.equal(serverSaw, 'ECONNRESET', 'the client\'s reset reaches the server as a reset');
+  });
+
   test('latency on a share of responses delays them and is recorded as faults, order kept', async () => {
     const echo = await echoServer();
     const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${echo.port}`, out: out(), keepAuth: true, faults: ['latency:30ms@50%'], seed: 7 });

@@ -165,4 +165,15 @@ describe('redis protocol', () => {
     const s = redis.session();
     assert.equal(s.push('c2s', redactRedis('c2s', cases[2][0]) ?? Buffer.alloc(0), 0)[0].decoded.summary, 'HELLO 3 AUTH app ****** SETNAME x');
   });
+
+  it('masks what replies repeat: an ACL SETUSER rule quoted in an error, CONFIG GET password values, ACL password hashes', () => {
+    const hash = 'f'.repeat(64);
+    const cases: Array<[string, string]> = [
+      ["-ERR Error in ACL SETUSER modifier '<s3cret': The password you are trying to remove from the user does not exist\r\n", "-ERR Error in ACL SETUSER modifier '<******': The password you are trying to remove from the user does not exist\r\n"],
+      ['*4\r\n$10\r\nmasterauth\r\n$6\r\ns3cret\r\n$11\r\nrequirepass\r\n$2\r\npw\r\n', '*4\r\n$10\r\nmasterauth\r\n$6\r\n******\r\n$11\r\nrequirepass\r\n$2\r\n**\r\n'],
+      [`*1\r\n$98\r\nuser app on #${hash} ~* &* +@all\r\n`, `*1\r\n$98\r\nuser app on #${'*'.repeat(64)} ~* &* +@all\r\n`],
+    ];
+    for (const [reply, want] of cases) assert.equal(redactRedis('s2c', Buffer.from(reply))?.toString(), want);
+    assert.equal(redactRedis('s2c', Buffer.from('*2\r\n$7\r\nmaxmemory\r\n$1\r\n0\r\n')), null, 'other settings are kept');
+  });
 });

@@ -32,9 +32,15 @@ export class Redactor {
       this.held[dir] = [];
       return masked(all);
     }
-    if (this.session.pendingBytes(dir) > 0) return null;
-    const whole = Buffer.concat(this.held[dir]);
-    this.held[dir] = [];
+    // whole messages go out now; only the tail of a message still arriving is held
+    const all = this.held[dir].length === 1 ? this.held[dir][0] : Buffer.concat(this.held[dir]);
+    const done = all.length - this.session.pendingBytes(dir);
+    if (done <= 0) {
+      this.held[dir] = [all];
+      return null;
+    }
+    this.held[dir] = done < all.length ? [all.subarray(done)] : [];
+    const whole = Buffer.from(all.subarray(0, done));
     let at = 0;
     for (const m of msgs) {
       if (m.dir !== dir) continue;
@@ -48,12 +54,15 @@ export class Redactor {
     return whole;
   }
 
-  /** What is still held at the end of the connection: recorded as it is (a partial message). */
+  /**
+   * What is still held at the end of the connection: the start of a message that never came whole. Whether it holds
+   * a secret cannot be told (an AUTH cut after its password's first bytes), so it is recorded masked, its length kept.
+   */
   flush(dir: Direction): Buffer | null {
     if (this.held[dir].length === 0) return null;
     const rest = Buffer.concat(this.held[dir]);
     this.held[dir] = [];
-    return rest;
+    return masked(rest);
   }
 }
 

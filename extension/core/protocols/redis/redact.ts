@@ -1,6 +1,8 @@
 // Masks Redis passwords for recording: AUTH's password, HELLO … AUTH user password, MIGRATE … AUTH password /
 // AUTH2 user password, CONFIG SET requirepass/masterauth values, and ACL SETUSER's password rules (`>pass`, `<pass`,
-// `#hash`, `!hash`: the rule's first character kept), in RESP arrays and inline commands alike. Only
+// `#hash`, `!hash`: the rule's first character kept), in RESP arrays and inline commands alike; and in the server's
+// replies, what repeats them: an error that quotes an ACL SETUSER rule, CONFIG GET's requirepass/masterauth values,
+// and the password hashes ACL LIST and ACL GETUSER show. Only
 // the argument's bytes change, so every length prefix stays right. Pure: it reads the one command it is given.
 import type { Direction } from '../../transcript/format';
 import { maskRanges } from '../mask';
@@ -8,7 +10,8 @@ import { maskRanges } from '../mask';
 type Arg = { text: string; start: number; end: number };
 
 export function redactRedis(dir: Direction, bytes: Buffer): Buffer | null {
-  if (dir !== 'c2s' || bytes.length === 0) return null;
+  if (bytes.length === 0) return null;
+  if (dir === 's2c') return redactReply(bytes);
   const args = bytes[0] === 0x2a ? respArgs(bytes) : inlineArgs(bytes);
   if (!args || args.length < 2) return null;
   const lower = args.map((a) => a.text.toLowerCase());
@@ -68,4 +71,20 @@ function inlineArgs(b: Buffer): Arg[] {
   const text = b.toString('latin1');
   for (let m = re.exec(text); m; m = re.exec(text)) args.push({ text: m[0], start: m.index, end: m.index + m[0].length });
   return args;
+}
+
+/** A quoted ACL rule in an error, a CONFIG GET value of a password setting, an ACL password hash: masked. */
+function redactReply(b: Buffer): Buffer | null {
+  const text = b.toString('latin1');
+  const ranges: Array<[number, number]> = [];
+  // -ERR Error in ACL SETUSER modifier '<secret': … (the rule's first character kept, as in the command)
+  for (const m of text.matchAll(/modifier '([<>#!])([^'\r\n]*)'/g)) ranges.push([(m.index as number) + 11, (m.index as number) + 11 + m[2].length]);
+  // CONFIG GET: …$11\r\nrequirepass\r\n$N\r\n<value>\r\n
+  for (const m of text.matchAll(/\r\n(?:requirepass|masterauth)\r\n\$(\d+)\r\n/gi)) {
+    const start = (m.index as number) + m[0].length;
+    ranges.push([start, start + Number(m[1])]);
+  }
+  // ACL LIST / GETUSER: a password's SHA-256, after '#' or as a bare 64-hex-digit string
+  for (const m of text.matchAll(/(?<=[#\s$\n])[0-9a-f]{64}(?=[\s\r])/g)) ranges.push([m.index as number, (m.index as number) + 64]);
+  return ranges.length ? maskRanges(b, ranges) : null;
 }
