@@ -86,6 +86,7 @@ export class WebviewHarness {
         const css = path.endsWith('.css');
         return route.fulfill({ contentType: css ? 'text/css' : 'text/javascript', body: css ? THEME + body.toString() : body });
       }
+      if (path === '/blank') return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>blank</title>' });
       return route.fulfill({ status: 404, body: '' });
     });
     return h;
@@ -98,7 +99,7 @@ export class WebviewHarness {
     this.summary = null;
     this.fromWebview.length = 0;
     // a fresh view: the state a previous page saved would be restored (reload() is the test of that)
-    if (this.page.url().startsWith(ORIGIN)) await this.page.evaluate('sessionStorage.clear()');
+    await this.forgetState();
     this.loadStarted = Date.now();
     await this.page.goto(`${ORIGIN}/index.html`);
     await this.waitFor((m) => m.type === 'interactive', timeoutMs);
@@ -110,7 +111,7 @@ export class WebviewHarness {
     this.view = payload.view;
     this.payload = payload;
     this.fromChart.length = 0;
-    if (this.page.url().startsWith(ORIGIN)) await this.page.evaluate('sessionStorage.clear()');
+    await this.forgetState();
     await this.page.goto(`${ORIGIN}/index.html`);
     await this.waitForChart((m) => m.type === 'rendered', timeoutMs);
   }
@@ -181,6 +182,18 @@ export class WebviewHarness {
     this.details = built.details;
     this.summary = built.summary;
     await this.post({ type: 'done', summary: built.summary });
+  }
+
+  /**
+   * Clears what a previous page saved with setState. The old page is unloaded first: its save timer (the view saves
+   * a moment after the cursor moves) could otherwise write the old state back after the clear, and a new page would
+   * start where the last test left off.
+   */
+  private async forgetState(): Promise<void> {
+    if (!this.page.url().startsWith(ORIGIN)) return;
+    await this.page.goto('about:blank');
+    await this.page.goto(`${ORIGIN}/blank`); // a page of the origin with no script: it saves nothing
+    await this.page.evaluate('sessionStorage.clear()');
   }
 
   /** Waits (bounded) until the element's text contains the string. (A string predicate would need eval, which the CSP forbids.) */

@@ -4,8 +4,13 @@
 import type { Direction } from '../transcript/format';
 import type { WireMessage } from './types';
 
-/** No database message we decode is this big; a larger declared length is garbage or a lost frame boundary. */
+/**
+ * No database message is decoded past this size; a larger declared length is skipped by that length where the
+ * protocol allows messages that big (a 70 MB query), else it is garbage or a lost frame boundary.
+ */
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/** what is kept of a message too big to decode, to show */
+export const HEAD_BYTES = 4096;
 
 export interface Frame {
   bytes: Buffer;
@@ -13,6 +18,8 @@ export interface Frame {
   tUs: number;
   /** µs of the chunk holding the last byte */
   tEndUs: number;
+  /** a message past MAX_MESSAGE_BYTES: `bytes` is only its head, the rest is skipped; its whole declared length */
+  declared?: number;
 }
 
 interface Piece {
@@ -28,11 +35,41 @@ export class ByteQueue {
   private offset = 0;
   private total = 0;
 
+  /** bytes still to drop as they arrive: the rest of a message too big to hold (see `skip`) */
+  private skipping = 0;
+
   /** `tEndUs` later than `tUs` for bytes that became readable only later (inflated from a packet that spanned chunks) */
   push(buf: Buffer, tUs: number, tEndUs = tUs): void {
+    if (this.skipping > 0) {
+      const drop = Math.min(this.skipping, buf.length);
+      this.skipping -= drop;
+      buf = buf.subarray(drop);
+    }
     if (buf.length === 0) return;
     this.pieces.push({ buf, tUs, tEndUs });
     this.total += buf.length;
+  }
+
+  /** Drops the next n bytes, those held now and those yet to come, without ever holding them. */
+  skip(n: number): void {
+    const now = Math.min(n, this.total);
+    if (now > 0) this.take(now);
+    this.skipping += n - now;
+  }
+
+  /** bytes of a skipped message still to come */
+  get skipRemaining(): number {
+    return this.skipping;
+  }
+
+  /**
+   * A message of `declared` bytes past the cap: its head (what is here, at most HEAD_BYTES) is taken to be shown, the
+   * rest skipped as it comes, and framing goes on after it.
+   */
+  takeHead(declared: number): Frame {
+    const head = this.take(Math.min(this.total, HEAD_BYTES, declared));
+    this.skip(declared - head.bytes.length);
+    return { ...head, declared };
   }
 
   get length(): number {

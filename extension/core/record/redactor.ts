@@ -10,6 +10,7 @@ import type { Direction } from '../transcript/format';
 export class Redactor {
   private readonly session: WireSession;
   private readonly held: Record<Direction, Buffer[]> = { c2s: [], s2c: [] };
+  private readonly heldBytes: Record<Direction, number> = { c2s: 0, s2c: 0 };
   /** directions whose framing is lost: every byte from there on is masked */
   private readonly blind: Record<Direction, boolean> = { c2s: false, s2c: false };
 
@@ -25,21 +26,22 @@ export class Redactor {
   take(dir: Direction, chunk: Buffer): Buffer | null {
     if (this.blind[dir]) return masked(chunk);
     this.held[dir].push(chunk);
+    this.heldBytes[dir] += chunk.length;
     const msgs = this.session.push(dir, chunk, 0);
     if (msgs.some((m) => m.dir === dir && m.lostFraming)) {
       this.blind[dir] = true;
       const all = Buffer.concat(this.held[dir]);
       this.held[dir] = [];
+      this.heldBytes[dir] = 0;
       return masked(all);
     }
-    // whole messages go out now; only the tail of a message still arriving is held
+    // whole messages go out now; only the tail of a message still arriving is held (joined only when some goes out,
+    // so a big message arriving in many chunks is not copied once per chunk)
+    const done = this.heldBytes[dir] - this.session.pendingBytes(dir);
+    if (done <= 0) return null;
     const all = this.held[dir].length === 1 ? this.held[dir][0] : Buffer.concat(this.held[dir]);
-    const done = all.length - this.session.pendingBytes(dir);
-    if (done <= 0) {
-      this.held[dir] = [all];
-      return null;
-    }
     this.held[dir] = done < all.length ? [all.subarray(done)] : [];
+    this.heldBytes[dir] = all.length - done;
     const whole = Buffer.from(all.subarray(0, done));
     let at = 0;
     for (const m of msgs) {
@@ -62,6 +64,7 @@ export class Redactor {
     if (this.held[dir].length === 0) return null;
     const rest = Buffer.concat(this.held[dir]);
     this.held[dir] = [];
+    this.heldBytes[dir] = 0;
     return masked(rest);
   }
 }

@@ -1,7 +1,7 @@
 // MySQL packet framing: each packet is a 3-byte little-endian payload length, a 1-byte sequence id, then the payload.
 // A payload of exactly 0xffffff bytes continues in the next packet; the logical packet is their payloads joined.
 // Framing knows nothing of what the packets mean: the session groups them into requests and responses.
-import { ByteQueue, MAX_MESSAGE_BYTES, type Frame } from '../bytequeue';
+import { ByteQueue, HEAD_BYTES, MAX_MESSAGE_BYTES, type Frame } from '../bytequeue';
 
 export interface Packet extends Frame {
   /** sequence id of the first physical packet */
@@ -14,19 +14,28 @@ const MAX_PAYLOAD = 0xffffff;
 
 export class PacketFramer {
   private readonly queue = new ByteQueue();
-  /** set once a length past the cap was seen: the boundaries are lost */
+  /** set once the boundaries are lost (never, since an oversized packet is skipped by its lengths) */
   broken: string | null = null;
+  /** skipping a logical packet past the cap: payload bytes left in the current physical packet, and whether more follow */
+  private skipLeft = 0;
+  private skipMore = false;
 
   push(chunk: Buffer, tUs: number, tEndUs = tUs): Packet[] {
     if (this.broken) return [];
     this.queue.push(chunk, tUs, tEndUs);
     const out: Packet[] = [];
     for (;;) {
+      if (!this.skipOn()) break;
       const size = this.logicalSize();
       if (size === null) break;
       if (size < 0) {
-        this.broken = `a MySQL message longer than ${MAX_MESSAGE_BYTES} bytes`;
-        break;
+        // a logical packet past the cap (an 80 MB query is legal): its head is shown, the rest skipped physical packet
+        // by physical packet, by their own lengths, and framing goes on after it
+        const head = this.queue.take(Math.min(this.queue.length, 4 + HEAD_BYTES));
+        this.skipLeft = 4 + MAX_PAYLOAD - head.bytes.length;
+        this.skipMore = true;
+        out.push({ bytes: head.bytes, tUs: head.tUs, tEndUs: head.tEndUs, seq: head.bytes[3], payload: head.bytes.subarray(4), declared: MAX_MESSAGE_BYTES + 1 });
+        continue;
       }
       const f = this.queue.take(size);
       // one physical packet (the common case) needs no joining: its payload is the rest of its bytes
@@ -34,6 +43,25 @@ export class PacketFramer {
       out.push({ bytes: f.bytes, tUs: f.tUs, tEndUs: f.tEndUs, seq: f.bytes[3], payload });
     }
     return out;
+  }
+
+  /** Drops what is left of a skipped logical packet; false while more of it is still to come. */
+  private skipOn(): boolean {
+    while (this.skipLeft > 0 || this.skipMore) {
+      if (this.skipLeft > 0) {
+        const n = Math.min(this.skipLeft, this.queue.length);
+        if (n > 0) this.queue.take(n);
+        this.skipLeft -= n;
+        if (this.skipLeft > 0) return false;
+      }
+      if (!this.skipMore) break;
+      if (this.queue.length < 4) return false;
+      const len = this.queue.byteAt(0) | (this.queue.byteAt(1) << 8) | (this.queue.byteAt(2) << 16);
+      this.queue.take(4);
+      this.skipLeft = len;
+      this.skipMore = len === MAX_PAYLOAD;
+    }
+    return true;
   }
 
   /** Bytes of the next whole logical packet with headers; null when not all here; -1 past the cap. */

@@ -12,6 +12,9 @@ export const CODE = {
 
 export type Take = Frame | null | { error: string };
 
+/** PostgreSQL's own limit on a message (MaxAllocSize) */
+const PG_MAX_MESSAGE = 0x3fffffff;
+
 export function isFrame(t: Take): t is Frame {
   return t !== null && 'bytes' in t;
 }
@@ -22,7 +25,8 @@ export function takeTyped(q: ByteQueue): Take {
   const head = q.peek(5);
   const len = head.readInt32BE(1);
   if (len < 4) return { error: `a message of type 0x${head[0].toString(16)} declares length ${len}, less than 4` };
-  if (len + 1 > MAX_MESSAGE_BYTES) return { error: `a message longer than ${MAX_MESSAGE_BYTES} bytes` };
+  // PostgreSQL allows messages up to 1 GB (a 70 MB query is legal): past our cap, shown by its head and skipped
+  if (len + 1 > MAX_MESSAGE_BYTES) return len <= PG_MAX_MESSAGE ? q.takeHead(len + 1) : { error: `a message declares ${len} bytes, past PostgreSQL's 1 GB` };
   return q.length >= len + 1 ? q.take(len + 1) : null;
 }
 

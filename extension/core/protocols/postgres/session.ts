@@ -93,10 +93,16 @@ export class PostgresSession implements WireSession {
     if (this.untyped) return this.startupPhase(f);
     const type = String.fromCharCode(f.bytes[0]);
     let part: Part;
-    try {
-      part = parseFrontend(f.bytes, this.lastAuth);
-    } catch (err) {
-      part = { type: `'${type}'`, problem: decodeProblem(err) };
+    if (f.declared !== undefined) {
+      // too big to decode: its type still says what it is in the exchange, so pairing goes on
+      const note = `${f.declared} bytes, past the decoding cap: shown by its first ${f.bytes.length}`;
+      part = type === 'Q' ? { type: 'Query', query: `(${note}) ${f.bytes.toString('utf8', 5)}…` } : { type: `'${type}'`, note };
+    } else {
+      try {
+        part = parseFrontend(f.bytes, this.lastAuth);
+      } catch (err) {
+        part = { type: `'${type}'`, problem: decodeProblem(err) };
+      }
     }
     const bad = part.problem ? { error: String(part.problem) } : {};
     if (RUN.has(type) || type === 'S') {
