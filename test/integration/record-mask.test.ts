@@ -83,7 +83,7 @@ describe('masking whatever the port', { timeout: 120_000 }, () => {
     }
   });
 
-  test('after a Redis value past the framing cap (70 MB), the rest of that direction is masked: the AUTH after it too', async () => {
+  test('a Redis value past the decoding cap (a legal 70 MB SET) is skipped by its length: the AUTH after it is masked, and all is paired', async () => {
     await requireService('Redis', 6379, 'redis-server --daemonize yes --port 6379');
     const out = join(dir, 'redis-giant.transcript.jsonl');
     const rec = await startRecorder({ listen: '127.0.0.1:0', target: '127.0.0.1:6379', out, protocol: 'redis' });
@@ -102,5 +102,10 @@ describe('masking whatever the port', { timeout: 120_000 }, () => {
     await rec.close();
     assert.match(got, /^\+OK\r\n-.*\r\n:1\r\n$/s, 'Redis stored the value, refused the AUTH, deleted the key');
     assert.equal(readFileSync(out, 'utf8').includes(SECRET), false, 'the secret is in the transcript');
+    assert.match(bytesOf(await readAll(out), 1, 'c2s').subarray(-80).toString('latin1'), /AUTH\r\n\$27\r\n\*{27}\r\n/, 'masked as an AUTH, framing kept');
+    const a = await analyzeTranscript(out);
+    assert.equal(a.verdict, 'clean', `${a.notJudged.join('; ')} ${JSON.stringify(a.summary)}`);
+    assert.equal(a.summary.requests, 3);
+    assert.equal(a.summary.responses, 3);
   });
 });

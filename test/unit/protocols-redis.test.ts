@@ -176,4 +176,27 @@ describe('redis protocol', () => {
     for (const [reply, want] of cases) assert.equal(redactRedis('s2c', Buffer.from(reply))?.toString(), want);
     assert.equal(redactRedis('s2c', Buffer.from('*2\r\n$7\r\nmaxmemory\r\n$1\r\n0\r\n')), null, 'other settings are kept');
   });
+
+  it('skips a bulk string past the decoding cap by its declared length, in a command or a reply, and frames on', () => {
+    const s = redis.session();
+    const size = 70 * 1024 * 1024;
+    const piece = Buffer.alloc(8 * 1024 * 1024, 0x61);
+    const got: Array<{ dir: string; summary: string; tEndUs: number }> = [];
+    const push = (dir: 'c2s' | 's2c', b: Buffer, t: number) => got.push(...s.push(dir, b, t).map((m) => ({ dir: m.dir, summary: m.decoded.summary, tEndUs: m.tEndUs })));
+    push('c2s', Buffer.from(`*4\r\n$3\r\nSET\r\n$3\r\nbig\r\n$${size}\r\n`), 1);
+    for (let sent = 0, t = 2; sent < size; sent += piece.length, t++) push('c2s', piece.subarray(0, Math.min(piece.length, size - sent)), t);
+    push('c2s', Buffer.from('\r\n$2\r\nNX\r\n*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n'), 100);
+    push('s2c', Buffer.from(`+OK\r\n$${size}\r\n`), 101);
+    for (let sent = 0, t = 102; sent < size; sent += piece.length, t++) push('s2c', piece.subarray(0, Math.min(piece.length, size - sent)), t);
+    push('s2c', Buffer.from('\r\n'), 200);
+    assert.deepEqual(got.map((m) => [m.dir, m.summary.replace(/\d{8}/, 'N')]), [
+      ['c2s', 'SET big "<N bytes, past the decoding cap>"'],
+      ['c2s', 'GET big'],
+      ['s2c', 'OK'],
+      ['s2c', '"<N bytes, past the decoding cap>"'],
+    ]);
+    assert.equal(got[0].tEndUs, 100, 'the SET is whole when its last argument came');
+    assert.equal(got[3].tEndUs, 200, 'the reply is whole when its last byte came');
+    assert.equal(s.pendingBytes('c2s') + s.pendingBytes('s2c'), 0, 'nothing held');
+  });
 });

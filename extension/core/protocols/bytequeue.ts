@@ -43,6 +43,7 @@ export class ByteQueue {
     if (this.skipping > 0) {
       const drop = Math.min(this.skipping, buf.length);
       this.skipping -= drop;
+      this.skippedUntilUs = tEndUs;
       buf = buf.subarray(drop);
     }
     if (buf.length === 0) return;
@@ -61,6 +62,9 @@ export class ByteQueue {
   get skipRemaining(): number {
     return this.skipping;
   }
+
+  /** µs of the chunk that held the last byte skipped so far */
+  skippedUntilUs = 0;
 
   /**
    * A message of `declared` bytes past the cap: its head (what is here, at most HEAD_BYTES) is taken to be shown, the

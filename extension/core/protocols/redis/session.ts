@@ -3,7 +3,8 @@
 // RESP3 pushes (pub/sub messages, invalidations), RESP2 pub/sub messages once subscribed, the extra confirmations of
 // a SUBSCRIBE to several channels (one reply per channel), and MONITOR's feed. CLIENT REPLY OFF/SKIP silence replies.
 import type { Direction } from '../../transcript/format';
-import { ByteQueue, unframable, type Frame } from '../bytequeue';
+import { ByteQueue, HEAD_BYTES, unframable, type Frame } from '../bytequeue';
+import { findBigValue, type BigValue } from './big-value';
 import type { Decoded, WireMessage, WireSession } from '../types';
 import { describeCommand, describeReply } from './describe';
 import { MAX_LINE, parseResp, str, type RespMessage } from './resp';
@@ -29,22 +30,44 @@ export class RedisSession implements WireSession {
   private monitoring = false;
   private replies: 'on' | 'off' | 'skip' = 'on';
 
+  /** values after a skipped big one that still belong to its command: read and dropped */
+  private readonly trailing = { c2s: 0, s2c: 0 };
+  /** a command or reply with a big value, shown once its last byte is in (so its time is when it was whole) */
+  private readonly bigPending: Record<Direction, { frame: Frame; value: RespMessage } | null> = { c2s: null, s2c: null };
+
   push(dir: Direction, bytes: Buffer, tUs: number): WireMessage[] {
     if (this.broken[dir]) return [];
     const q = this.queues[dir];
     q.push(bytes, tUs);
     const out: WireMessage[] = [];
+    this.bigDone(dir, out);
     while (q.length > 0 && q.length >= this.need[dir]) {
-      const r = dir === 'c2s' && q.byteAt(0) !== 0x2a ? this.inline(q) : parseResp(q.peek(q.length), 0);
+      const r = dir === 'c2s' && q.byteAt(0) !== 0x2a && this.trailing[dir] === 0 ? this.inline(q) : parseResp(q.peek(q.length), 0);
       if (r === null) continue;
       if ('need' in r) {
         this.need[dir] = r.need;
         break;
       }
       if ('error' in r) {
+        const big = findBigValue(q.peek(q.length));
+        if (big && this.trailing[dir] === 0 && !this.bigPending[dir]) {
+          this.big(dir, q, big);
+          this.bigDone(dir, out);
+          continue;
+        }
         this.broken[dir] = true;
         out.push(unframable(dir, q.take(q.length), r.error));
         break;
+      }
+      if (this.trailing[dir] > 0) {
+        // an argument after a skipped big one: part of that command, already shown
+        this.need[dir] = 0;
+        this.trailing[dir]--;
+        const last = q.take(r.end);
+        const pending = this.bigPending[dir];
+        if (pending) pending.frame.tEndUs = Math.max(pending.frame.tEndUs, last.tEndUs);
+        this.bigDone(dir, out);
+        continue;
       }
       this.need[dir] = 0;
       const f = q.take(r.end);
@@ -55,6 +78,29 @@ export class RedisSession implements WireSession {
 
   pendingBytes(dir: Direction): number {
     return this.queues[dir].length;
+  }
+
+  /** A command or reply with a value past the cap: kept by its head, the value skipped by its declared length. */
+  private big(dir: Direction, q: ByteQueue, v: BigValue): void {
+    const head = q.take(Math.min(q.length, v.at + HEAD_BYTES));
+    q.skip(v.at + v.len + 2 - head.bytes.length);
+    this.need[dir] = 0;
+    this.trailing[dir] = v.after;
+    const shown = `<${v.len} bytes, past the decoding cap>`;
+    const frame: Frame = { ...head, declared: v.at + v.len + 2 };
+    const value: RespMessage =
+      dir === 's2c' ? { t: '$', v: Buffer.from(shown) } : { t: '*', v: [...v.before, shown].map((a) => ({ t: '$' as const, v: Buffer.from(a) })), n: v.before.length + 1 + v.after };
+    this.bigPending[dir] = { frame, value };
+  }
+
+  /** The big command or reply, once its value is skipped and its trailing arguments are read. */
+  private bigDone(dir: Direction, out: WireMessage[]): void {
+    const p = this.bigPending[dir];
+    const q = this.queues[dir];
+    if (!p || q.skipRemaining > 0 || this.trailing[dir] > 0) return;
+    this.bigPending[dir] = null;
+    p.frame.tEndUs = Math.max(p.frame.tEndUs, q.skippedUntilUs);
+    out.push(dir === 'c2s' ? this.command(p.frame, p.value) : this.reply(p.frame, p.value));
   }
 
   /** Nothing a Redis connection negotiates changes how commands are framed: a fresh session picks it up. */
