@@ -9,6 +9,7 @@ import { describe, test } from 'node:test';
 import mysql2 from 'mysql2/promise';
 import pg from 'pg';
 import { cli } from '../helpers/cli';
+import { startPostgres } from '../helpers/db-instances';
 import { closedPort } from '../helpers/net';
 import { tempDir } from '../helpers/tmp';
 
@@ -113,6 +114,19 @@ describe('the CLI on hostile input', { timeout: 600_000 }, () => {
     { name: 'bench: a read-only MariaDB user', args: ['bench', 'mysql://ir_readonly@127.0.0.1:3306/test', '--workload', 'insert', '--concurrency', '1', '--duration', '1s'], code: 2, says: /the server refused to set up the bench's table "data": .*denied to user 'ir_readonly'/ },
     { name: 'collect: a MongoDB URL at a MariaDB port', args: ['collect', 'mongodb://127.0.0.1:3306/test', '--out', f('c2.csv'), '--duration', '1s'], code: 2, says: /a MySQL\/MariaDB server answered, not MongoDB/, noFiles: [f('c2.csv')] },
   ];
+
+  test('a PostgreSQL that asks for a SCRAM password the URL does not give: one line, for check, bench and collect', async (t) => {
+    const server = await startPostgres([{ user: 'ir_scram', password: 'not-in-the-url', method: 'scram-sha-256' }]);
+    t.after(() => server.stop());
+    const url = `postgres://ir_scram@127.0.0.1:${server.port}/postgres`;
+    for (const args of [['check', url, '--client', 'pg', '--requests', '10'], ['bench', url, '--workload', 'select', '--concurrency', '1', '--duration', '1s'], ['collect', url, '--out', f('scram.csv'), '--duration', '1s']]) {
+      const r = await cli(args, { timeoutMs: 60_000 });
+      assert.equal(r.code, 2, `${args[0]}: ${r.stderr}`);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`127\\.0\\.0\\.1:${server.port}: the server asks (user "ir_scram" )?for a password \\(SCRAM\\) and the URL gives none`), args[0]);
+    }
+    assert.equal(existsSync(f('scram.csv')), false);
+  });
 
   test('every case: its exit, one line, no stack trace, within 60 s, nothing left behind or changed', async () => {
     for (const c of cases()) {

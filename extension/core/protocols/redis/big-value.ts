@@ -4,6 +4,10 @@
 // command, is skipped; past the cap anywhere else the framing is lost, as before.
 import { MAX_MESSAGE_BYTES } from '../bytequeue';
 
+/** past Redis's own bounds (proto-max-bulk-len is 512 MB by default): garbage, or a lost frame boundary */
+const MAX_BULK = 4 * 1024 * 1024 * 1024;
+const legal = (len: number) => len > MAX_MESSAGE_BYTES && len <= MAX_BULK;
+
 export interface BigValue {
   /** the command's arguments before the big one (a command), or none (a reply) */
   before: string[];
@@ -19,7 +23,7 @@ export function findBigValue(b: Buffer): BigValue | null {
   if (!head) return null;
   if (b[0] === 0x24) {
     const len = Number(head.text.slice(1));
-    return len > MAX_MESSAGE_BYTES ? { before: [], at: head.next, len, after: 0 } : null;
+    return legal(len) ? { before: [], at: head.next, len, after: 0 } : null;
   }
   if (b[0] !== 0x2a) return null;
   const n = Number(head.text.slice(1));
@@ -31,7 +35,8 @@ export function findBigValue(b: Buffer): BigValue | null {
     if (!arg || b[at] !== 0x24) return null;
     const len = Number(arg.text.slice(1));
     if (!Number.isInteger(len) || len < 0) return null;
-    if (len > MAX_MESSAGE_BYTES) return { before, at: arg.next, len, after: n - k - 1 };
+    if (len > MAX_BULK) return null;
+    if (legal(len)) return { before, at: arg.next, len, after: n - k - 1 };
     if (arg.next + len + 2 > b.length) return null;
     before.push(b.toString('utf8', arg.next, Math.min(arg.next + len, arg.next + 256)));
     at = arg.next + len + 2;
