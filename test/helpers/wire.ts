@@ -5,6 +5,7 @@ import type { Finding } from '../../extension/core/pairing';
 import type { Protocol, WireMessage } from '../../extension/core/protocols/types';
 import type { DataEvent } from '../../extension/core/transcript/format';
 import type { Chunk } from './capture';
+import { deflateSync } from 'node:zlib';
 
 /** A seeded PRNG, so that every random split and fuzz input can be reproduced from its seed. */
 export { seeded as prng } from '../../extension/core/random';
@@ -101,4 +102,14 @@ export function pairAll(protocol: Protocol, chunks: Chunk[]): PairingRun {
 /** What a test compares between two splits of the same traffic: each message's direction, summary and bytes. */
 export function shape(msgs: WireMessage[]): string[] {
   return msgs.map((m) => `${m.dir} ${m.decoded.summary} ${m.decoded.error ?? ''} ${m.bytes.toString('base64')}`);
+}
+
+/** One MySQL compressed packet: the 7-byte header, then the payload deflated (or stored as it is). */
+export function compressedPacket(seq: number, inner: Buffer, deflate: boolean): Buffer {
+  const payload = deflate ? deflateSync(inner) : inner;
+  const h = Buffer.alloc(7);
+  h.writeUIntLE(payload.length, 0, 3);
+  h[3] = seq;
+  h.writeUIntLE(deflate ? inner.length : 0, 4, 3);
+  return Buffer.concat([h, payload]);
 }

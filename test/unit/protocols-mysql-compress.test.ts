@@ -4,14 +4,13 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { deflateSync } from 'node:zlib';
 import { mysql, CAP } from '../../extension/core/protocols/mysql';
 import { parseGreeting } from '../../extension/core/protocols/mysql/handshake';
 import { eventBytes, type DataEvent } from '../../extension/core/transcript/format';
 import type { Chunk } from '../helpers/capture';
 import { cli } from '../helpers/cli';
 import { readAll } from '../helpers/transcripts';
-import { decodeAll, pairAll, shape, splitAt, totalBytes } from '../helpers/wire';
+import { decodeAll, pairAll, shape, splitAt, totalBytes, compressedPacket } from '../helpers/wire';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'real', 'mysql');
 const COMPRESSED = join(FIXTURES, 'mariadb-compress.transcript.jsonl');
@@ -22,15 +21,6 @@ async function chunksOf(file: string): Promise<Chunk[]> {
   return events.filter((e): e is DataEvent => e.k === 'c2s' || e.k === 's2c').map((e) => ({ conn: e.c, dir: e.k, bytes: eventBytes(e), tUs: e.t }));
 }
 
-/** One compressed packet: the 7-byte header, then the payload deflated (or stored as it is). */
-function compressedPacket(seq: number, inner: Buffer, deflate: boolean): Buffer {
-  const payload = deflate ? deflateSync(inner) : inner;
-  const h = Buffer.alloc(7);
-  h.writeUIntLE(payload.length, 0, 3);
-  h[3] = seq;
-  h.writeUIntLE(deflate ? inner.length : 0, 4, 3);
-  return Buffer.concat([h, payload]);
-}
 
 function packet(seq: number, payload: Buffer): Buffer {
   const h = Buffer.alloc(4);

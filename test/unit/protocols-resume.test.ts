@@ -6,7 +6,6 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { deflateSync } from 'node:zlib';
 import { Pairing } from '../../extension/core/pairing';
 import { mogilefs } from '../../extension/core/protocols/mogilefs';
 import { mongodb } from '../../extension/core/protocols/mongodb';
@@ -18,6 +17,7 @@ import { eventBytes, type DataEvent, type Direction, type TranscriptEvent } from
 import type { Chunk } from '../helpers/capture';
 import { opMsg } from '../helpers/opmsg';
 import { readAll } from '../helpers/transcripts';
+import { compressedPacket } from '../helpers/wire';
 
 const REAL = join(__dirname, '..', 'fixtures', 'real');
 
@@ -50,14 +50,6 @@ function packet(seq: number, payload: Buffer): Buffer {
   return Buffer.concat([h, payload]);
 }
 
-function compressedPacket(seq: number, inner: Buffer, deflate: boolean): Buffer {
-  const payload = deflate ? deflateSync(inner) : inner;
-  const h = Buffer.alloc(7);
-  h.writeUIntLE(payload.length, 0, 3);
-  h[3] = seq;
-  h.writeUIntLE(deflate ? inner.length : 0, 4, 3);
-  return Buffer.concat([h, payload]);
-}
 
 const lenenc = (s: string): Buffer => Buffer.concat([Buffer.from([Buffer.byteLength(s)]), Buffer.from(s)]);
 
