@@ -13,8 +13,15 @@ const dir = tempDir();
 
 async function judged(file: string) {
   const keys: string[] = [];
-  const a = await analyzeTranscript(file, { onMessage: (_c, msg) => void (msg.dir === 'c2s' && keys.push(msg.decoded.summary)) });
-  return { a, summaries: keys };
+  let longestUs = 0;
+  const a = await analyzeTranscript(file, {
+    onMessage: (_c, msg) => {
+      if (msg.dir !== 'c2s') return;
+      keys.push(msg.decoded.summary);
+      longestUs = Math.max(longestUs, msg.tEndUs - msg.tUs);
+    },
+  });
+  return { a, summaries: keys, longestUs };
 }
 
 describe('messages past the decoding cap', { timeout: 180_000 }, () => {
@@ -31,8 +38,9 @@ describe('messages past the decoding cap', { timeout: 180_000 }, () => {
     await c.end();
     await rec.close();
     assert.ok(rec.stats.c2sBytes > size);
-    const { a, summaries } = await judged(out);
+    const { a, summaries, longestUs } = await judged(out);
     assert.equal(a.verdict, 'clean', a.notJudged.join('; '));
+    assert.ok(longestUs > 0, 'the giant query is timed from its first byte to its last, not by its head alone');
     assert.ok(summaries.some((s) => /^\(\d+ bytes, past the decoding cap: shown by its first \d+\) select length\('x+/.test(s)), 'the giant query shown by its head');
     assert.ok(summaries.includes('select $1::text as k ["user:42"]'), 'the next query decoded');
   });
@@ -52,8 +60,9 @@ describe('messages past the decoding cap', { timeout: 180_000 }, () => {
       assert.equal(r2[0].k, 'user:42');
       await c.end();
       await rec.close();
-      const { a, summaries } = await judged(out);
+      const { a, summaries, longestUs } = await judged(out);
       assert.equal(a.verdict, 'clean', a.notJudged.join('; '));
+      assert.ok(longestUs > 0, 'the giant query is timed from its first byte to its last, not by its head alone');
       assert.ok(summaries.some((s) => s.includes("select 'user:42' as k")), `the next query decoded: ${summaries.join(' | ').slice(0, 300)}`);
     } finally {
       await admin.query(`set global max_allowed_packet = ${Number(was.v)}`);

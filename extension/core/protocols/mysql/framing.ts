@@ -19,6 +19,8 @@ export class PacketFramer {
   /** skipping a logical packet past the cap: payload bytes left in the current physical packet, and whether more follow */
   private skipLeft = 0;
   private skipMore = false;
+  /** the head of a logical packet past the cap, until its last physical packet has been skipped */
+  private big: Packet | null = null;
 
   push(chunk: Buffer, tUs: number, tEndUs = tUs): Packet[] {
     if (this.broken) return [];
@@ -26,6 +28,10 @@ export class PacketFramer {
     const out: Packet[] = [];
     for (;;) {
       if (!this.skipOn()) break;
+      if (this.big) {
+        out.push(this.big);
+        this.big = null;
+      }
       const size = this.logicalSize();
       if (size === null) break;
       if (size < 0) {
@@ -34,7 +40,8 @@ export class PacketFramer {
         const head = this.queue.take(Math.min(this.queue.length, 4 + HEAD_BYTES));
         this.skipLeft = 4 + MAX_PAYLOAD - head.bytes.length;
         this.skipMore = true;
-        out.push({ bytes: head.bytes, tUs: head.tUs, tEndUs: head.tEndUs, seq: head.bytes[3], payload: head.bytes.subarray(4), declared: MAX_MESSAGE_BYTES + 1 });
+        // given out once its last physical packet is in, so it is timed when it was whole
+        this.big = { bytes: head.bytes, tUs: head.tUs, tEndUs: head.tEndUs, seq: head.bytes[3], payload: head.bytes.subarray(4), declared: MAX_MESSAGE_BYTES + 1 };
         continue;
       }
       const f = this.queue.take(size);
@@ -50,7 +57,10 @@ export class PacketFramer {
     while (this.skipLeft > 0 || this.skipMore) {
       if (this.skipLeft > 0) {
         const n = Math.min(this.skipLeft, this.queue.length);
-        if (n > 0) this.queue.take(n);
+        if (n > 0) {
+          const skipped = this.queue.take(n);
+          if (this.big) this.big.tEndUs = Math.max(this.big.tEndUs, skipped.tEndUs);
+        }
         this.skipLeft -= n;
         if (this.skipLeft > 0) return false;
       }

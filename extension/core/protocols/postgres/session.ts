@@ -43,6 +43,14 @@ export class PostgresSession implements WireSession {
     q.push(bytes, tUs);
     const out: WireMessage[] = [];
     for (;;) {
+      // a message past the cap is taken when its last skipped byte is in, so it is timed when it was whole
+      const big = this.big[dir];
+      if (big) {
+        if (q.skipRemaining > 0) break;
+        this.big[dir] = null;
+        const m = dir === 'c2s' ? this.request({ ...big, tEndUs: Math.max(big.tEndUs, q.skippedUntilUs) }) : this.response({ ...big, tEndUs: Math.max(big.tEndUs, q.skippedUntilUs) });
+        if (m) out.push(m);
+      }
       if (this.encrypted) {
         if (q.length) out.push(opaque(dir, q.take(q.length).bytes, tUs));
         break;
@@ -54,11 +62,18 @@ export class PostgresSession implements WireSession {
         out.push(unframable(dir, q.take(q.length), t.error));
         break;
       }
+      if (t.declared !== undefined) {
+        this.big[dir] = t;
+        continue;
+      }
       const m = dir === 'c2s' ? this.request(t) : this.response(t);
       if (m) out.push(m);
     }
     return out;
   }
+
+  /** the head of a message past the cap, until the rest of it has been skipped */
+  private readonly big: Record<Direction, Frame | null> = { c2s: null, s2c: null };
 
   pendingBytes(dir: Direction): number {
     return this.queues[dir].length;
