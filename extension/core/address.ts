@@ -7,6 +7,11 @@ export interface HostPort {
   port: number;
 }
 
+/** The port at the end of a `host:port` as a transcript or a capture writes it; undefined when there is none. */
+export function portOf(hostPort: unknown): number | undefined {
+  return typeof hostPort === 'string' ? Number(/:(\d+)$/.exec(hostPort)?.[1]) || undefined : undefined;
+}
+
 /** Parses `host:port`, `[::1]:port` or a bare `port` (meaning 127.0.0.1). */
 export function parseHostPort(s: string, what: string): HostPort {
   const text = s.trim();

@@ -6,7 +6,8 @@
 // every whole packet and ends with a `cut` event that says where. Never overwrites: the writer refuses an existing
 // file, and a failed import removes the file it began.
 import { rm } from 'node:fs/promises';
-import { detectProtocol } from '../protocols/detect';
+import { portOf } from '../address';
+import { tellConnection } from '../protocols/detect';
 import { TranscriptWriter } from '../transcript/writer';
 import { segmentOf } from './packet';
 import { Reassembler, type ReassemblyStats } from './reassembly';
@@ -111,15 +112,14 @@ class ConnectionGuesses {
     if (k !== 'open' && k !== 'c2s' && k !== 's2c') return;
     let f = this.first.get(c);
     if (!f) this.first.set(c, (f = {}));
-    if (k === 'open') f.port = Number(/:(\d+)$/.exec(String(fields.server))?.[1]) || undefined;
+    if (k === 'open') f.port = portOf(fields.server);
     else if (!f[k] && this.first.size <= 10_000) f[k] = Buffer.from(String(fields.d), fields.e === 'base64' ? 'base64' : 'utf8').subarray(0, 256);
   }
   names(): string {
     const names = new Set<string>();
     for (const f of this.first.values()) {
       if (!f.c2s && !f.s2c) continue;
-      const tls = f.c2s && f.c2s[0] === 0x16 && f.c2s[1] === 0x03;
-      names.add(detectProtocol({ firstC2S: f.c2s, firstS2C: f.s2c }) ?? (tls ? 'tls' : null) ?? detectProtocol({ firstC2S: f.c2s, firstS2C: f.s2c, port: f.port }) ?? 'unknown');
+      names.add(tellConnection({ firstC2S: f.c2s, firstS2C: f.s2c, port: f.port }, true) ?? 'unknown');
     }
     return names.size ? [...names].join(', ') : 'none';
   }

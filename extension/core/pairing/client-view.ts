@@ -192,7 +192,7 @@ export class ClientView {
     }
     const e = this.episode;
     if (e && !e.corroborated) e.pending = req;
-    this.emit('mismatch', resp.ref.tUs > req.ref.tUs ? resp.ref.tUs : req.ref.tUs, { ...f, basis: 'inferred', grounds: e?.grounds ?? 'inferred from behaviour' });
+    this.emit('mismatch', Math.max(resp.ref.tUs, req.ref.tUs), { ...f, basis: 'inferred', grounds: e?.grounds ?? 'inferred from behaviour' });
   }
 
   /** a late answer to a request the view gave up */

@@ -3,8 +3,7 @@
 // its bytes could not be judged: TLS, a protocol this tool does not decode, and bytes lost to a capture's gap. After a
 // gap the connection waits for a client chunk where a message can begin (the session's `resume`), skipping what comes
 // before it: what was in flight at the gap is unknown, never a mismatch.
-import { detectProtocol } from '../protocols/detect';
-import { protocolByName, type Protocol, type WireMessage, type WireSession } from '../protocols';
+import { protocolByName, tellConnection, type Protocol, type WireMessage, type WireSession } from '../protocols';
 import { eventBytes, type DataEvent, type Direction } from '../transcript/format';
 import type { Unseen } from './unseen';
 
@@ -76,7 +75,8 @@ export class ConnProtocol {
     }
   }
 
-  gap(dir: Direction, bytes: number): void {
+  /** bytes of this connection were lost (in either direction: both lose their pairing) */
+  gap(bytes: number): void {
     const u = this.counts.unseen;
     u.gaps++;
     u.gapBytes += bytes;
@@ -89,7 +89,6 @@ export class ConnProtocol {
       this.state = 'unsynced';
     }
     if (this.state === 'unsynced') this.sink.gap();
-    void dir;
   }
 
   /** The connection ended: a protocol not yet guessed is guessed from what there is. */
@@ -98,22 +97,14 @@ export class ConnProtocol {
   }
 
   private detect(final: boolean): void {
-    const c2s = this.first.c2s;
-    const s2c = this.first.s2c;
-    let name = detectProtocol({ firstC2S: c2s, firstS2C: s2c });
-    if (!name && c2s && isTlsHello(c2s)) {
-      this.toOpaque('tls');
+    const { c2s, s2c } = this.first;
+    const name = tellConnection({ firstC2S: c2s, firstS2C: s2c, port: this.port }, final || (c2s !== undefined && s2c !== undefined) || this.held.length >= DETECT_EVENTS);
+    if (name === undefined) return;
+    const protocol = name ? protocolByName(name) : undefined;
+    if (!protocol) {
+      this.toOpaque(name === 'tls' ? 'tls' : 'unknown');
       return;
     }
-    if (!name && (final || (c2s && s2c) || this.held.length >= DETECT_EVENTS)) {
-      name = detectProtocol({ firstC2S: c2s, firstS2C: s2c, port: this.port });
-      if (!name) {
-        this.toOpaque('unknown');
-        return;
-      }
-    }
-    const protocol = name ? protocolByName(name) : undefined;
-    if (!protocol) return;
     this.start(protocol);
     const held = this.held;
     this.held = [];
@@ -132,7 +123,7 @@ export class ConnProtocol {
     this.opaqueKind = kind;
     if (kind === 'tls') this.counts.unseen.encryptedConnections++;
     else this.counts.unseen.unknownConnections++;
-    this.counts.protocols[kind === 'tls' ? 'tls' : 'unknown'] = (this.counts.protocols[kind === 'tls' ? 'tls' : 'unknown'] ?? 0) + 1;
+    this.counts.protocols[kind] = (this.counts.protocols[kind] ?? 0) + 1;
     for (const [, , bytes] of this.held) this.opaque(bytes.length);
     this.held = [];
   }
@@ -156,9 +147,4 @@ export class ConnProtocol {
       }
     }
   }
-}
-
-/** A TLS handshake record (ClientHello) at the start of a connection: content type 22, version 3.x. */
-function isTlsHello(b: Buffer): boolean {
-  return b.length >= 3 && b[0] === 0x16 && b[1] === 0x03 && b[2] <= 0x04;
 }

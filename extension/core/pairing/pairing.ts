@@ -5,7 +5,8 @@
 // `unseen`, so the verdict never calls clean what was not seen. It holds only what is still open on each connection,
 // so memory does not grow with the transcript.
 import type { Protocol, WireMessage } from '../protocols/types';
-import type { ClientEvent, DataEvent, Direction, TranscriptEvent } from '../transcript/format';
+import { portOf } from '../address';
+import type { ClientEvent, DataEvent, TranscriptEvent } from '../transcript/format';
 import { ClientView, type ClientModel, type Req, type Resp } from './client-view';
 import { ConnProtocol } from './conn-protocol';
 import { keyEvidence } from './key-evidence';
@@ -29,8 +30,6 @@ interface Conn {
   /** client events about a request announced but not yet seen on the wire (a read served from the buffer) */
   early: ClientEvent[];
   byClientId: Map<string | number, Req>;
-  /** data events seen, to tell requests written together */
-  dataEvents: number;
 }
 
 export interface PairingSummary {
@@ -106,10 +105,10 @@ export class Pairing {
         this.end(ev.c, ev.t, ev.by === 'client');
         return;
       case 'open':
-        this.conn(ev.c, typeof ev.server === 'string' ? ev.server : undefined);
+        this.conn(ev.c, ev.server);
         return;
       case 'gap':
-        this.conn(ev.c).wire.gap(ev.dir === 'c2s' ? 'c2s' : 's2c', typeof ev.bytes === 'number' ? ev.bytes : 0);
+        this.conn(ev.c).wire.gap(typeof ev.bytes === 'number' ? ev.bytes : 0);
         return;
       case 'cut':
         this.summary.unseen.cut = typeof ev.what === 'string' && ev.what ? ev.what : 'the capture was cut short';
@@ -133,10 +132,10 @@ export class Pairing {
     for (const c of [...this.conns.keys()]) this.end(c, this.summary.lastUs ?? 0, false, this.summary.unseen.cut !== null);
   }
 
-  private conn(c: number, server?: string): Conn {
+  private conn(c: number, server?: unknown): Conn {
     let conn = this.conns.get(c);
     if (!conn) {
-      const port = Number(/:(\d+)$/.exec(server ?? '')?.[1]) || this.opts.serverPort;
+      const port = portOf(server) ?? this.opts.serverPort;
       const created: Conn = {
         c,
         wire: new ConnProtocol(this.protocol, port, this.summary, {
@@ -154,7 +153,6 @@ export class Pairing {
         announced: [],
         early: [],
         byClientId: new Map(),
-        dataEvents: 0,
       };
       conn = created;
       this.conns.set(c, conn);
@@ -344,4 +342,3 @@ function clip(s: string): string {
   return s.length > 300 ? `${s.slice(0, 297)}…` : s;
 }
 
-export type { Direction };

@@ -31,6 +31,23 @@ export function detectProtocol(input: DetectInput): string | null {
   return input.port !== undefined ? (PORTS[input.port] ?? null) : null;
 }
 
+/** A TLS handshake record (a ClientHello) as a connection's first bytes: content type 22, version 3.x. */
+export function isTlsHello(b: Buffer): boolean {
+  return b.length >= 3 && b[0] === 0x16 && b[1] === 0x03 && b[2] <= 0x04;
+}
+
+/**
+ * One connection's protocol, as the analyzer, the recorder's masking and the importer all tell it: from its own first
+ * bytes each way; then 'tls' for a TLS hello; then, once `settled` (as much seen as will be looked at), from its
+ * server's port. A protocol name, 'tls', null when nothing tells, or undefined while more bytes might still tell.
+ */
+export function tellConnection(input: DetectInput, settled: boolean): string | null | undefined {
+  const byBytes = detectProtocol({ firstC2S: input.firstC2S, firstS2C: input.firstS2C });
+  if (byBytes) return byBytes;
+  if (input.firstC2S && isTlsHello(input.firstC2S)) return 'tls';
+  return settled ? detectProtocol(input) : undefined;
+}
+
 /** A MySQL packet with sequence id 0 carrying protocol version 10 (or an ERR sent instead: too many connections). */
 function isMysqlGreeting(b: Buffer): boolean {
   if (b.length < 5 || b[3] !== 0) return false;

@@ -7,7 +7,7 @@ import { redis } from './redis';
 import type { Protocol } from './types';
 
 export * from './types';
-export { detectProtocol, type DetectInput } from './detect';
+export { detectProtocol, isTlsHello, tellConnection, type DetectInput } from './detect';
 
 const registry = new Map<string, Protocol>([mogilefs, mysql, postgres, mongodb, redis].map((p) => [p.name, p]));
 

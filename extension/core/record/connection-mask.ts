@@ -4,8 +4,7 @@
 // most those first bytes until it knows, and only then from the target's port: a MySQL server on port 4406 is masked
 // as MySQL. A connection whose protocol cannot be told is recorded with every byte masked (its lengths and timing
 // kept), and the caller is told once, so the user can say --protocol or --keep-auth.
-import { detectProtocol } from '../protocols/detect';
-import { protocolByName, type Protocol } from '../protocols';
+import { protocolByName, tellConnection, type Protocol } from '../protocols';
 import type { Direction } from '../transcript/format';
 import { masked, Redactor } from './redactor';
 
@@ -85,17 +84,13 @@ class Detecting implements ConnectionMask {
   private decide(final: boolean): boolean {
     const c2s = this.first.c2s.length ? this.first.c2s : undefined;
     const s2c = this.first.s2c.length ? this.first.s2c : undefined;
-    let name = detectProtocol({ firstC2S: c2s, firstS2C: s2c });
-    if (!name && c2s && c2s.length >= 3 && c2s[0] === 0x16 && c2s[1] === 0x03 && c2s[2] <= 0x04) {
-      this.decided = KEEP; // TLS from the first byte: nothing readable to mask
-      return true;
-    }
     // the client spoke and its bytes say nothing; or enough is held: the port is the last hint
     const enough = final || this.heldBytes >= HOLD_LIMIT || (c2s !== undefined && c2s.length >= 16) || (c2s !== undefined && s2c !== undefined);
-    if (!name && !enough) return false;
-    name ??= detectProtocol({ firstC2S: c2s, firstS2C: s2c, port: this.opts.port });
+    const name = tellConnection({ firstC2S: c2s, firstS2C: s2c, port: this.opts.port }, enough);
+    if (name === undefined) return false;
     const p = name ? protocolByName(name) : undefined;
-    if (p) this.decided = redacting(p) ?? KEEP;
+    if (name === 'tls') this.decided = KEEP; // TLS from the first byte: nothing readable to mask
+    else if (p) this.decided = redacting(p) ?? KEEP;
     else {
       this.decided = MASK_ALL;
       this.opts.onUnknown?.();
