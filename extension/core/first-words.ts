@@ -4,9 +4,8 @@
 import { connect } from 'node:net';
 import { formatHostPort, parseHostPort, type HostPort } from './address';
 import { UserError } from './errors';
+import { kindName } from './bench/connect-error';
 import { detectProtocol } from './protocols/detect';
-
-const NAMES: Record<string, string> = { mysql: 'MySQL/MariaDB', postgres: 'PostgreSQL', redis: 'Redis', mongodb: 'MongoDB', mogilefs: 'MogileFS tracker' };
 
 /**
  * Resolves when the server at `server` stays silent for `quietMs` after the connection opens (as a `kind` server
@@ -28,7 +27,7 @@ export function expectServerToWait(server: HostPort, kind: string, quietMs = 250
     });
     s.once('data', (d: Buffer) => {
       const other = detectProtocol({ firstS2C: d });
-      const what = other ? `a ${NAMES[other] ?? other} server` : 'a server that speaks first';
+      const what = other ? `a ${kindName(other)} server` : 'a server that speaks first';
       done(new UserError(`${formatHostPort(server)}: ${what} answered, not ${kind} (a ${kind} server waits for the client)`));
     });
     s.once('error', () => done());

@@ -6,7 +6,8 @@ import { Client as PgClient } from 'pg';
 import Redis from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { formatHostPort, parseHostPort, type HostPort } from '../address';
-import { describeNetError, UserError } from '../errors';
+import { connectError, kindName } from '../bench/connect-error';
+import { UserError } from '../errors';
 import { SafeTrackerClient } from '../tracker/client';
 import { startTracker, type Tracker } from '../tracker/server';
 import type { ClientName } from './clients';
@@ -87,22 +88,20 @@ export async function openBackend(url: string | undefined, client: ClientName): 
   }
 }
 
-/** A failure while connecting, in one line: it is never a bug of ours, whatever answered on that port. */
-function netError(err: unknown, where: string, kind: string): Error {
-  const code = (err as { code?: string }).code;
-  if (code === 'ER_ACCESS_DENIED_ERROR' || code === '28P01' || code === '28000') return new UserError(`${where}: authentication failed (wrong or missing password in the URL?)`);
-  if (code && /^E[A-Z]+$/.test(code)) return new UserError(describeNetError(err, where));
-  if (/password must be a string|SASL|SCRAM/.test(String((err as Error)?.message))) return new UserError(`${where}: the server asks for a password (SCRAM) and the URL gives none`);
-  return new UserError(`${where}: did not answer as a ${kind} server (${String((err as Error)?.message ?? err).split('\n')[0]})`);
-}
-
 /** A connect that does not settle in time is a failure too: a server of another kind may never answer. */
-function settled<T>(p: Promise<T>, where: string, kind: string): Promise<T> {
+function bounded<T>(p: Promise<T>, where: string, kind: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new UserError(`${where}: no ${kind} answered within ${CONNECT_MS / 1000} s`)), CONNECT_MS);
+    timer = setTimeout(() => reject(new UserError(`${where}: no ${kindName(kind)} answered within ${CONNECT_MS / 1000} s`)), CONNECT_MS);
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A bounded connect whose failure is one line, as bench and collect say it: never a bug of ours, whatever answered. */
+function connected<T>(p: Promise<T>, url: string, where: string, kind: string): Promise<T> {
+  return bounded(p, where, kind).catch((err: unknown) =>
+    Promise.reject(err instanceof UserError ? err : connectError(err, { where, kind, user: decodeURIComponent(new URL(url).username) })),
+  );
 }
 
 const CONNECT_MS = 10_000;
@@ -112,7 +111,7 @@ const BATCH = 500;
 async function sqlBackend(kind: 'mysql' | 'postgres', server: HostPort, shown: string, via: (p: HostPort) => string, url: string): Promise<Backend> {
   const where = formatHostPort(server);
   if (kind === 'mysql') {
-    const c = await settled(createConnection({ uri: url, connectTimeout: CONNECT_MS }), where, 'MySQL/MariaDB').catch((e) => Promise.reject(e instanceof UserError ? e : netError(e, where, 'MySQL/MariaDB')));
+    const c = await connected(createConnection({ uri: url, connectTimeout: CONNECT_MS }), url, where, 'mysql');
     return {
       kind, server, shown, via,
       async seed(table, rows) {
@@ -134,9 +133,9 @@ async function sqlBackend(kind: 'mysql' | 'postgres', server: HostPort, shown: s
   }
   const c = new PgClient({ connectionString: url, connectionTimeoutMillis: CONNECT_MS });
   c.on('error', () => {}); // a server of another kind can send more after the failed connect: it is already said
-  await settled(c.connect(), where, 'PostgreSQL').catch((e) => {
+  await connected(c.connect(), url, where, 'postgres').catch((e: unknown) => {
     void c.end().catch(() => {});
-    return Promise.reject(e instanceof UserError ? e : netError(e, where, 'PostgreSQL'));
+    return Promise.reject(e);
   });
   return {
     kind, server, shown, via,
@@ -163,9 +162,9 @@ async function redisBackend(server: HostPort, shown: string, via: (p: HostPort) 
   // one attempt, bounded: ioredis would otherwise retry a refused port for ever
   const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: CONNECT_MS, enableOfflineQueue: false });
   r.on('error', () => {});
-  await settled(r.connect().then(() => r.ping()), formatHostPort(server), 'Redis').catch((e) => {
+  await connected(r.connect().then(() => r.ping()), url, formatHostPort(server), 'redis').catch((e: unknown) => {
     r.disconnect();
-    return Promise.reject(e instanceof UserError ? e : netError(e, formatHostPort(server), 'Redis'));
+    return Promise.reject(e);
   });
   return {
     kind: 'redis', server, shown, via,
@@ -193,7 +192,7 @@ async function redisBackend(server: HostPort, shown: string, via: (p: HostPort) 
 async function mongoBackend(server: HostPort, shown: string, via: (p: HostPort) => string, url: string): Promise<Backend> {
   await expectServerToWait(server, 'MongoDB');
   const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000, socketTimeoutMS: CONNECT_MS, directConnection: true });
-  await settled(client.connect(), formatHostPort(server), 'MongoDB').catch((e) => {
+  await bounded(client.connect(), formatHostPort(server), 'mongodb').catch((e: Error) => {
     void client.close(true).catch(() => {});
     return Promise.reject(new UserError(`${formatHostPort(server)}: no MongoDB answered (${(e as Error).message.split('\n')[0]})`));
   });
