@@ -2,6 +2,7 @@
 // built, so the webview can ask for one event's details on demand without the host keeping a million objects.
 // A record is [u32 metaBytes][u32 rawBytes][meta JSON][raw bytes]; raw bytes are capped at DETAILS_MAX_BYTES.
 // Records are written into a pooled buffer and the file in large writes: a million events cost one pass.
+import { BIDI_CONTROLS, escapeChars } from '../shown-safe';
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,7 +151,6 @@ export function fieldRows(fields: Record<string, unknown> | null | undefined): A
  */
 export function cut(s: string, max: number): string {
   const t = s.length > max ? `${s.slice(0, max - 1)}…` : s;
-  return t.replace(BIDI, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeChars(t, BIDI_CONTROLS);
 }
 
-const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
