@@ -4,6 +4,7 @@
 // ours/theirs for several alternating rounds, and the CPU the client and the server used; asserts nothing.
 // BENCH_SECONDS (default 8) and BENCH_ROUNDS (default 3) set the length; BENCH_POSTGRES_URL/BENCH_MYSQL_URL the
 // servers; BENCH_DB=postgres or mariadb runs one of them.
+import { median } from './stats';
 import { connect } from 'node:net';
 import { makeSpec, runBench, type BenchDocument, type Workers } from '../extension/core/bench';
 import { MissingTool, pgbench, sysbenchOurSelect, sysbenchPointSelect, withCpu, type ToolRun } from './db-tools';
@@ -65,7 +66,6 @@ function lineTool(t: ToolRun, serverNames: string[]): string {
   return `    ${t.tool.padEnd(42)} ${f0(t.throughput).padStart(7)}/s  p99 ${ms(t.p99Us)} ms  cpu: tool ${client.toFixed(2)}, server ${server.toFixed(2)}  (avg ${ms(t.avgUs)} ms)`;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 type Tool = (seconds: number) => Promise<ToolRun>;
 

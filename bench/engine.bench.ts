@@ -5,6 +5,7 @@
 // (2) the recording proxy's request/response throughput and added latency (p50/p99) against a direct connection;
 // with BENCH_PROXY_BASELINE=path/to/another/build/dist/cli.js, the `record` verb of both builds, each in its own
 // process, under the same load in alternating rounds, and the ratio (the cost of a change to the recorder, same run).
+import { median } from './stats';
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
@@ -152,11 +153,10 @@ export default async function engineBench(): Promise<void> {
         rss[0].push(x.rssMiB);
         rss[1].push(y.rssMiB);
       }
-      const med = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
       const ratios = ours.map((o, i) => theirs[i] / o);
       console.log(
-        `  against ${baseline}, 5 alternating rounds: this build ${(mb / med(ours)).toFixed(1)} MB/s (peak RSS ${med(rss[0]).toFixed(0)} MiB), ` +
-          `baseline ${(mb / med(theirs)).toFixed(1)} MB/s (peak RSS ${med(rss[1]).toFixed(0)} MiB); throughput ratio this/baseline, median of rounds ${med(ratios).toFixed(3)} (${ratios.map((r) => r.toFixed(2)).join(', ')})`,
+        `  against ${baseline}, 5 alternating rounds: this build ${(mb / median(ours)).toFixed(1)} MB/s (peak RSS ${median(rss[0]).toFixed(0)} MiB), ` +
+          `baseline ${(mb / median(theirs)).toFixed(1)} MB/s (peak RSS ${median(rss[1]).toFixed(0)} MiB); throughput ratio this/baseline, median of rounds ${median(ratios).toFixed(3)} (${ratios.map((r) => r.toFixed(2)).join(', ')})`,
       );
     }
 
@@ -192,11 +192,10 @@ export default async function engineBench(): Promise<void> {
             await rec.stop();
           }
         }
-        const med = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
-        const ratios = ours.map((o, i) => o / theirs[i]);
+          const ratios = ours.map((o, i) => o / theirs[i]);
         console.log(
-          `  record as a process, ${clients} client${clients > 1 ? 's' : ''}, 3 alternating rounds of ${seconds} s: this build ${Math.round(med(ours)).toLocaleString('en-US')} req/s, ` +
-            `${proxyBaseline} ${Math.round(med(theirs)).toLocaleString('en-US')} req/s; ratio this/baseline, median ${med(ratios).toFixed(2)} (${ratios.map((r) => r.toFixed(2)).join(', ')})`,
+          `  record as a process, ${clients} client${clients > 1 ? 's' : ''}, 3 alternating rounds of ${seconds} s: this build ${Math.round(median(ours)).toLocaleString('en-US')} req/s, ` +
+            `${proxyBaseline} ${Math.round(median(theirs)).toLocaleString('en-US')} req/s; ratio this/baseline, median ${median(ratios).toFixed(2)} (${ratios.map((r) => r.toFixed(2)).join(', ')})`,
         );
       }
     }
