@@ -75,9 +75,11 @@ async function runFromPalette(page: Page, title: string): Promise<void> {
 async function answerFileDialog(page: Page, file: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(file);
-  // the dialog validates the typed path before it accepts Enter: press again while it stays open (bounded)
-  for (let i = 0; i < 10 && (await input.isVisible()); i++) {
+  // the palette's input is the same element and the dialog puts its folder in it when it opens, which can come after
+  // a first fill: so the path is filled again whenever the input does not hold it, and Enter pressed while the dialog
+  // stays open (it validates the typed path first), bounded
+  for (let i = 0; i < 20 && (await input.isVisible()); i++) {
+    if ((await input.inputValue().catch(() => file)) !== file) await input.fill(file).catch(() => undefined);
     await page.waitForTimeout(300);
     if (await input.isVisible()) await page.keyboard.press('Enter');
   }
