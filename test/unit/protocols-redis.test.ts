@@ -190,7 +190,7 @@ describe('redis protocol', () => {
     for (let sent = 0, t = 102; sent < size; sent += piece.length, t++) push('s2c', piece.subarray(0, Math.min(piece.length, size - sent)), t);
     push('s2c', Buffer.from('\r\n'), 200);
     assert.deepEqual(got.map((m) => [m.dir, m.summary.replace(/\d{8}/, 'N')]), [
-      ['c2s', 'SET big "<N bytes, past the decoding cap>"'],
+      ['c2s', 'SET big "<N bytes, past the decoding cap>" NX'],
       ['c2s', 'GET big'],
       ['s2c', 'OK'],
       ['s2c', '"<N bytes, past the decoding cap>"'],

@@ -47,6 +47,13 @@ export interface WireSession {
    * compression) and nothing of what was in flight; null when no message of `dir` can begin at this chunk.
    */
   resume?(dir: Direction, chunk: Buffer): WireSession | null;
+  /**
+   * For recording: true when every byte `pendingBytes` counts belongs to one message still arriving that is known,
+   * from its head and what the connection has negotiated, to hold nothing `Protocol.redact` would mask (a big query,
+   * a big SET), so the recorder may write it as it arrives instead of holding it whole. False when that cannot be
+   * told (yet), which is always safe.
+   */
+  pendingHoldsNoSecret?(dir: Direction): boolean;
 }
 
 export interface Protocol {

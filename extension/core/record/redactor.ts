@@ -1,16 +1,24 @@
 // Masks authentication secrets before bytes reach the transcript (unless --keep-auth). The protocol's redact()
 // works on whole messages, so a direction's bytes are held while a message is incomplete and recorded, masked, as
-// soon as every held byte belongs to whole messages. Masking keeps lengths, so framing still decodes. Encrypted
+// soon as every held byte belongs to whole messages; a big message that the session can tell from its head holds no
+// secret (a 60 MB query or SET) is recorded as it arrives instead (STREAM_AFTER). Masking keeps lengths, so framing still decodes. Encrypted
 // bytes (after a TLS upgrade) hold no readable secret and are kept as they are. Where a direction's framing is lost
 // (a declared length past any real message), its secrets can no longer be found: the rest of it is masked whole.
 import { MASK_BYTE } from '../protocols/mask';
-import type { Protocol, WireSession } from '../protocols/types';
+import type { Protocol, WireMessage, WireSession } from '../protocols/types';
 import type { Direction } from '../transcript/format';
+
+/** a message still arriving is held whole up to this; past it, one known to hold no secret goes out as it arrives */
+export const STREAM_AFTER = 64 * 1024;
+/** bytes of a message that went out ahead kept to know it again when the session hands it over */
+const AHEAD_HEAD = 64;
 
 export class Redactor {
   private readonly session: WireSession;
   private readonly held: Record<Direction, Buffer[]> = { c2s: [], s2c: [] };
   private readonly heldBytes: Record<Direction, number> = { c2s: 0, s2c: 0 };
+  /** the first bytes of the message that went out ahead as it arrived, until the session hands it over whole */
+  private readonly aheadHead: Record<Direction, Buffer | null> = { c2s: null, s2c: null };
   /** directions whose framing is lost: every byte from there on is masked */
   private readonly blind: Record<Direction, boolean> = { c2s: false, s2c: false };
 
@@ -30,22 +38,46 @@ export class Redactor {
     const msgs = this.session.push(dir, chunk, 0);
     if (msgs.some((m) => m.dir === dir && m.lostFraming)) {
       this.blind[dir] = true;
-      const all = Buffer.concat(this.held[dir]);
-      this.held[dir] = [];
-      this.heldBytes[dir] = 0;
-      return masked(all);
+      return masked(this.takeHeld(dir, this.heldBytes[dir]));
     }
-    // whole messages go out now; only the tail of a message still arriving is held (joined only when some goes out,
-    // so a big message arriving in many chunks is not copied once per chunk)
-    const done = this.heldBytes[dir] - this.session.pendingBytes(dir);
-    if (done <= 0) return null;
+    const parts: Buffer[] = [];
+    // whole messages go out now, masked; the tail of a message still arriving is held. Negative when part of the
+    // message still arriving already went out ahead (below).
+    const pending = this.session.pendingBytes(dir);
+    const done = this.heldBytes[dir] - pending;
+    if (done > 0) parts.push(this.redactWhole(dir, this.takeHeld(dir, done), msgs));
+    // a big message still arriving that holds no secret goes out as it arrives, so the relay never runs far ahead of
+    // the file (a 60 MB query is not held whole); what cannot be told to be secret-free is held until it is whole
+    const rest = this.heldBytes[dir];
+    const ahead = pending > rest;
+    if (rest > 0 && (ahead || rest >= STREAM_AFTER) && this.session.pendingHoldsNoSecret?.(dir)) {
+      const bytes = this.takeHeld(dir, rest);
+      if (!ahead) this.aheadHead[dir] = Buffer.from(bytes.subarray(0, AHEAD_HEAD));
+      parts.push(bytes);
+    }
+    if (parts.length === 0) return null;
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  }
+
+  /** The first n held bytes, taken out (joined only when some go out, so a message in many chunks is copied once). */
+  private takeHeld(dir: Direction, n: number): Buffer {
     const all = this.held[dir].length === 1 ? this.held[dir][0] : Buffer.concat(this.held[dir]);
-    this.held[dir] = done < all.length ? [all.subarray(done)] : [];
-    this.heldBytes[dir] = all.length - done;
-    const whole = Buffer.from(all.subarray(0, done));
+    this.held[dir] = n < all.length ? [all.subarray(n)] : [];
+    this.heldBytes[dir] = all.length - n;
+    return Buffer.from(all.subarray(0, n));
+  }
+
+  /** Whole messages' bytes, each message found in them masked by the protocol. */
+  private redactWhole(dir: Direction, whole: Buffer, msgs: WireMessage[]): Buffer {
     let at = 0;
     for (const m of msgs) {
       if (m.dir !== dir) continue;
+      const head = this.aheadHead[dir];
+      if (head && m.bytes.length >= head.length && m.bytes.subarray(0, head.length).equals(head)) {
+        // the message that went out ahead as it arrived: only its last bytes are here, and it holds no secret
+        this.aheadHead[dir] = null;
+        continue;
+      }
       const start = whole.indexOf(m.bytes, at);
       if (start < 0) continue;
       at = start + m.bytes.length;

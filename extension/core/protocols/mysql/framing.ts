@@ -91,6 +91,16 @@ export class PacketFramer {
     return this.queue.length ? this.queue.take(this.queue.length) : null;
   }
 
+  /** in the middle of skipping a logical packet past the cap: what is held is not a packet's start */
+  get skipping(): boolean {
+    return this.skipLeft > 0 || this.skipMore || this.big !== null;
+  }
+
+  /** The first n held bytes (n ≤ pending), left in place. */
+  head(n: number): Buffer {
+    return this.queue.peek(n);
+  }
+
   get pending(): number {
     return this.queue.length;
   }

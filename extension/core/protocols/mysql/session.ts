@@ -115,6 +115,19 @@ export class MysqlSession implements WireSession {
     return this.framers[dir].pending;
   }
 
+  /**
+   * The server's packets hold no secret (`redactMysql` masks client packets only); a client packet does not past the
+   * login when it is a command other than COM_CHANGE_USER (sequence id 0). Compressed packets are not judged.
+   */
+  pendingHoldsNoSecret(dir: Direction): boolean {
+    const framer = this.framers[dir];
+    if (this.compressed || this.phase === 'tls' || !(framer instanceof PacketFramer) || framer.skipping || framer.pending < 5) return false;
+    if (dir === 's2c') return true;
+    if (!this.loginSeen || this.authContinues) return false;
+    const head = framer.head(5);
+    return head[3] === 0 && head[4] !== COM.CHANGE_USER;
+  }
+
   private request(p: Packet): WireMessage {
     if (p.seq !== 0 && !this.loginSeen && this.phase !== 'command') return this.login(p);
     if (p.seq !== 0 && this.authContinues) {

@@ -79,6 +79,14 @@ export class PostgresSession implements WireSession {
     return this.queues[dir].length;
   }
 
+  /** A typed message: the client's holds a secret only as a 'p' (password, SASL); the server's never does. */
+  pendingHoldsNoSecret(dir: Direction): boolean {
+    const q = this.queues[dir];
+    if (this.encrypted || this.broken[dir] || q.length < 5) return false;
+    if (dir === 's2c') return this.bareAnswers === 0;
+    return !this.untyped && q.byteAt(0) !== 0x70;
+  }
+
   /** Past the startup phase, a typed client message; an encrypted connection stays unreadable. */
   resume(dir: Direction, chunk: Buffer): WireSession | null {
     if (dir !== 'c2s' || this.encrypted || !beginsFrontend(chunk)) return null;

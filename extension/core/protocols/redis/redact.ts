@@ -22,6 +22,9 @@ export function redactRedis(dir: Direction, bytes: Buffer): Buffer | null {
   return maskRanges(bytes, ranges);
 }
 
+/** the commands that may carry a password (`secretArgs`, and ACL SETUSER's rules): any other holds none */
+export const PASSWORD_COMMANDS = new Set(['auth', 'hello', 'migrate', 'config', 'acl']);
+
 /** Indexes of the arguments that are passwords. */
 export function secretArgs(a: string[]): number[] {
   const out: number[] = [];

@@ -7,6 +7,7 @@ import { ByteQueue, HEAD_BYTES, unframable, type Frame } from '../bytequeue';
 import { findBigValue, type BigValue } from './big-value';
 import type { Decoded, WireMessage, WireSession } from '../types';
 import { describeCommand, describeReply } from './describe';
+import { PASSWORD_COMMANDS } from './redact';
 import { MAX_LINE, parseResp, str, type RespMessage } from './resp';
 
 const SUBSCRIPTION = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe']);
@@ -60,12 +61,16 @@ export class RedisSession implements WireSession {
         break;
       }
       if (this.trailing[dir] > 0) {
-        // an argument after a skipped big one: part of that command, already shown
+        // an argument after a skipped big one: part of that command
         this.need[dir] = 0;
         this.trailing[dir]--;
         const last = q.take(r.end);
         const pending = this.bigPending[dir];
-        if (pending) pending.frame.tEndUs = Math.max(pending.frame.tEndUs, last.tEndUs);
+        if (pending) {
+          pending.frame.tEndUs = Math.max(pending.frame.tEndUs, last.tEndUs);
+          // shown with the command, as its arguments before the big value are (SET big <…> NX)
+          if (pending.value.t === '*' && pending.value.v) pending.value.v.push(r.value);
+        }
         this.bigDone(dir, out);
         continue;
       }
@@ -78,6 +83,22 @@ export class RedisSession implements WireSession {
 
   pendingBytes(dir: Direction): number {
     return this.queues[dir].length;
+  }
+
+  /**
+   * A command array whose name is in and is none of those that carry a password (redact.ts): the rest of it holds no
+   * secret. Replies are not judged (CONFIG GET and ACL answers repeat passwords).
+   */
+  pendingHoldsNoSecret(dir: Direction): boolean {
+    const q = this.queues[dir];
+    if (dir !== 'c2s' || this.broken[dir] || this.trailing[dir] > 0 || this.bigPending[dir] || q.length < 4 || q.byteAt(0) !== 0x2a) return false;
+    const head = q.peek(Math.min(q.length, 64));
+    const m = /^\*\d+\r\n\$(\d+)\r\n/.exec(head.toString('latin1'));
+    if (!m) return false;
+    const at = m[0].length;
+    const len = Number(m[1]);
+    if (len > 16 || head.length < at + len) return false;
+    return !PASSWORD_COMMANDS.has(head.toString('latin1', at, at + len).toLowerCase());
   }
 
   /** A command or reply with a value past the cap: kept by its head, the value skipped by its declared length. */
