@@ -7,10 +7,13 @@
 // file's text and in the bytes it decodes to. Real servers: PostgreSQL and MariaDB started for this file with
 // password logins, the machine's Redis; MongoDB as hand-built messages to a sink.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { inflateSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { Binary } from 'bson';
 import Redis from 'ioredis';
@@ -87,6 +90,39 @@ async function assertPairs(file: string, login: RegExp, protocol: string): Promi
   assert.equal(a.summary.undecoded, 0, 'every message decodes');
   assert.deepEqual(Object.keys(a.summary.protocols), [protocol]);
   assert.ok(paired.some((s) => login.test(s)), `the login ${login} pairs; paired: ${paired.join(' | ')}`);
+}
+
+/** Logs in with compression (mysqlclient, the Python driver on libmariadb), changes user, says who it is now. */
+const CHANGE_USER_PY = `
+import sys, MySQLdb
+port, user, pw, user2, pw2 = int(sys.argv[1]), *sys.argv[2:6]
+c = MySQLdb.connect(host='127.0.0.1', port=port, user=user, passwd=pw, compress=1, connect_timeout=10)
+c.change_user(user2, pw2)
+cur = c.cursor()
+cur.execute('select current_user()')
+print(cur.fetchone()[0])
+c.close()
+`;
+const run = promisify(execFile);
+
+/** The auth responses of COM_CHANGE_USER packets inside the client's compressed packets (after the login's OK). */
+function compressedChangeUserProofs(events: TranscriptEvent[]): Buffer[] {
+  const sent = bytesOf(events, 1, 'c2s');
+  const login = sent.readUIntLE(0, 3) + 4; // the handshake response; compression starts after the server's OK
+  const out: Buffer[] = [];
+  for (let at = login; at + 7 <= sent.length; ) {
+    const len = sent.readUIntLE(at, 3);
+    const inflatedLength = sent.readUIntLE(at + 4, 3);
+    const payload = sent.subarray(at + 7, at + 7 + len);
+    const inner = inflatedLength === 0 ? payload : inflateSync(payload);
+    // command byte, user NUL, a 1-byte auth length, the auth response
+    if (inner[3] === 0 && inner[4] === 0x11) {
+      const nul = inner.indexOf(0, 5);
+      out.push(inner.subarray(nul + 2, nul + 2 + inner[nul + 1]));
+    }
+    at += 7 + len;
+  }
+  return out;
 }
 
 function asBytes(secrets: Record<string, string>): Record<string, Buffer> {
@@ -186,6 +222,20 @@ describe('no login secret reaches a transcript', { timeout: 300_000 }, () => {
         const kept = await readAll(rec.kept);
         assert.ok(mysqlProofs(kept).length >= 2, 'the kept recording shows both logins\' scrambles');
         await assertMasked(rec, { 'first password': Buffer.from(native.password), 'new password': Buffer.from(changed.password), ...proofsOf(kept, mysqlProofs) });
+        await assertPairs(rec.masked, /^COM_CHANGE_USER$/, 'mysql');
+      });
+
+      test(`COM_CHANGE_USER over the compressed protocol ${path.name}: the deflated change of user is masked, and it still pairs`, async () => {
+        // mysqlclient (libmariadb) deflates every packet past 50 bytes; mysql2 sends its packets stored, as they are
+        const rec = await record('change-user-compressed', path, async (port) => {
+          const { stdout } = await run('/usr/bin/python3', ['-c', CHANGE_USER_PY, String(port), native.user, native.password, changed.user, changed.password], { timeout: 30_000 });
+          assert.equal(stdout.trim(), `${changed.user}@%`);
+        });
+        const kept = await readAll(rec.kept);
+        const proofs = compressedChangeUserProofs(kept);
+        assert.equal(proofs.length, 1, 'the kept recording shows the change of user\'s scramble, inside a deflated packet');
+        await assertMasked(rec, { 'first password': Buffer.from(native.password), 'new password': Buffer.from(changed.password), ...proofsOf(kept, mysqlProofs), 'the change of user\'s scramble': proofs[0] });
+        assert.deepEqual(compressedChangeUserProofs(await readAll(rec.masked)), [Buffer.alloc(20, 0x2a)], 'the masked file holds the change of user, its scramble masked');
         await assertPairs(rec.masked, /^COM_CHANGE_USER$/, 'mysql');
       });
     }

@@ -54,6 +54,12 @@ export interface WireSession {
    * told (yet), which is always safe.
    */
   pendingHoldsNoSecret?(dir: Direction): boolean;
+  /**
+   * For recording, where messages are not the bytes as sent (MySQL's compressed protocol): whole messages' bytes as
+   * sent, in order, with their secrets masked, the same length. Null when this direction's messages are its bytes as
+   * sent; then `Protocol.redact` masks each one.
+   */
+  redactSent?(dir: Direction, bytes: Buffer): Buffer | null;
 }
 
 export interface Protocol {

@@ -45,7 +45,10 @@ export class Redactor {
     // message still arriving already went out ahead (below).
     const pending = this.session.pendingBytes(dir);
     const done = this.heldBytes[dir] - pending;
-    if (done > 0) parts.push(this.redactWhole(dir, this.takeHeld(dir, done), msgs));
+    if (done > 0) {
+      const whole = this.takeHeld(dir, done);
+      parts.push(this.session.redactSent?.(dir, whole) ?? this.redactWhole(dir, whole, msgs));
+    }
     // a big message still arriving that holds no secret goes out as it arrives, so the relay never runs far ahead of
     // the file (a 60 MB query is not held whole); what cannot be told to be secret-free is held until it is whole
     const rest = this.heldBytes[dir];

@@ -30,6 +30,8 @@ export class CompressedFramer {
   private readonly inner = new PacketFramer();
   /** the compressed packet that would not inflate, kept to be shown by `drain` */
   private corrupt: Frame | null = null;
+  /** bytes as sent of the compressed packets whose inflated bytes the inner framer still holds part of */
+  private innerWire = 0;
   /** set once the inner stream lost bytes (a payload that would not inflate) or a length was past the cap */
   broken: string | null = null;
 
@@ -54,6 +56,8 @@ export class CompressedFramer {
       }
       // inner bytes become readable when their compressed packet is whole: they carry its times
       out.push(...this.inner.push(inflated, f.tUs, f.tEndUs));
+      // compressed packets whose inner bytes are not all framed yet count as held, whole, in bytes as sent
+      this.innerWire = this.inner.pending > 0 ? this.innerWire + f.bytes.length : 0;
       if (this.inner.broken) this.broken = this.inner.broken;
     }
     return out;
@@ -67,8 +71,9 @@ export class CompressedFramer {
     return { bytes: Buffer.concat(parts.map((p) => p.bytes)), tUs: parts[0].tUs, tEndUs: parts[parts.length - 1].tEndUs };
   }
 
+  /** bytes as sent still held: the compressed packet arriving, and those whose inner packets are not whole yet */
   get pending(): number {
-    return this.queue.length + this.inner.pending;
+    return this.queue.length + this.innerWire;
   }
 }
 

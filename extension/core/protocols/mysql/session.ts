@@ -9,6 +9,7 @@ import type { Decoded, WireMessage, WireSession } from '../types';
 import { answerShape, COM, decodeCommand, type CommandContext, type Statement } from './command';
 import { beginsCommand } from './command-start';
 import { CompressedFramer } from './compressed';
+import { CompressedRedactor } from './redact-compressed';
 import { PacketFramer, type Packet } from './framing';
 import { CAP, MARIADB, decodeAuthServer, decodeGreeting, decodeHandshakeResponse, parseGreeting, parseHandshakeResponse } from './handshake';
 import { describeResults, parseErr, parseOk, ResultCollector, type Shape } from './result';
@@ -127,6 +128,15 @@ export class MysqlSession implements WireSession {
     const head = framer.head(5);
     return head[3] === 0 && head[4] !== COM.CHANGE_USER;
   }
+
+  /** The client's compressed packets, secrets inside masked (redact-compressed.ts); null before compression. */
+  redactSent(dir: Direction, bytes: Buffer): Buffer | null {
+    if (!this.compressed || dir !== 'c2s') return null;
+    this.compressedRedactor ??= new CompressedRedactor();
+    return this.compressedRedactor.redact(bytes);
+  }
+
+  private compressedRedactor: CompressedRedactor | null = null;
 
   private request(p: Packet): WireMessage {
     if (p.seq !== 0 && !this.loginSeen && this.phase !== 'command') return this.login(p);
