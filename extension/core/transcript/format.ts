@@ -55,6 +55,7 @@ export const KNOWN_KINDS = new Set(['open', 'close', 'reset', 'c2s', 's2c', 'fau
 
 /** The bytes of a c2s/s2c event. */
 export function eventBytes(ev: DataEvent): Buffer {
+  if (typeof ev.bytes === 'object' && ev.bytes instanceof Buffer) return ev.bytes;
   return ev.e === 'base64' ? Buffer.from(ev.d, 'base64') : Buffer.from(ev.d, 'utf8');
 }
 
@@ -66,7 +67,7 @@ export function encodeBytes(bytes: Uint8Array): { d: string; e?: 'base64' } {
 }
 
 /** Valid base64 (padded), checked without a backtracking regex: a whole-line pattern overflows the stack on 80 MB. */
-function isBase64(d: string): boolean {
+export function isBase64(d: string): boolean {
   if (d.length % 4 !== 0) return false;
   const pad = d.endsWith('==') ? 2 : d.endsWith('=') ? 1 : 0;
   return !NOT_BASE64.test(pad ? d.slice(0, d.length - pad) : d);

@@ -2,15 +2,24 @@
 // A line longer than maxLineBytes is an error, so that a 2 GB file without a newline cannot exhaust memory.
 import { createReadStream } from 'node:fs';
 
-export interface Line {
-  /** 1-based line number */
-  no: number;
-  text: string;
-  /** false for a last line that had no terminating newline */
-  terminated: boolean;
-  /** the line was longer than the limit and was skipped (its text is empty): only when asked to skip such lines */
-  tooLong?: boolean;
+export class Line {
+  constructor(
+    /** 1-based line number */
+    readonly no: number,
+    /** the line's bytes, without its newline (or CR LF); a view into the read chunk */
+    readonly bytes: Buffer,
+    /** false for a last line that had no terminating newline */
+    readonly terminated: boolean,
+    /** the line was longer than the limit and was skipped (its bytes are empty): only when asked to skip such lines */
+    readonly tooLong = false,
+  ) {}
+
+  get text(): string {
+    return this.bytes.toString('utf8');
+  }
 }
+
+const NONE = Buffer.alloc(0);
 
 export class LineTooLongError extends Error {
   constructor(readonly lineNo: number, readonly maxLineBytes: number) {
@@ -35,23 +44,23 @@ export async function* readLines(path: string, maxLineBytes: number, skipLong = 
       const nl = chunk.indexOf(10, start);
       if (nl < 0) break;
       no++;
-      let text: string;
+      let bytes: Buffer;
       if (skipping) {
         skipping = false;
-        batch.push({ no, text: '', terminated: true, tooLong: true });
+        batch.push(new Line(no, NONE, true, true));
         start = nl + 1;
         continue;
       }
       if (parts.length === 0) {
-        text = chunk.toString('utf8', start, stripCr(chunk, start, nl));
+        bytes = chunk.subarray(start, stripCr(chunk, start, nl));
       } else {
         parts.push(chunk.subarray(start, nl));
         const whole = Buffer.concat(parts);
-        text = whole.toString('utf8', 0, stripCr(whole, 0, whole.length));
+        bytes = whole.subarray(0, stripCr(whole, 0, whole.length));
         parts = [];
         partBytes = 0;
       }
-      batch.push({ no, text, terminated: true });
+      batch.push(new Line(no, bytes, true));
       start = nl + 1;
     }
     if (batch.length > 0) yield batch;
@@ -69,8 +78,8 @@ export async function* readLines(path: string, maxLineBytes: number, skipLong = 
       }
     }
   }
-  if (skipping) yield [{ no: no + 1, text: '', terminated: false, tooLong: true }];
-  else if (partBytes > 0) yield [{ no: no + 1, text: Buffer.concat(parts).toString('utf8'), terminated: false }];
+  if (skipping) yield [new Line(no + 1, NONE, false, true)];
+  else if (partBytes > 0) yield [new Line(no + 1, Buffer.concat(parts), false)];
 }
 
 function stripCr(buf: Buffer, start: number, end: number): number {

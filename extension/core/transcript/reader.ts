@@ -5,6 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { UserError } from '../errors';
 import { eventProblem, headerProblem, type TranscriptEvent, type TranscriptHeader } from './format';
+import { fastDataEvent } from './fast-line';
 import { LineTooLongError, readLines, type Line } from './lines';
 
 export class TranscriptError extends UserError {
@@ -102,19 +103,24 @@ async function* readBatches(file: string, first: Line[], lines: Lines, report: R
         skipOrThrow(file, line.no, `the line is longer than ${Math.round(maxLine / 1048576)} MiB`, report, lenient);
         continue;
       }
-      if (line.text.trim() === '') continue;
-      let v: unknown;
-      try {
-        v = JSON.parse(line.text);
-      } catch {
-        if (!line.terminated) {
-          report.truncatedLastLine = { line: line.no, bytes: Buffer.byteLength(line.text) };
+      // the writer's own data lines are read from their bytes; anything else is parsed as JSON
+      const fast = line.terminated ? fastDataEvent(line.bytes, 0, line.bytes.length) : null;
+      let v: unknown = fast;
+      if (fast === null) {
+        const text = line.text;
+        if (text.trim() === '') continue;
+        try {
+          v = JSON.parse(text);
+        } catch {
+          if (!line.terminated) {
+            report.truncatedLastLine = { line: line.no, bytes: line.bytes.length };
+            continue;
+          }
+          skipOrThrow(file, line.no, 'not JSON', report, lenient);
           continue;
         }
-        skipOrThrow(file, line.no, 'not JSON', report, lenient);
-        continue;
       }
-      let problem = eventProblem(v);
+      let problem = fast === null ? eventProblem(v) : null;
       const ev = v as TranscriptEvent;
       if (!problem && ev.t < lastT) problem = `time goes backwards: t=${ev.t} after t=${lastT}`;
       if (problem) {

@@ -1,0 +1,165 @@
+// The reader's fast path for the writer's own data lines, `{"t":N,"c":N,"k":"c2s","d":"…"}` with an optional
+// `,"e":"base64"` (or `"utf8"`) last: read straight from the file's bytes, the payload unescaped byte to byte into
+// the wire bytes it stands for, without making a string of the line, parsing it as JSON, and encoding the payload
+// back to bytes. Anything else (another kind, another field, another order, whitespace, a number that is not a plain
+// non-negative integer) returns null and goes through `JSON.parse`, which stays the definition of the format; the
+// test runs both over every recorded fixture and compares. JSON.parse has no byte-level entry point, hence this.
+import { isUtf8 } from 'node:buffer';
+import { isBase64, type DataEvent } from './format';
+
+/** A data event read by the fast path: its bytes are at hand; `d` is made from them only when asked for. */
+export class ReadDataEvent implements DataEvent {
+  [extra: string]: unknown;
+  constructor(
+    readonly t: number,
+    readonly c: number,
+    readonly k: 'c2s' | 's2c',
+    readonly bytes: Buffer,
+    readonly e?: 'utf8' | 'base64',
+  ) {}
+
+  get d(): string {
+    return this.e === 'base64' ? this.bytes.toString('base64') : this.bytes.toString('utf8');
+  }
+
+  toJSON(): Record<string, unknown> {
+    return this.e === undefined ? { t: this.t, c: this.c, k: this.k, d: this.d } : { t: this.t, c: this.c, k: this.k, d: this.d, e: this.e };
+  }
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const T = Buffer.from('{"t":');
+const C = Buffer.from(',"c":');
+const K_C2S = Buffer.from(',"k":"c2s","d":"');
+const K_S2C = Buffer.from(',"k":"s2c","d":"');
+const E_BASE64 = Buffer.from(',"e":"base64"}');
+const E_UTF8 = Buffer.from(',"e":"utf8"}');
+
+/** The data event on line [start, end) of `buf`, or null when the line is not in the writer's own shape. */
+export function fastDataEvent(buf: Buffer, start: number, end: number): ReadDataEvent | null {
+  if (!startsWith(buf, start, end, T)) return null;
+  let at = start + T.length;
+  const t = integer(buf, at, end);
+  if (t === null) return null;
+  at = t.end;
+  if (!startsWith(buf, at, end, C)) return null;
+  const c = integer(buf, at + C.length, end);
+  if (c === null) return null;
+  at = c.end;
+  let k: 'c2s' | 's2c';
+  if (startsWith(buf, at, end, K_C2S)) k = 'c2s';
+  else if (startsWith(buf, at, end, K_S2C)) k = 's2c';
+  else return null;
+  at += K_C2S.length;
+  const d = jsonString(buf, at, end);
+  if (d === null) return null;
+  at = d.end;
+  // bytes that are not UTF-8 would reach JSON.parse as U+FFFD: that path says what they mean
+  if (at === end - 1 && buf[at] === 0x7d) return isUtf8(d.bytes) ? new ReadDataEvent(t.value, c.value, k, d.bytes) : null;
+  if (at + E_BASE64.length === end && startsWith(buf, at, end, E_BASE64)) {
+    const text = d.bytes.toString('latin1');
+    if (!isBase64(text)) return null; // JSON.parse's path names the problem
+    return new ReadDataEvent(t.value, c.value, k, Buffer.from(text, 'base64'), 'base64');
+  }
+  if (at + E_UTF8.length === end && startsWith(buf, at, end, E_UTF8)) return isUtf8(d.bytes) ? new ReadDataEvent(t.value, c.value, k, d.bytes, 'utf8') : null;
+  return null;
+}
+
+function startsWith(buf: Buffer, at: number, end: number, what: Buffer): boolean {
+  if (end - at < what.length) return false;
+  for (let i = 0; i < what.length; i++) if (buf[at + i] !== what[i]) return false;
+  return true;
+}
+
+/** A plain non-negative integer (no sign, fraction, exponent or leading zero) that a double holds exactly. */
+function integer(buf: Buffer, at: number, end: number): { value: number; end: number } | null {
+  let v = 0;
+  let i = at;
+  while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) {
+    v = v * 10 + (buf[i] - 0x30);
+    i++;
+  }
+  const n = i - at;
+  if (n === 0 || n > 15 || (n > 1 && buf[at] === 0x30)) return null;
+  return { value: v, end: i };
+}
+
+/**
+ * A JSON string's content from `at` (after its opening quote) as the UTF-8 bytes it denotes, and where its closing
+ * quote ends; null for anything JSON.parse would reject or read differently (a raw control character, a bad escape,
+ * an escaped lone surrogate, which the writer never produces).
+ */
+function jsonString(buf: Buffer, at: number, end: number): { bytes: Buffer; end: number } | null {
+  const close = buf.indexOf(QUOTE, at);
+  if (close < 0 || close >= end) return null;
+  const first = buf.indexOf(BACKSLASH, at);
+  if (first < 0 || first > close) {
+    if (hasControl(buf, at, close)) return null;
+    // a copy: a view would keep the whole read chunk alive as long as a session holds the message
+    return { bytes: Buffer.from(buf.subarray(at, close)), end: close + 1 };
+  }
+  // escapes: copied piece by piece into a buffer no longer than the escaped text
+  const out = Buffer.allocUnsafe(end - at);
+  let o = 0;
+  let i = at;
+  for (;;) {
+    const bs = buf.indexOf(BACKSLASH, i);
+    const q = buf.indexOf(QUOTE, i);
+    if (q < 0 || q >= end) return null;
+    if (bs < 0 || bs > q) {
+      if (hasControl(buf, i, q)) return null;
+      o += buf.copy(out, o, i, q);
+      return { bytes: o === out.length ? out : Buffer.from(out.subarray(0, o)), end: q + 1 };
+    }
+    if (hasControl(buf, i, bs)) return null;
+    o += buf.copy(out, o, i, bs);
+    const x = buf[bs + 1];
+    i = bs + 2;
+    switch (x) {
+      case 0x22: out[o++] = 0x22; break;
+      case 0x5c: out[o++] = 0x5c; break;
+      case 0x2f: out[o++] = 0x2f; break;
+      case 0x62: out[o++] = 0x08; break;
+      case 0x66: out[o++] = 0x0c; break;
+      case 0x6e: out[o++] = 0x0a; break;
+      case 0x72: out[o++] = 0x0d; break;
+      case 0x74: out[o++] = 0x09; break;
+      case 0x75: {
+        const u = hex4(buf, i, end);
+        if (u === null) return null;
+        i += 4;
+        if (u >= 0xd800 && u <= 0xdfff) {
+          // a pair stands for one code point past U+FFFF; a lone half is not UTF-8 at all
+          if (u > 0xdbff || buf[i] !== BACKSLASH || buf[i + 1] !== 0x75) return null;
+          const lo = hex4(buf, i + 2, end);
+          if (lo === null || lo < 0xdc00 || lo > 0xdfff) return null;
+          i += 6;
+          o += out.write(String.fromCharCode(u, lo), o, 'utf8');
+        } else if (u < 0x80) out[o++] = u;
+        else o += out.write(String.fromCharCode(u), o, 'utf8');
+        break;
+      }
+      default:
+        return null;
+    }
+  }
+}
+
+function hex4(buf: Buffer, at: number, end: number): number | null {
+  if (at + 4 > end) return null;
+  let v = 0;
+  for (let i = at; i < at + 4; i++) {
+    const b = buf[i];
+    const d = b >= 0x30 && b <= 0x39 ? b - 0x30 : b >= 0x61 && b <= 0x66 ? b - 0x57 : b >= 0x41 && b <= 0x46 ? b - 0x37 : -1;
+    if (d < 0) return null;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+/** A raw control character, which a JSON string may not hold. */
+function hasControl(buf: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (buf[i] < 0x20) return true;
+  return false;
+}
