@@ -30,6 +30,37 @@ async function generate(file: string, events: number): Promise<void> {
 
 const OURS = join(__dirname, '..', 'dist', 'cli.js');
 
+/**
+ * The floor analyze is measured against, in the same run: reading the file in 1 MiB chunks, cutting it at newlines
+ * and `JSON.parse` of each line, doing nothing with the result (what any JSON Lines tool pays before any work).
+ */
+async function jsonFloorInChild(file: string): Promise<{ seconds: number; lines: number }> {
+  const script = `
+    const fs = require('node:fs');
+    const t0 = process.hrtime.bigint();
+    let lines = 0, rest = '';
+    const s = fs.createReadStream(process.argv[1], { highWaterMark: 1 << 20 });
+    s.on('data', (chunk) => {
+      let start = 0;
+      for (;;) {
+        const nl = chunk.indexOf(10, start);
+        if (nl < 0) break;
+        const text = rest ? rest + chunk.toString('utf8', start, nl) : chunk.toString('utf8', start, nl);
+        rest = '';
+        JSON.parse(text);
+        lines++;
+        start = nl + 1;
+      }
+      rest += chunk.toString('utf8', start);
+    });
+    s.on('end', () => process.stdout.write(JSON.stringify({ seconds: Number(process.hrtime.bigint() - t0) / 1e9, lines })));`;
+  const child = spawn(process.execPath, ['-e', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  await new Promise((r) => child.on('close', r));
+  return JSON.parse(out);
+}
+
 async function analyzeInChild(file: string, cli = OURS): Promise<{ seconds: number; rssMiB: number; events: number }> {
   const script = `
     const { analyzeTranscript } = require(${JSON.stringify(cli)}).engine;
@@ -138,8 +169,16 @@ export default async function engineBench(): Promise<void> {
     const events = 1_000_000;
     await generate(file, events);
     const mb = statSync(file).size / 1e6;
-    const a = await analyzeInChild(file);
-    console.log(`analyze, ${events.toLocaleString('en-US')} events (${mb.toFixed(0)} MB): ${a.seconds.toFixed(2)} s, ${(mb / a.seconds).toFixed(1)} MB/s, ${Math.round(a.events / a.seconds).toLocaleString('en-US')} events/s, peak RSS ${a.rssMiB.toFixed(0)} MiB`);
+    // three rounds, analyze and the JSON floor alternating, the ratio taken within each round
+    const rounds: Array<{ a: Awaited<ReturnType<typeof analyzeInChild>>; floor: Awaited<ReturnType<typeof jsonFloorInChild>> }> = [];
+    for (let round = 0; round < 3; round++) rounds.push({ floor: await jsonFloorInChild(file), a: await analyzeInChild(file) });
+    const a = { seconds: median(rounds.map((r) => r.a.seconds)), rssMiB: median(rounds.map((r) => r.a.rssMiB)), events: rounds[0].a.events };
+    const floorSeconds = median(rounds.map((r) => r.floor.seconds));
+    const floorRatios = rounds.map((r) => r.floor.seconds / r.a.seconds);
+    console.log(`analyze, ${events.toLocaleString('en-US')} events (${mb.toFixed(0)} MB), median of 3 rounds: ${a.seconds.toFixed(2)} s, ${(mb / a.seconds).toFixed(1)} MB/s, ${Math.round(a.events / a.seconds).toLocaleString('en-US')} events/s, peak RSS ${a.rssMiB.toFixed(0)} MiB`);
+    console.log(
+      `  the JSON floor (read, cut at newlines, JSON.parse each line): ${(mb / floorSeconds).toFixed(1)} MB/s; analyze / floor ${median(floorRatios).toFixed(2)}× (rounds ${floorRatios.map((r) => r.toFixed(2)).join(', ')})`,
+    );
     const baseline = process.env.BENCH_ANALYZE_BASELINE;
     if (baseline) {
       const ours: number[] = [];

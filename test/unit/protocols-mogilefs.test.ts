@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { mogilefs, parseRequest } from '../../extension/core/protocols/mogilefs';
-import type { WireMessage } from '../../extension/core/protocols/types';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeRequest, decodeResponse, lazyRequest, lazyResponse, mogilefs, parseRequest } from '../../extension/core/protocols/mogilefs';
+import type { Decoded, WireMessage } from '../../extension/core/protocols/types';
+import { eventBytes, type DataEvent } from '../../extension/core/transcript/format';
 
 function frame(dir: 'c2s' | 's2c', chunks: Buffer[]): WireMessage[] {
   const s = mogilefs.session();
@@ -59,5 +62,32 @@ describe('the MogileFS tracker protocol', () => {
   test('garbage never throws: it decodes to a message with an error', () => {
     const [m] = frame('s2c', [Buffer.from([0xff, 0xfe, 0x00, 0x0a])]);
     assert.match(String(m.decoded.error), /not an OK or ERR response/);
+  });
+});
+
+describe('decoding on demand', () => {
+  /** What pairing and the timeline read of a message, as a plain object. */
+  const seen = (d: Decoded) => ({ summary: d.summary, key: d.key, error: d.error, failed: d.failed, fields: d.fields });
+
+  test('a lazily decoded message reads the same as one decoded at once: the replays\' lines and odd ones', () => {
+    const lines: Array<['c2s' | 's2c', Buffer]> = [];
+    for (const f of ['mogilefs-2008/mogilefs-2008.transcript.jsonl', 'driver-check/tracker-buggy.transcript.jsonl', 'driver-check/tracker-safe.transcript.jsonl']) {
+      for (const l of readFileSync(join(__dirname, '..', '..', 'replays', f), 'utf8').split('\n').slice(1)) {
+        if (!l) continue;
+        const ev = JSON.parse(l) as DataEvent;
+        if (ev.k === 'c2s' || ev.k === 's2c') lines.push([ev.k, eventBytes(ev)]);
+      }
+    }
+    const odd = ['get_paths key=a&key=b&from_key=c\r\n', 'list_keys from_key=x%41&k%65y\r\n', 'noop\r\n', '   \r\n', 'get key=%zz+y\r\n', 'cmd a=1&&=&key=\r\n'];
+    for (const o of odd) lines.push(['c2s', Buffer.from(o)]);
+    for (const o of ['OK\r\n', 'ok paths=0\r\n', 'OK\tx=1\r\n', 'OKAY\r\n', 'ERR unknown_key key%20gone\r\n', 'ERR\r\n', 'junk\r\n']) lines.push(['s2c', Buffer.from(o)]);
+    assert.ok(lines.length > 100, `lines: ${lines.length}`);
+    for (const [dir, b] of lines) {
+      const now = dir === 'c2s' ? decodeRequest(b) : decodeResponse(b);
+      const later = dir === 'c2s' ? lazyRequest(b) : lazyResponse(b);
+      // the key, error and failure are read first, before the summary is made
+      assert.deepEqual([later.key, later.error, later.failed], [now.key, now.error, now.failed], b.toString());
+      assert.deepEqual(seen(later), seen(now), b.toString());
+    }
   });
 });

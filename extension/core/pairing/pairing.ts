@@ -4,7 +4,7 @@
 // and orphans. What it cannot judge (a protocol it cannot tell, TLS, capture gaps, refused connections) it counts in
 // `unseen`, so the verdict never calls clean what was not seen. It holds only what is still open on each connection,
 // so memory does not grow with the transcript.
-import type { Protocol, WireMessage } from '../protocols/types';
+import type { Decoded, Protocol, WireMessage } from '../protocols/types';
 import { portOf } from '../address';
 import type { ClientEvent, DataEvent, TranscriptEvent } from '../transcript/format';
 import { ClientView, type ClientModel, type Req, type Resp } from './client-view';
@@ -169,7 +169,7 @@ export class Pairing {
 
   private request(conn: Conn, msg: WireMessage, line: number): void {
     const c = conn.c;
-    const ref: RequestRef = { conn: c, seq: ++conn.reqSeq, tUs: msg.tEndUs, line, summary: clip(msg.decoded.summary) };
+    const ref: RequestRef = new MessageRef(c, ++conn.reqSeq, msg.tEndUs, line, msg.decoded);
     const key = this.opts.keyPattern ? this.keyIn(msg) : msg.decoded.key;
     if (key !== undefined) ref.key = key;
     this.summary.requests++;
@@ -210,7 +210,7 @@ export class Pairing {
 
   private response(conn: Conn, msg: WireMessage, line: number): void {
     const c = conn.c;
-    const ref: ResponseRef = { conn: c, seq: ++conn.respSeq, tUs: msg.tEndUs, line, summary: clip(msg.decoded.summary) };
+    const ref: ResponseRef = new MessageRef(c, ++conn.respSeq, msg.tEndUs, line, msg.decoded);
     const key = this.opts.keyPattern ? this.keyIn(msg) : msg.decoded.key;
     if (key !== undefined) ref.key = key;
     if (msg.unsolicited) {
@@ -332,10 +332,46 @@ export class Pairing {
 
   private find(kind: FindingKind, tUs: number, conn: number, rest: Partial<Finding>): void {
     const f: Finding = { kind, tUs, conn, basis: 'wire', ...rest };
+    // a finding keeps its messages' summaries, not the messages
+    if (f.request) f.request = plainRef(f.request);
+    if (f.response) f.response = plainRef(f.response);
+    if (f.answers) f.answers = plainRef(f.answers);
     this.summary.findings[kind]++;
     if (this.findings.length < (this.opts.maxFindings ?? 10000)) this.findings.push(f);
     this.opts.onFinding?.(f);
   }
+}
+
+/**
+ * A request's or response's place and key; its summary is read from the decoded message only when something shows
+ * it (most of a million messages are paired and never shown).
+ */
+class MessageRef implements RequestRef {
+  key?: string;
+  clientId?: string | number;
+
+  constructor(
+    readonly conn: number,
+    readonly seq: number,
+    readonly tUs: number,
+    readonly line: number,
+    private readonly decoded: Decoded,
+  ) {}
+
+  get summary(): string {
+    return clip(this.decoded.summary);
+  }
+
+  toJSON(): RequestRef {
+    return plainRef(this);
+  }
+}
+
+function plainRef<T extends RequestRef | ResponseRef>(r: T): T {
+  const out: RequestRef = { conn: r.conn, seq: r.seq, tUs: r.tUs, line: r.line, summary: r.summary };
+  if (r.key !== undefined) out.key = r.key;
+  if ('clientId' in r && r.clientId !== undefined) out.clientId = r.clientId;
+  return out as T;
 }
 
 function clip(s: string): string {

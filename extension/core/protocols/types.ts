@@ -16,6 +16,41 @@ export interface Decoded {
   error?: string;
 }
 
+/**
+ * A Decoded whose summary and fields are made on first read, for decoders that need nothing but the message's own
+ * bytes: pairing a million messages reads only their key, error and failure, which `quick` gives at once; the
+ * summary and fields are made for the few that a finding, the timeline or the details pane shows.
+ */
+export class LazyDecoded implements Decoded {
+  key?: string;
+  error?: string;
+  failed?: boolean;
+  private made: Decoded | null = null;
+
+  constructor(private readonly make: () => Decoded, quick: Pick<Decoded, 'key' | 'error' | 'failed'>) {
+    if (quick.key !== undefined) this.key = quick.key;
+    if (quick.error !== undefined) this.error = quick.error;
+    if (quick.failed !== undefined) this.failed = quick.failed;
+  }
+
+  private get whole(): Decoded {
+    this.made ??= this.make();
+    return this.made;
+  }
+
+  get summary(): string {
+    return this.whole.summary;
+  }
+
+  get fields(): Record<string, unknown> | undefined {
+    return this.whole.fields;
+  }
+
+  toJSON(): Decoded {
+    return this.whole;
+  }
+}
+
 export interface WireMessage {
   dir: Direction;
   /** µs of the chunk holding the first byte */

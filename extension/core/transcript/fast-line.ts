@@ -91,31 +91,33 @@ function integer(buf: Buffer, at: number, end: number): { value: number; end: nu
  * an escaped lone surrogate, which the writer never produces).
  */
 function jsonString(buf: Buffer, at: number, end: number): { bytes: Buffer; end: number } | null {
-  const close = buf.indexOf(QUOTE, at);
-  if (close < 0 || close >= end) return null;
-  const first = buf.indexOf(BACKSLASH, at);
-  if (first < 0 || first > close) {
-    if (hasControl(buf, at, close)) return null;
-    // a copy: a view would keep the whole read chunk alive as long as a session holds the message
-    return { bytes: Buffer.from(buf.subarray(at, close)), end: close + 1 };
-  }
-  // escapes: copied piece by piece into a buffer no longer than the escaped text
-  const out = Buffer.allocUnsafe(end - at);
+  // one pass: plain bytes are only checked until the first escape; from there on they are copied too
+  let out: Buffer | null = null;
   let o = 0;
   let i = at;
-  for (;;) {
-    const bs = buf.indexOf(BACKSLASH, i);
-    const q = buf.indexOf(QUOTE, i);
-    if (q < 0 || q >= end) return null;
-    if (bs < 0 || bs > q) {
-      if (hasControl(buf, i, q)) return null;
-      o += buf.copy(out, o, i, q);
-      return { bytes: o === out.length ? out : Buffer.from(out.subarray(0, o)), end: q + 1 };
+  while (i < end) {
+    const b = buf[i];
+    if (b === QUOTE) {
+      // a copy either way: a view would keep the whole read chunk alive as long as a session holds the message
+      if (out === null) {
+        const bytes = Buffer.allocUnsafe(i - at);
+        buf.copy(bytes, 0, at, i);
+        return { bytes, end: i + 1 };
+      }
+      return { bytes: out.subarray(0, o), end: i + 1 };
     }
-    if (hasControl(buf, i, bs)) return null;
-    o += buf.copy(out, o, i, bs);
-    const x = buf[bs + 1];
-    i = bs + 2;
+    if (b < 0x20) return null;
+    if (b !== BACKSLASH) {
+      if (out !== null) out[o++] = b;
+      i++;
+      continue;
+    }
+    if (out === null) {
+      out = Buffer.allocUnsafe(end - at);
+      o = buf.copy(out, 0, at, i);
+    }
+    const x = buf[i + 1];
+    i += 2;
     switch (x) {
       case 0x22: out[o++] = 0x22; break;
       case 0x5c: out[o++] = 0x5c; break;
@@ -144,6 +146,7 @@ function jsonString(buf: Buffer, at: number, end: number): { bytes: Buffer; end:
         return null;
     }
   }
+  return null;
 }
 
 function hex4(buf: Buffer, at: number, end: number): number | null {
@@ -156,10 +159,4 @@ function hex4(buf: Buffer, at: number, end: number): number | null {
     v = v * 16 + d;
   }
   return v;
-}
-
-/** A raw control character, which a JSON string may not hold. */
-function hasControl(buf: Buffer, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (buf[i] < 0x20) return true;
-  return false;
 }

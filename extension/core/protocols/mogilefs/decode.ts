@@ -1,6 +1,6 @@
 // Decoding of tracker requests (`command a=1&b=2`) and responses (`OK a=1`, `ERR code description`, admin blocks).
 // Command names are matched case-insensitively; arguments are URL-decoded and kept in the order sent.
-import type { Decoded } from '../types';
+import { LazyDecoded, type Decoded } from '../types';
 import { lineText } from './framing';
 
 export interface TrackerRequest {
@@ -75,6 +75,52 @@ export function decodeRequest(bytes: Buffer): Decoded {
   const d: Decoded = { summary: tail ? `${command} ${tail}` : command, fields };
   if (key !== undefined) d.key = key;
   return d;
+}
+
+/**
+ * What pairing reads of a request at once (its key, whether it decodes), the rest made when shown: the same values
+ * `decodeRequest` gives, found by decoding only the arguments named key or from_key.
+ */
+export function lazyRequest(bytes: Buffer): Decoded {
+  const text = lineText(bytes);
+  const trimmed = text.trimStart();
+  const sp = trimmed.search(/\s/);
+  if (sp === 0 || trimmed === '') return decodeRequest(bytes);
+  const key = sp < 0 ? undefined : keyArg(trimmed.slice(sp + 1));
+  return new LazyDecoded(() => decodeRequest(bytes), key === undefined ? {} : { key });
+}
+
+/** fields.key ?? fields.from_key as `parseInto` would set them (the last of each name wins), decoding only those. */
+function keyArg(s: string): string | undefined {
+  const text = s.trim();
+  let key: string | undefined;
+  let fromKey: string | undefined;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('&', start);
+    if (end < 0) end = text.length;
+    if (end > start) {
+      const eq = text.indexOf('=', start);
+      const hasValue = eq >= 0 && eq < end;
+      const k = decodePart(text.slice(start, hasValue ? eq : end));
+      if (k === 'key') key = hasValue ? decodePart(text.slice(eq + 1, end)) : '';
+      else if (k === 'from_key') fromKey = hasValue ? decodePart(text.slice(eq + 1, end)) : '';
+    }
+    start = end + 1;
+  }
+  return key ?? fromKey;
+}
+
+/** What pairing reads of a response at once (whether it failed or decodes), the rest made when shown. */
+export function lazyResponse(bytes: Buffer): Decoded {
+  const c = bytes[0];
+  // OK… (the common answer): no key, not failed, decodes; anything else is decoded now
+  if ((c === 0x4f || c === 0x6f) && (bytes[1] === 0x4b || bytes[1] === 0x6b) && (bytes.length === 2 || isSpace(bytes[2]))) return new LazyDecoded(() => decodeResponse(bytes), {});
+  return decodeResponse(bytes);
+}
+
+function isSpace(b: number): boolean {
+  return b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a || b === 0x0b || b === 0x0c;
 }
 
 export function decodeResponse(bytes: Buffer): Decoded {

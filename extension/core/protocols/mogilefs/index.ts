@@ -2,7 +2,7 @@
 // request order on each connection. Responses carry no request id: pairing is FIFO, and clients wait for each answer.
 import type { Direction } from '../../transcript/format';
 import type { Protocol, WireMessage, WireSession } from '../types';
-import { decodeRequest, decodeResponse } from './decode';
+import { lazyRequest, lazyResponse } from './decode';
 import { LineFramer, ResponseFramer } from './framing';
 
 export * from './decode';
@@ -21,14 +21,14 @@ class TrackerSession implements WireSession {
         const first = firstVisible(f.bytes);
         if (first < 0) continue; // a blank line is no request
         this.admin.push(f.bytes[first] === 0x21); // `!`: an admin command
-        out.push({ dir, bytes: f.bytes, tUs: f.tUs, tEndUs: f.tEndUs, decoded: decodeRequest(f.bytes) });
+        out.push({ dir, bytes: f.bytes, tUs: f.tUs, tEndUs: f.tEndUs, decoded: lazyRequest(f.bytes) });
       }
       return out;
     }
     const out: WireMessage[] = [];
     for (const f of this.responses.push(bytes, tUs)) {
       this.admin.shift();
-      out.push({ dir, bytes: f.bytes, tUs: f.tUs, tEndUs: f.tEndUs, decoded: decodeResponse(f.bytes) });
+      out.push({ dir, bytes: f.bytes, tUs: f.tUs, tEndUs: f.tEndUs, decoded: lazyResponse(f.bytes) });
     }
     return out;
   }
