@@ -6,16 +6,22 @@ export class Line {
   constructor(
     /** 1-based line number */
     readonly no: number,
-    /** the line's bytes, without its newline (or CR LF); a view into the read chunk */
-    readonly bytes: Buffer,
+    /** the read chunk (or joined chunks) holding the line, and where in it the line is, without its newline or CR LF */
+    readonly buf: Buffer,
+    readonly start: number,
+    readonly end: number,
     /** false for a last line that had no terminating newline */
     readonly terminated: boolean,
-    /** the line was longer than the limit and was skipped (its bytes are empty): only when asked to skip such lines */
+    /** the line was longer than the limit and was skipped (it is empty): only when asked to skip such lines */
     readonly tooLong = false,
   ) {}
 
+  get bytes(): Buffer {
+    return this.buf.subarray(this.start, this.end);
+  }
+
   get text(): string {
-    return this.bytes.toString('utf8');
+    return this.buf.toString('utf8', this.start, this.end);
   }
 }
 
@@ -44,23 +50,21 @@ export async function* readLines(path: string, maxLineBytes: number, skipLong = 
       const nl = chunk.indexOf(10, start);
       if (nl < 0) break;
       no++;
-      let bytes: Buffer;
       if (skipping) {
         skipping = false;
-        batch.push(new Line(no, NONE, true, true));
+        batch.push(new Line(no, NONE, 0, 0, true, true));
         start = nl + 1;
         continue;
       }
       if (parts.length === 0) {
-        bytes = chunk.subarray(start, stripCr(chunk, start, nl));
+        batch.push(new Line(no, chunk, start, stripCr(chunk, start, nl), true));
       } else {
         parts.push(chunk.subarray(start, nl));
         const whole = Buffer.concat(parts);
-        bytes = whole.subarray(0, stripCr(whole, 0, whole.length));
+        batch.push(new Line(no, whole, 0, stripCr(whole, 0, whole.length), true));
         parts = [];
         partBytes = 0;
       }
-      batch.push(new Line(no, bytes, true));
       start = nl + 1;
     }
     if (batch.length > 0) yield batch;
@@ -78,8 +82,11 @@ export async function* readLines(path: string, maxLineBytes: number, skipLong = 
       }
     }
   }
-  if (skipping) yield [new Line(no + 1, NONE, false, true)];
-  else if (partBytes > 0) yield [new Line(no + 1, Buffer.concat(parts), false)];
+  if (skipping) yield [new Line(no + 1, NONE, 0, 0, false, true)];
+  else if (partBytes > 0) {
+    const whole = Buffer.concat(parts);
+    yield [new Line(no + 1, whole, 0, whole.length, false)];
+  }
 }
 
 function stripCr(buf: Buffer, start: number, end: number): number {

@@ -104,7 +104,7 @@ async function* readBatches(file: string, first: Line[], lines: Lines, report: R
         continue;
       }
       // the writer's own data lines are read from their bytes; anything else is parsed as JSON
-      const fast = line.terminated ? fastDataEvent(line.bytes, 0, line.bytes.length) : null;
+      const fast = line.terminated ? fastDataEvent(line.buf, line.start, line.end) : null;
       let v: unknown = fast;
       if (fast === null) {
         const text = line.text;
@@ -113,7 +113,7 @@ async function* readBatches(file: string, first: Line[], lines: Lines, report: R
           v = JSON.parse(text);
         } catch {
           if (!line.terminated) {
-            report.truncatedLastLine = { line: line.no, bytes: line.bytes.length };
+            report.truncatedLastLine = { line: line.no, bytes: line.end - line.start };
             continue;
           }
           skipOrThrow(file, line.no, 'not JSON', report, lenient);
