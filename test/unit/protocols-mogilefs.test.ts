@@ -78,7 +78,7 @@ describe('decoding on demand', () => {
         if (ev.k === 'c2s' || ev.k === 's2c') lines.push([ev.k, eventBytes(ev)]);
       }
     }
-    const odd = ['get_paths key=a&key=b&from_key=c\r\n', 'list_keys from_key=x%41&k%65y\r\n', 'noop\r\n', '   \r\n', 'get key=%zz+y\r\n', 'cmd a=1&&=&key=\r\n'];
+    const odd = ['get_paths\tkey=tab\r\n', 'get key=\u00e9t\u00e9\r\n', ' get  key=sp  \r\n', 'get a b=1&key=z\r\n', 'get_paths key=a&key=b&from_key=c\r\n', 'list_keys from_key=x%41&k%65y\r\n', 'noop\r\n', '   \r\n', 'get key=%zz+y\r\n', 'cmd a=1&&=&key=\r\n'];
     for (const o of odd) lines.push(['c2s', Buffer.from(o)]);
     for (const o of ['OK\r\n', 'ok paths=0\r\n', 'OK\tx=1\r\n', 'OKAY\r\n', 'ERR unknown_key key%20gone\r\n', 'ERR\r\n', 'junk\r\n']) lines.push(['s2c', Buffer.from(o)]);
     assert.ok(lines.length > 100, `lines: ${lines.length}`);

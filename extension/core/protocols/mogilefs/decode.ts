@@ -82,12 +82,68 @@ export function decodeRequest(bytes: Buffer): Decoded {
  * `decodeRequest` gives, found by decoding only the arguments named key or from_key.
  */
 export function lazyRequest(bytes: Buffer): Decoded {
-  const text = lineText(bytes);
-  const trimmed = text.trimStart();
-  const sp = trimmed.search(/\s/);
-  if (sp === 0 || trimmed === '') return decodeRequest(bytes);
-  const key = sp < 0 ? undefined : keyArg(trimmed.slice(sp + 1));
-  return new LazyDecoded(() => decodeRequest(bytes), key === undefined ? {} : { key });
+  const quick = quickKey(bytes);
+  if (quick === null) {
+    // not plain ASCII arguments: the string path, which trims and decodes as decodeRequest does
+    const text = lineText(bytes);
+    const trimmed = text.trimStart();
+    const sp = trimmed.search(/\s/);
+    if (trimmed === '') return decodeRequest(bytes);
+    const key = sp < 0 ? undefined : keyArg(trimmed.slice(sp + 1));
+    return new LazyDecoded(() => decodeRequest(bytes), key === undefined ? {} : { key });
+  }
+  return new LazyDecoded(() => decodeRequest(bytes), quick.key === undefined ? {} : { key: quick.key });
+}
+
+const KEY = Buffer.from('key');
+const FROM_KEY = Buffer.from('from_key');
+
+/**
+ * The key of a request line read from its bytes, for the common line: printable ASCII with spaces, a command, and
+ * arguments whose names hold no escape. Null for anything else (the string path then gives the same answer as
+ * decodeRequest). Only the values of key and from_key are made strings.
+ */
+function quickKey(b: Buffer): { key?: string } | null {
+  let end = b.length;
+  if (end > 0 && b[end - 1] === 10) end--;
+  if (end > 0 && b[end - 1] === 13) end--;
+  let i = 0;
+  while (i < end && b[i] === 0x20) i++;
+  if (i === end) return null;
+  // the command: up to the first space
+  while (i < end && b[i] > 0x20 && b[i] < 0x7f) i++;
+  if (i === end) return {};
+  if (b[i] !== 0x20) return null;
+  while (i < end && b[i] === 0x20) i++;
+  while (end > i && b[end - 1] === 0x20) end--;
+  let key: string | undefined;
+  let fromKey: string | undefined;
+  for (let start = i; start <= end; ) {
+    let amp = b.indexOf(0x26, start);
+    if (amp < 0 || amp > end) amp = end;
+    if (amp > start) {
+      let eq = start;
+      while (eq < amp && b[eq] !== 0x3d) {
+        const c = b[eq];
+        // a name with an escape, a plus, a control or a non-ASCII byte: the string path
+        if (c === 0x25 || c === 0x2b || c <= 0x20 || c >= 0x7f) return null;
+        eq++;
+      }
+      const isKey = eq - start === 3 && b.compare(KEY, 0, 3, start, eq) === 0;
+      const isFromKey = !isKey && eq - start === 8 && b.compare(FROM_KEY, 0, 8, start, eq) === 0;
+      if (isKey || isFromKey) {
+        for (let j = eq; j < amp; j++) if (b[j] < 0x20 || b[j] >= 0x7f) return null;
+        const v = eq < amp ? decodePart(b.toString('latin1', eq + 1, amp)) : '';
+        if (isKey) key = v;
+        else fromKey = v;
+      } else {
+        for (let j = eq; j < amp; j++) if (b[j] < 0x20 || b[j] >= 0x7f) return null;
+      }
+    }
+    start = amp + 1;
+  }
+  const k = key ?? fromKey;
+  return k === undefined ? {} : { key: k };
 }
 
 /** fields.key ?? fields.from_key as `parseInto` would set them (the last of each name wins), decoding only those. */

@@ -57,10 +57,12 @@ export class ResponseFramer {
   push(chunk: Buffer, tUs: number): Frame[] {
     const out: Frame[] = [];
     for (const line of this.lines.push(chunk, tUs)) {
-      const text = lineText(line.bytes);
-      if (this.block.length === 0 && (/^(OK|ERR)(\s|$)/i.test(text) || !this.nextIsAdmin())) {
+      if (this.block.length === 0 && (!this.nextIsAdmin() || /^(OK|ERR)(\s|$)/i.test(lineText(line.bytes)))) {
         out.push(line);
-      } else if (this.block.length >= MAX_BLOCK_LINES) {
+        continue;
+      }
+      const text = lineText(line.bytes);
+      if (this.block.length >= MAX_BLOCK_LINES) {
         // a runaway block cannot hold memory forever: hand it on as it is
         const parts = [...this.block, line];
         out.push({ bytes: Buffer.concat(parts.map((p) => p.bytes)), tUs: parts[0].tUs, tEndUs: line.tEndUs });
