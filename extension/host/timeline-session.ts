@@ -1,15 +1,16 @@
 // One timeline on screen: a webview (panel or custom editor) bound to a transcript. Waits for the webview's
 // `ready`, streams the model to it in chunks, answers details requests from the spill, and forwards commands.
-// A webview that is hidden and shown again says `ready` again: small models are re-sent from memory, large ones
-// are built again (keeping a million summaries in the host would defeat the point of chunking).
+// A webview that is hidden and shown again says `ready` again: the model is re-sent from memory when it fits the
+// cache's budget (a million events of the bench's tracker traffic take about 60 MB), else built again.
 import * as vscode from 'vscode';
 import { UserError } from '../core/errors';
-import { buildTimeline, type DetailsSpill, type TimelineChunk, type TimelineSummary } from '../core/timeline';
+import { buildTimeline, chunkBytes, type DetailsSpill, type TimelineChunk, type TimelineSummary } from '../core/timeline';
 import { webviewHtml } from './html';
 import type { Log } from './output';
 import { parseWebviewMessage, type CursorReport, type HostMessage, type ViewCommand, type ViewState } from '../../webview/protocol';
 
-const CACHE_EVENTS = 300_000;
+/** the most the host keeps of one timeline's model to show it again without building it again */
+const CACHE_BYTES = 128 * 1024 * 1024;
 const COMMAND_TIMEOUT_MS = 10_000;
 
 export interface Interactive {
@@ -25,7 +26,8 @@ export class TimelineSession implements vscode.Disposable {
   private abort: AbortController | null = null;
   private nextCommandId = 1;
   private readonly pending = new Map<number, (c: CursorReport | undefined) => void>();
-  private interactiveWaiters: Array<(i: Interactive) => void> = [];
+  /** who waits for the model to be drawn; told null if the timeline closes first */
+  private interactiveWaiters: Array<(i: Interactive | null) => void> = [];
   private lastInteractive: Interactive | null = null;
   state: ViewState | null = null;
   disposed = false;
@@ -58,12 +60,16 @@ export class TimelineSession implements vscode.Disposable {
   /** Resolves once the webview has drawn the whole model. */
   interactive(): Promise<Interactive> {
     if (this.lastInteractive) return Promise.resolve(this.lastInteractive);
-    return new Promise((resolve) => this.interactiveWaiters.push(resolve));
+    return new Promise((resolve) => this.interactiveWaiters.push((i) => i && resolve(i)));
   }
 
-  /** Runs a view command in the webview (once it is interactive) and resolves with where the cursor ends up. */
+  /**
+   * Runs a view command in the webview and resolves with where the cursor ends up. A command given while the model
+   * is still loading waits for it, however long that takes (a step pressed during a 20 s load is done, not dropped);
+   * only closing the timeline drops it. The webview's answer is then awaited for a bounded time.
+   */
   async command(command: ViewCommand): Promise<CursorReport | undefined> {
-    const ready = await Promise.race([this.interactive(), new Promise<null>((r) => setTimeout(() => r(null), COMMAND_TIMEOUT_MS))]);
+    const ready = this.lastInteractive ?? (this.disposed ? null : await new Promise<Interactive | null>((resolve) => this.interactiveWaiters.push(resolve)));
     if (!ready || this.disposed) return undefined;
     const id = this.nextCommandId++;
     return new Promise((resolve) => {
@@ -127,14 +133,19 @@ export class TimelineSession implements vscode.Disposable {
     const started = Date.now();
     const cache: TimelineChunk[] = [];
     let cacheable = true;
+    let cachedBytes = 0;
     try {
       if (this.uri.scheme !== 'file') throw new UserError(`${this.uri.toString()}: only transcripts on this machine's disk can be opened`);
       const built = await buildTimeline(this.uri.fsPath, {
         lenient: true,
         signal: abort.signal,
         onChunk: async (chunk) => {
-          if (cacheable && chunk.start + chunk.count <= CACHE_EVENTS) cache.push(chunk);
-          else cacheable = false;
+          cachedBytes += chunkBytes(chunk);
+          if (cacheable && cachedBytes <= CACHE_BYTES) cache.push(chunk);
+          else {
+            cacheable = false;
+            cache.length = 0;
+          }
           await this.post({ type: 'chunk', chunk });
         },
         onProgress: (fraction, events) => void this.post({ type: 'progress', fraction, events }),
@@ -169,6 +180,7 @@ export class TimelineSession implements vscode.Disposable {
     this.abort?.abort();
     for (const resolve of this.pending.values()) resolve(undefined);
     this.pending.clear();
+    for (const w of this.interactiveWaiters.splice(0)) w(null);
     void this.details?.dispose();
     this.details = null;
     this.cached = null;

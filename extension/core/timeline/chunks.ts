@@ -105,3 +105,10 @@ export class ChunkWriter {
     await this.sink(chunk);
   }
 }
+
+/** About what a chunk holds in memory: its typed arrays, and its strings at a byte a character plus a header each. */
+export function chunkBytes(chunk: TimelineChunk): number {
+  let n = chunk.tUs.byteLength + chunk.lane.byteLength + chunk.kind.byteLength + chunk.paired.byteLength + chunk.flags.byteLength + chunk.text.byteLength;
+  for (const s of chunk.strings) n += s.length + 16;
+  return n + chunk.findings.length * 256 + chunk.newLanes.length * 8;
+}

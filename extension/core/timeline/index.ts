@@ -1,3 +1,4 @@
 export * from './builder';
 export * from './details';
 export * from './model';
+export { chunkBytes } from './chunks';
