@@ -29,6 +29,7 @@ export type HostMessage =
   | { type: 'done'; summary: TimelineSummary }
   | { type: 'error'; message: string }
   | { type: 'details'; id: number; details: EventDetails | null }
+  | { type: 'texts'; id: number; events: number[]; texts: string[] }
   | { type: 'command'; id: number; command: ViewCommand };
 
 /** Where the cursor is, as the webview reports it after a command. */
@@ -42,10 +43,15 @@ export interface CursorReport {
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'requestDetails'; id: number; event: number }
+  /** the texts of the events the view labels (at most MAX_TEXTS_ASKED at a time) */
+  | { type: 'requestTexts'; id: number; events: number[] }
   | { type: 'stateChanged'; state: ViewState }
   | { type: 'commandDone'; id: number; cursor: CursorReport }
   | { type: 'interactive'; events: number; findings: number }
   | { type: 'log'; message: string };
+
+/** texts asked for in one message: a screen's labels */
+export const MAX_TEXTS_ASKED = 2000;
 
 export function assertUnreachable(x: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(x)}`);
@@ -71,6 +77,8 @@ export function parseWebviewMessage(v: unknown): WebviewMessage | null {
       return { type };
     case 'requestDetails':
       return isInt(v.id) && isInt(v.event) ? { type, id: v.id, event: v.event } : null;
+    case 'requestTexts':
+      return isInt(v.id) && Array.isArray(v.events) && v.events.length <= MAX_TEXTS_ASKED && v.events.every(isInt) ? { type, id: v.id, events: v.events as number[] } : null;
     case 'stateChanged': {
       const state = parseViewState(v.state);
       return state ? { type, state } : null;

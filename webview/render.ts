@@ -17,7 +17,8 @@ export interface Highlight {
   finding: number;
 }
 
-export function drawTimeline(ctx: CanvasRenderingContext2D, s: TimelineStore, v: Viewport, p: Palette, h: Highlight): void {
+/** Draws the view; returns how many labels it drew (texts not yet sent by the host are asked for, not drawn). */
+export function drawTimeline(ctx: CanvasRenderingContext2D, s: TimelineStore, v: Viewport, p: Palette, h: Highlight): number {
   const w = v.widthPx;
   const hgt = v.heightPx;
   ctx.fillStyle = p.background;
@@ -27,18 +28,20 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, s: TimelineStore, v:
   const laneEnd = Math.min(s.lanes.length, v.laneTop + v.lanesShown);
   drawAxis(ctx, v, p);
   drawLanes(ctx, s, v, p, laneEnd);
-  if (s.count === 0) return;
+  if (s.count === 0) return 0;
   ctx.save();
   ctx.beginPath();
   ctx.rect(GUTTER_PX, AXIS_PX, w - GUTTER_PX, hgt - AXIS_PX);
   ctx.clip();
   const i0 = s.lowerBound(v.t(GUTTER_PX - 8));
   const i1 = s.lowerBound(v.t(w + 8));
-  if (i1 - i0 <= DETAIL_LIMIT) drawDetail(ctx, s, v, p, i0, i1, laneEnd);
+  let labels = 0;
+  if (i1 - i0 <= DETAIL_LIMIT) labels = drawDetail(ctx, s, v, p, i0, i1, laneEnd);
   else drawDensity(ctx, s, v, p, laneEnd);
   drawFindings(ctx, s, v, p, laneEnd, h.finding);
   drawCursor(ctx, s, v, p, h.cursor, laneEnd);
   ctx.restore();
+  return labels;
 }
 
 function drawAxis(ctx: CanvasRenderingContext2D, v: Viewport, p: Palette): void {
@@ -84,7 +87,8 @@ function visibleLane(v: Viewport, lane: number, laneEnd: number): boolean {
   return lane >= v.laneTop && lane < laneEnd;
 }
 
-function drawDetail(ctx: CanvasRenderingContext2D, s: TimelineStore, v: Viewport, p: Palette, i0: number, i1: number, laneEnd: number): void {
+function drawDetail(ctx: CanvasRenderingContext2D, s: TimelineStore, v: Viewport, p: Palette, i0: number, i1: number, laneEnd: number): number {
+  let labels = 0;
   // request → true response lines first, under the marks
   ctx.strokeStyle = p.pairLine;
   ctx.lineWidth = 1;
@@ -118,14 +122,18 @@ function drawDetail(ctx: CanvasRenderingContext2D, s: TimelineStore, v: Viewport
       // a label only where it does not run into the next mark on the lane
       const next = nextOnLane(s, i, i1, lane);
       const room = (next < 0 ? v.widthPx : v.x(s.tUs[next])) - x - 10;
-      if (room > 40 && x + 6 > lastLabelEnd[slot]) {
+      const text = room > 40 && x + 6 > lastLabelEnd[slot] ? s.textOf(i) : undefined;
+      // a text not here yet has been asked for: the label is drawn when it comes
+      if (text !== undefined) {
         ctx.fillStyle = f & EventFlag.mismatch ? p.mismatch : p.foreground;
-        const label = fitText(ctx, s.textOf(i), room);
+        const label = fitText(ctx, text, room);
         ctx.fillText(label, x + 6, y);
         lastLabelEnd[slot] = x + 6 + ctx.measureText(label).width;
+        labels++;
       }
     }
   }
+  return labels;
 }
 
 function nextOnLane(s: TimelineStore, i: number, i1: number, lane: number): number {

@@ -1,6 +1,7 @@
 // The webview's copy of the timeline model: chunks appended into growable typed arrays, with the links the host
 // cannot send up front filled in as they arrive (a request learns its response when the response comes; findings
-// set flags and the "client took" link). No DOM here, so it is tested under Node.
+// set flags and the "client took" link). Event texts are not in the chunks: the ones drawn are asked of the host
+// as they are needed and kept in a bounded cache. No DOM here, so it is tested under Node.
 import { EventFlag, EventKind, type TimelineChunk, type TimelineFinding, type TimelineSummary } from '../extension/core/timeline/model';
 
 function grow<T extends Float64Array | Uint32Array | Int32Array | Uint8Array>(a: T, need: number, make: (n: number) => T): T {
@@ -9,6 +10,9 @@ function grow<T extends Float64Array | Uint32Array | Int32Array | Uint8Array>(a:
   b.set(a);
   return b;
 }
+
+/** texts kept in the webview: many screens' worth of labels */
+const TEXT_CACHE = 50_000;
 
 export class TimelineStore {
   count = 0;
@@ -20,8 +24,12 @@ export class TimelineStore {
   /** for a request that took another request's answer: the response it took; -1 otherwise */
   taken = new Int32Array(1024);
   flags = new Uint8Array(1024);
-  text = new Uint32Array(1024);
-  strings: string[] = [];
+  /** texts the host has sent, by event index */
+  private texts = new Map<number, string>();
+  /** events whose text was wanted and is not here yet, in the order wanted */
+  private wanted = new Set<number>();
+  /** told (once per batch) when texts are wanted that are not here */
+  onWant: (() => void) | null = null;
   /** connection number of each lane */
   lanes: number[] = [];
   findings: TimelineFinding[] = [];
@@ -29,7 +37,8 @@ export class TimelineStore {
 
   reset(): void {
     this.count = 0;
-    this.strings = [];
+    this.texts = new Map();
+    this.wanted = new Set();
     this.lanes = [];
     this.findings = [];
     this.summary = null;
@@ -44,15 +53,12 @@ export class TimelineStore {
     this.paired = grow(this.paired, need, (n) => new Int32Array(n));
     this.taken = grow(this.taken, need, (n) => new Int32Array(n));
     this.flags = grow(this.flags, need, (n) => new Uint8Array(n));
-    this.text = grow(this.text, need, (n) => new Uint32Array(n));
     this.tUs.set(c.tUs, c.start);
     this.lane.set(c.lane, c.start);
     this.kind.set(c.kind, c.start);
     this.paired.set(c.paired, c.start);
     this.taken.fill(-1, c.start, need);
     this.flags.set(c.flags, c.start);
-    this.text.set(c.text, c.start);
-    for (let k = 0; k < c.strings.length; k++) this.strings[c.stringBase + k] = c.strings[k];
     for (const conn of c.newLanes) this.lanes.push(conn);
     this.count = need;
     // a response names its request; give the request the link back
@@ -109,8 +115,35 @@ export class TimelineStore {
     return lo;
   }
 
-  textOf(i: number): string {
-    return this.strings[this.text[i]] ?? '';
+  /** The event's text, or undefined while the host has not sent it (it is then asked for). */
+  textOf(i: number): string | undefined {
+    const t = this.texts.get(i);
+    if (t === undefined && i >= 0 && i < this.count && !this.wanted.has(i)) {
+      if (this.wanted.size === 0) queueMicrotask(() => this.wanted.size > 0 && this.onWant?.());
+      this.wanted.add(i);
+    }
+    return t;
+  }
+
+  /** The events whose texts to ask for next (at most `max`), taken off the wanted list. */
+  takeWanted(max: number): number[] {
+    const out: number[] = [];
+    for (const i of this.wanted) {
+      if (out.length >= max) break;
+      out.push(i);
+    }
+    for (const i of out) this.wanted.delete(i);
+    return out;
+  }
+
+  get wanting(): boolean {
+    return this.wanted.size > 0;
+  }
+
+  /** Texts from the host; the cache is emptied when it grows past `TEXT_CACHE` (the view asks again for what it draws). */
+  setTexts(events: number[], texts: string[]): void {
+    if (this.texts.size + events.length > TEXT_CACHE) this.texts = new Map();
+    for (let k = 0; k < events.length; k++) if (events[k] < this.count) this.texts.set(events[k], texts[k] ?? '');
   }
 
   get firstUs(): number {

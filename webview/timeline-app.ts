@@ -3,7 +3,7 @@
 import type { TimelineSummary } from '../extension/core/timeline/model';
 import { DetailsPane } from './details';
 import { FindingsList } from './findings';
-import { assertUnreachable, parseViewState, type CursorReport, type HostMessage, type ViewCommand, type ViewState, type WebviewMessage } from './protocol';
+import { assertUnreachable, MAX_TEXTS_ASKED, parseViewState, type CursorReport, type HostMessage, type ViewCommand, type ViewState, type WebviewMessage } from './protocol';
 import { TimelineStore } from './store';
 import { TimelineView } from './timeline-view';
 import { SPEEDS, Toolbar } from './toolbar';
@@ -16,6 +16,11 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
   let source = '';
   let restored = parseViewState(vscode.getState());
   let detailsId = 0;
+  let textsId = 0;
+  /** a texts request is out: the next waits for its answer, so a fast pan asks for what is drawn, not for every frame */
+  let textsAsked = false;
+  /** texts answers to requests made before the last load are for another model */
+  let textsFloor = 0;
   let detailsTimer = 0;
   let stateTimer = 0;
   let loaded = false;
@@ -80,6 +85,14 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
     detailsTimer = window.setTimeout(requestDetails, reason === 'play' ? 200 : 0);
   }
 
+  function requestTexts(): void {
+    if (textsAsked || !store.wanting) return;
+    const events = store.takeWanted(MAX_TEXTS_ASKED);
+    textsAsked = true;
+    vscode.postMessage({ type: 'requestTexts', id: ++textsId, events });
+  }
+  store.onWant = requestTexts;
+
   function requestDetails(): void {
     if (view.cursor < 0) return;
     vscode.postMessage({ type: 'requestDetails', id: ++detailsId, event: view.cursor });
@@ -125,6 +138,8 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
       case 'load':
         source = msg.source;
         loaded = false;
+        textsAsked = false;
+        textsFloor = textsId;
         store.reset();
         view.cursor = -1;
         view.finding = -1;
@@ -152,6 +167,13 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
         toolbar.setProgress(null);
         summaryLine.textContent = msg.message;
         summaryLine.dataset.error = 'true';
+        return;
+      case 'texts':
+        if (msg.id <= textsFloor) return;
+        textsAsked = false;
+        store.setTexts(msg.events, msg.texts);
+        view.redraw();
+        requestTexts();
         return;
       case 'details':
         if (msg.id !== detailsId) return; // an answer to an older request: the cursor has moved on

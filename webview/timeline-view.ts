@@ -67,7 +67,8 @@ export class TimelineView {
     if (!ctx) return;
     const dpr = this.canvas.width / Math.max(1, this.view.widthPx);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    drawTimeline(ctx, this.store, this.view, this.palette, { cursor: this.cursor, finding: this.finding });
+    // how many labels are drawn, for the tests (the canvas shows text only as pixels)
+    this.canvas.dataset.labels = String(drawTimeline(ctx, this.store, this.view, this.palette, { cursor: this.cursor, finding: this.finding }));
     if (this.playing) this.redraw();
   }
 

@@ -1,7 +1,9 @@
 // One timeline on screen: a webview (panel or custom editor) bound to a transcript. Waits for the webview's
 // `ready`, streams the model to it in chunks, answers details requests from the spill, and forwards commands.
 // A webview that is hidden and shown again says `ready` again: the model is re-sent from memory when it fits the
-// cache's budget (a million events of the bench's tracker traffic take about 60 MB), else built again.
+// cache's budget (a million events take about 18 MB: numbers only, the texts stay in the spill), else built again.
+// The webview asks for the texts of the events it labels (`requestTexts`), read from the spill of the model shown or
+// of the one still loading.
 import * as vscode from 'vscode';
 import { UserError } from '../core/errors';
 import { buildTimeline, chunkBytes, type DetailsSpill, type TimelineChunk, type TimelineSummary } from '../core/timeline';
@@ -21,6 +23,8 @@ export interface Interactive {
 export class TimelineSession implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private details: DetailsSpill | null = null;
+  /** the spill of the model being built, read for texts asked for while it loads */
+  private loading: DetailsSpill | null = null;
   private cached: TimelineChunk[] | null = [];
   private summary: TimelineSummary | null = null;
   private abort: AbortController | null = null;
@@ -102,6 +106,9 @@ export class TimelineSession implements vscode.Disposable {
       case 'requestDetails':
         void this.answerDetails(m.id, m.event);
         return;
+      case 'requestTexts':
+        void this.answerTexts(m.id, m.events);
+        return;
       case 'stateChanged':
         this.state = m.state;
         return;
@@ -132,6 +139,8 @@ export class TimelineSession implements vscode.Disposable {
     const abort = (this.abort = new AbortController());
     const started = Date.now();
     const cache: TimelineChunk[] = [];
+    /** this load's spill: a load cancelled by a newer one must not clear the newer one's */
+    let mine: DetailsSpill | null = null;
     let cacheable = true;
     let cachedBytes = 0;
     try {
@@ -139,6 +148,7 @@ export class TimelineSession implements vscode.Disposable {
       const built = await buildTimeline(this.uri.fsPath, {
         lenient: true,
         signal: abort.signal,
+        onDetails: (d) => (this.loading = mine = d),
         onChunk: async (chunk) => {
           cachedBytes += chunkBytes(chunk);
           if (cacheable && cachedBytes <= CACHE_BYTES) cache.push(chunk);
@@ -151,22 +161,31 @@ export class TimelineSession implements vscode.Disposable {
         onProgress: (fraction, events) => void this.post({ type: 'progress', fraction, events }),
       });
       if (abort.signal.aborted || this.disposed) {
+        if (this.loading === mine) this.loading = null;
         await built.details.dispose();
         return;
       }
       await this.details?.dispose();
       this.details = built.details;
+      this.loading = null;
       this.summary = built.summary;
       this.cached = cacheable ? cache : null;
       await this.post({ type: 'done', summary: built.summary });
       this.log.info(`opened ${this.uri.fsPath}: ${built.summary.events} events, ${built.summary.verdict} (${Date.now() - started} ms)`);
     } catch (err) {
+      if (this.loading === mine) this.loading = null;
       if (abort.signal.aborted) return;
       const message = err instanceof UserError ? err.message : `could not open the transcript: ${(err as Error).message}`;
       if (!(err instanceof UserError)) this.log.error(`timeline: ${(err as Error).stack ?? String(err)}`);
       else this.log.warn(message);
       await this.post({ type: 'error', message });
     }
+  }
+
+  private async answerTexts(id: number, events: number[]): Promise<void> {
+    const spill = this.loading ?? this.details;
+    const texts = (await spill?.readTexts(events).catch(() => null)) ?? events.map(() => '');
+    await this.post({ type: 'texts', id, events, texts });
   }
 
   private async answerDetails(id: number, event: number): Promise<void> {

@@ -11,12 +11,12 @@ const dir = freshDir('ir-timeline-');
 async function build(file: string, chunkEvents?: number) {
   const chunks: TimelineChunk[] = [];
   const built = await buildTimeline(file, { onChunk: (c) => void chunks.push(c), ...(chunkEvents ? { chunkEvents } : {}) });
-  const strings: string[] = [];
-  for (const c of chunks) c.strings.forEach((s, k) => (strings[c.stringBase + k] = s));
+  // each event's text is read from the details spill, as the webview asks for the texts of the events it labels
+  const strings = await built.details.readTexts(Array.from({ length: built.summary.events }, (_, i) => i));
   const at = (i: number) => {
     const c = chunks.find((x) => i >= x.start && i < x.start + x.count) as TimelineChunk;
     const j = i - c.start;
-    return { tUs: c.tUs[j], lane: c.lane[j], kind: c.kind[j], paired: c.paired[j], flags: c.flags[j], text: strings[c.text[j]] };
+    return { tUs: c.tUs[j], lane: c.lane[j], kind: c.kind[j], paired: c.paired[j], flags: c.flags[j], text: strings[i] };
   };
   return { ...built, chunks, at, findings: chunks.flatMap((c) => c.findings), lanes: chunks.flatMap((c) => c.newLanes) };
 }

@@ -46,6 +46,10 @@ export class WebviewHarness {
   readonly pageErrors: string[] = [];
   private file: string | null = null;
   private details: DetailsSpill | null = null;
+  /** the spill of the model being built: texts asked for during the load are read from it */
+  private loading: DetailsSpill | null = null;
+  /** how many event texts the page has asked for */
+  textsAsked = 0;
   summary: TimelineSummary | null = null;
   /** ms from the start of loading to the webview's `interactive` */
   loadMs = 0;
@@ -168,6 +172,10 @@ export class WebviewHarness {
     this.fromWebview.push(m);
     if (m.type === 'ready') void this.send();
     if (m.type === 'requestDetails') void this.details?.read(m.event).then((details) => this.post({ type: 'details', id: m.id, details }));
+    if (m.type === 'requestTexts') {
+      this.textsAsked += m.events.length;
+      void (this.loading ?? this.details)?.readTexts(m.events).then((texts) => this.post({ type: 'texts', id: m.id, events: m.events, texts }));
+    }
   }
 
   private async send(): Promise<void> {
@@ -176,10 +184,12 @@ export class WebviewHarness {
     await this.details?.dispose();
     await this.post({ type: 'load', source: `file://${file}`, title: file.split('/').pop() ?? file });
     const built = await buildTimeline(file, {
+      onDetails: (d) => (this.loading = d),
       onChunk: (chunk) => this.post({ type: 'chunk', chunk }),
       onProgress: (fraction, events) => void this.post({ type: 'progress', fraction, events }).catch(() => undefined),
     });
     this.details = built.details;
+    this.loading = null;
     this.summary = built.summary;
     await this.post({ type: 'done', summary: built.summary });
   }

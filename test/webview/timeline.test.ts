@@ -19,6 +19,17 @@ async function text(h: WebviewHarness, selector: string): Promise<string> {
   return (await h.page.locator(selector).first().textContent()) ?? '';
 }
 
+/** Waits until the canvas says it drew labels (their texts come from the host on demand); the page's CSP forbids
+ *  the eval that waitForFunction polls with, so this polls from outside. */
+async function labelsDrawn(h: WebviewHarness, timeoutMs: number): Promise<number> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const n = await h.evaluate<number>(`Number(document.querySelector('#timeline').dataset.labels) || 0`);
+    if (n > 0 || Date.now() > end) return n;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** Pixels of the canvas in the mismatch colour. */
 async function redPixels(h: WebviewHarness): Promise<number> {
   const [r, g, b] = MISMATCH_RGB;
@@ -46,6 +57,9 @@ describe('timeline webview in Chromium', { timeout: 600_000 }, () => {
     const first = h.page.locator('#findings li[data-kind="mismatch"]').first();
     assert.match((await first.textContent()) ?? '', /took the answer/);
     assert.ok((await redPixels(h)) > 20, 'the mismatch line and marks are drawn in the theme red');
+    // the chunks carry no texts: the labels drawn are asked of the host, and drawn when they come
+    assert.ok((await labelsDrawn(h, 10_000)) > 0, 'labels are drawn');
+    assert.ok(h.textsAsked > 0 && h.textsAsked <= (h.summary?.events ?? 0), `texts asked: ${h.textsAsked}`);
     await first.click();
     const state = await h.waitFor((m) => m.type === 'stateChanged' && m.state.cursor >= 0);
     const mismatch = h.summary && (await h.command('stepBack'));
@@ -118,6 +132,10 @@ describe('timeline webview in Chromium', { timeout: 600_000 }, () => {
     const f = await h.command('nextFinding');
     assert.ok(f && f.finding === 0 && f.event > 0);
     await h.waitForText('#details-meta', `event ${f.event + 1} at`, 30_000);
+    // zoomed in on the finding, its neighbours are labelled: only their texts were asked for, not a million
+    for (let i = 0; i < 16; i++) await h.page.keyboard.press('+');
+    assert.ok((await labelsDrawn(h, 30_000)) > 0, 'labels are drawn');
+    assert.ok(h.textsAsked > 0 && h.textsAsked < 20_000, `texts asked: ${h.textsAsked}`);
     // drag to pan and wheel to zoom: the page keeps answering
     const box = await h.page.locator('#timeline').boundingBox();
     assert.ok(box);

@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { describeFinding, headerProtocol, Pairing, protocolsSeen, verdictLine, verdictOf, type Finding } from '../pairing';
 import type { WireMessage } from '../protocols';
 import { openTranscript, type ClientEvent, type TranscriptEvent } from '../transcript';
+import { ReadDataEvent } from '../transcript/fast-line';
 import { cut, DetailsSpill } from './details';
 import { EventFlag, EventKind, MAX_TEXT_CHARS, type TimelineFinding, type TimelineSummary } from './model';
 import { ChunkWriter, type ChunkSink } from './chunks';
@@ -20,6 +21,8 @@ export interface BuildOptions {
   signal?: AbortSignal;
   /** findings kept in full; default 10000 */
   maxFindings?: number;
+  /** the details spill as soon as it exists, so that texts and details can be read while the model is built */
+  onDetails?: (details: DetailsSpill) => void;
 }
 
 export interface BuiltTimeline {
@@ -53,6 +56,7 @@ export async function buildTimeline(file: string, opts: BuildOptions): Promise<B
   const t = await openTranscript(file, { lenient: opts.lenient ?? false });
   const { protocol, serverPort, closingLine } = headerProtocol(t.header);
   const details = await DetailsSpill.create();
+  opts.onDetails?.(details);
   const out = new ChunkWriter(opts.chunkEvents ?? 65536, opts.onChunk);
   const lanes = new Map<number, number>();
   const conns = new Map<number, ConnIndex>();
@@ -83,9 +87,9 @@ export async function buildTimeline(file: string, opts: BuildOptions): Promise<B
     if (msg.decoded.failed) flags |= EventFlag.failed;
     if (msg.decoded.error) flags |= EventFlag.undecoded;
     const summary = cut(msg.decoded.summary, MAX_TEXT_CHARS);
-    const i = out.add(msg.tEndUs, laneOf(c), isReq ? EventKind.request : EventKind.response, paired, flags, summary);
+    const i = out.add(msg.tEndUs, laneOf(c), isReq ? EventKind.request : EventKind.response, paired, flags);
     ci.set(isReq ? 'req' : 'resp', ref.seq, i);
-    details.add([c, `${isReq ? 'request' : 'response'} #${ref.seq}`, ref.line || line, msg.bytes.length, msg.decoded.error ?? null, msg.decoded.fields ?? null], msg.bytes);
+    details.add([c, `${isReq ? 'request' : 'response'} #${ref.seq}`, ref.line || line, msg.bytes.length, msg.decoded.error ?? null, msg.decoded.fields ?? null], msg.bytes, summary);
   };
 
   const onFinding = (f: Finding): void => {
@@ -116,7 +120,7 @@ export async function buildTimeline(file: string, opts: BuildOptions): Promise<B
     for (let i = 0; i < batch.events.length; i++) {
       const ev = batch.events[i];
       line = batch.lines[i];
-      approxBytes += 40 + (typeof ev.d === 'string' ? ev.d.length : 0);
+      approxBytes += 40 + (ev instanceof ReadDataEvent ? ev.bytes.length : typeof ev.d === 'string' ? ev.d.length : 0);
       const isData = ev.k === 'c2s' || ev.k === 's2c';
       if (!isData) mark(ev, laneOf(ev.c));
       pairing.push(ev, line);
@@ -166,9 +170,8 @@ export async function buildTimeline(file: string, opts: BuildOptions): Promise<B
     const kind = markKind(ev.k);
     let flags = 0;
     if (ev.k === 'client' && (ev as ClientEvent).op === 'timeout') flags |= EventFlag.clientTimeout;
-    const text = cut(markText(ev), MAX_TEXT_CHARS);
-    out.add(ev.t, lane, kind, -1, flags, text);
-    details.add([ev.c, cut(ev.k, 100), line, 0, null, withoutBase(ev)], null);
+    out.add(ev.t, lane, kind, -1, flags);
+    details.add([ev.c, cut(ev.k, 100), line, 0, null, withoutBase(ev)], null, cut(markText(ev), MAX_TEXT_CHARS));
   }
 }
 

@@ -1,5 +1,5 @@
-// Fills one chunk of the timeline model at a time and hands it to a sink when full. Short summaries repeat a lot
-// ("OK", "ERR unknown_key"), so each chunk keeps a table of strings where those appear once.
+// Fills one chunk of the timeline model at a time and hands it to a sink when full. Numbers only: each event's text
+// (its summary) goes to the details spill, and the webview asks for the texts of the events it labels.
 import type { TimelineChunk, TimelineFinding } from './model';
 
 export type ChunkSink = (chunk: TimelineChunk) => void | Promise<void>;
@@ -12,10 +12,6 @@ export class ChunkWriter {
   private kind: Uint8Array;
   private paired: Int32Array;
   private flags: Uint8Array;
-  private text: Uint32Array;
-  private strings: string[] = [];
-  private stringIndex = new Map<string, number>();
-  private stringBase = 0;
   private newLanes: number[] = [];
   private findings: TimelineFinding[] = [];
 
@@ -25,7 +21,6 @@ export class ChunkWriter {
     this.kind = new Uint8Array(size);
     this.paired = new Int32Array(size);
     this.flags = new Uint8Array(size);
-    this.text = new Uint32Array(size);
   }
 
   /** Events added so far, over all chunks. */
@@ -42,7 +37,7 @@ export class ChunkWriter {
   }
 
   /** Adds an event and returns its index in the whole model. */
-  add(tUs: number, lane: number, kind: number, paired: number, flags: number, text: string): number {
+  add(tUs: number, lane: number, kind: number, paired: number, flags: number): number {
     // one transcript line can yield several events (a mark and the messages it completes): grow past the size
     if (this.n === this.tUs.length) this.grow();
     const i = this.n++;
@@ -51,14 +46,6 @@ export class ChunkWriter {
     this.kind[i] = kind;
     this.paired[i] = paired;
     this.flags[i] = flags;
-    // only short strings repeat ("OK", "ERR unknown_key"); long ones are nearly always unique
-    let s = text.length <= 24 ? this.stringIndex.get(text) : undefined;
-    if (s === undefined) {
-      s = this.stringBase + this.strings.length;
-      this.strings.push(text);
-      if (text.length <= 24) this.stringIndex.set(text, s);
-    }
-    this.text[i] = s;
     return this.start + i;
   }
 
@@ -70,7 +57,6 @@ export class ChunkWriter {
     this.kind = more(this.kind, new Uint8Array(n));
     this.paired = more(this.paired, new Int32Array(n));
     this.flags = more(this.flags, new Uint8Array(n));
-    this.text = more(this.text, new Uint32Array(n));
   }
 
   finding(f: TimelineFinding): void {
@@ -89,26 +75,19 @@ export class ChunkWriter {
       kind: this.kind.slice(0, n),
       paired: this.paired.slice(0, n),
       flags: this.flags.slice(0, n),
-      text: this.text.slice(0, n),
-      strings: this.strings,
-      stringBase: this.stringBase,
       newLanes: this.newLanes,
       findings: this.findings,
     };
     this.start += n;
     this.n = 0;
-    this.stringBase += this.strings.length;
-    this.strings = [];
-    this.stringIndex = new Map();
     this.newLanes = [];
     this.findings = [];
     await this.sink(chunk);
   }
 }
 
-/** About what a chunk holds in memory: its typed arrays, and its strings at a byte a character plus a header each. */
+/** About what a chunk holds in memory: its typed arrays, and its findings and lanes at a rough size each. */
 export function chunkBytes(chunk: TimelineChunk): number {
-  let n = chunk.tUs.byteLength + chunk.lane.byteLength + chunk.kind.byteLength + chunk.paired.byteLength + chunk.flags.byteLength + chunk.text.byteLength;
-  for (const s of chunk.strings) n += s.length + 16;
+  const n = chunk.tUs.byteLength + chunk.lane.byteLength + chunk.kind.byteLength + chunk.paired.byteLength + chunk.flags.byteLength;
   return n + chunk.findings.length * 256 + chunk.newLanes.length * 8;
 }

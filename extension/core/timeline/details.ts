@@ -1,5 +1,7 @@
 // The details of every timeline event (decoded fields, raw bytes) spilled to a temporary file while the model is
-// built, so the webview can ask for one event's details on demand without the host keeping a million objects.
+// built, so the webview can ask for one event's details on demand without the host keeping a million objects. Each
+// event's text (its one-line summary) goes to a second file, so the webview can ask for the texts of the events it
+// labels (a few hundred at a time) without the model carrying a million strings.
 // A record is [u32 metaBytes][u32 rawBytes][meta JSON][raw bytes]; raw bytes are capped at DETAILS_MAX_BYTES.
 // Records are written into a pooled buffer and the file in large writes: a million events cost one pass.
 import { BIDI_CONTROLS, escapeChars } from '../shown-safe';
@@ -27,20 +29,22 @@ export class DetailsSpill {
   private used = 0;
   private big: Buffer[] = [];
 
-  private constructor(private readonly dir: string, private readonly fh: FileHandle) {}
+  private constructor(private readonly dir: string, private readonly fh: FileHandle, private readonly texts: TextSpill) {}
 
   static async create(): Promise<DetailsSpill> {
     const dir = await mkdtemp(join(tmpdir(), 'incident-replay-details-'));
     const fh = await open(join(dir, 'details.bin'), 'w+');
-    return new DetailsSpill(dir, fh);
+    const texts = await open(join(dir, 'texts.bin'), 'w+');
+    return new DetailsSpill(dir, fh, new TextSpill(texts));
   }
 
   get events(): number {
     return this.count;
   }
 
-  /** Appends the details of the next event (events are added in index order). Call flush() now and then. */
-  add(record: DetailsRecord, raw: Uint8Array | null): void {
+  /** Appends the details and text of the next event (events are added in index order). Call flush() now and then. */
+  add(record: DetailsRecord, raw: Uint8Array | null, text: string): void {
+    this.texts.add(text);
     let meta = JSON.stringify(record);
     if (meta.length > MAX_META_CHARS) {
       // a 10 MB argument: keep the table's cut-down rows rather than the whole value
@@ -89,15 +93,24 @@ export class DetailsSpill {
 
   /** Writes what is buffered once enough has gathered (or always, with force). */
   async flush(force = false): Promise<void> {
-    if (!force && this.big.length === 0) return;
-    this.cutPool();
-    const parts = this.big;
-    this.big = [];
-    for (const b of parts) {
-      await this.fh.write(b, 0, b.length, this.written);
-      this.written += b.length;
-    }
+    // the builder flushes as it goes and a reader may flush at the same time (texts asked for during a load): one
+    // flush at a time, so that each write lands where `written` said
+    const run = this.flushing.then(async () => {
+      await this.texts.flush(force);
+      if (!force && this.big.length === 0) return;
+      this.cutPool();
+      const parts = this.big;
+      this.big = [];
+      for (const b of parts) {
+        await this.fh.write(b, 0, b.length, this.written);
+        this.written += b.length;
+      }
+    });
+    this.flushing = run.catch(() => undefined);
+    return run;
   }
+
+  private flushing: Promise<void> = Promise.resolve();
 
   async read(event: number): Promise<EventDetails | null> {
     if (!Number.isInteger(event) || event < 0 || event >= this.count) return null;
@@ -124,9 +137,75 @@ export class DetailsSpill {
     };
   }
 
+  /** The texts of these events, in the same order ('' for an index past the model). */
+  async readTexts(events: number[]): Promise<string[]> {
+    await this.flush(true);
+    return this.texts.read(events);
+  }
+
   async dispose(): Promise<void> {
+    await this.texts.close();
     await this.fh.close().catch(() => undefined);
     await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Event texts as UTF-8, one after another, and where each ends. */
+class TextSpill {
+  private ends = new Float64Array(1024);
+  private count = 0;
+  private written = 0;
+  private pool = Buffer.allocUnsafe(POOL_BYTES);
+  private used = 0;
+  private queued: Buffer[] = [];
+
+  constructor(private readonly fh: FileHandle) {}
+
+  add(text: string): void {
+    if (this.count === this.ends.length) {
+      const grown = new Float64Array(this.ends.length * 2);
+      grown.set(this.ends);
+      this.ends = grown;
+    }
+    // texts are cut to a few hundred characters: one always fits an empty pool
+    if (this.used + text.length * 3 > POOL_BYTES) this.cut();
+    const n = this.pool.write(text, this.used, 'utf8');
+    this.used += n;
+    this.ends[this.count] = (this.count > 0 ? this.ends[this.count - 1] : 0) + n;
+    this.count++;
+  }
+
+  private cut(): void {
+    if (this.used === 0) return;
+    this.queued.push(this.pool.subarray(0, this.used));
+    this.pool = Buffer.allocUnsafe(POOL_BYTES);
+    this.used = 0;
+  }
+
+  async flush(force: boolean): Promise<void> {
+    if (force) this.cut();
+    const parts = this.queued;
+    this.queued = [];
+    for (const b of parts) {
+      await this.fh.write(b, 0, b.length, this.written);
+      this.written += b.length;
+    }
+  }
+
+  async read(events: number[]): Promise<string[]> {
+    return Promise.all(
+      events.map(async (i) => {
+        if (!Number.isInteger(i) || i < 0 || i >= this.count) return '';
+        const start = i > 0 ? this.ends[i - 1] : 0;
+        const b = Buffer.alloc(this.ends[i] - start);
+        if (b.length > 0) await this.fh.read(b, 0, b.length, start);
+        return b.toString('utf8');
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.fh.close().catch(() => undefined);
   }
 }
 

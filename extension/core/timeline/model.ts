@@ -59,11 +59,6 @@ export interface TimelineChunk {
   /** for a response: the request it truly answers (server truth); -1 otherwise. Requests get theirs from it. */
   paired: Int32Array;
   flags: Uint8Array;
-  /** index into the model's string table */
-  text: Uint32Array;
-  /** strings appended to the table by this chunk; the first gets index `stringBase` */
-  strings: string[];
-  stringBase: number;
   /** connection numbers of lanes first seen in this chunk, appended to the lane list */
   newLanes: number[];
   /** findings whose events are all in this chunk or earlier ones */
