@@ -3,13 +3,19 @@
 import { existsSync } from 'node:fs';
 import { protocolByName, protocolNames } from '../../core/protocols';
 import { parseDurationMs, parse, UsageError, type Verb } from '../verb';
-import { parseFaultSpec, startRecorder } from '../../core/record';
+import { parseFaultSpec, startCapture, startRecorder } from '../../core/record';
 import { fmtUs } from '../../core/pairing';
 
 const help = `usage: incident-replay record --listen HOST:PORT --target HOST:PORT --out FILE [--fault SPEC]... [options]
+       incident-replay record --capture --target HOST:PORT --out FILE [--interface IF] [options]
 
 Listens on loopback, forwards every connection to the target, and writes every byte both ways, with µs times,
 to a new transcript (it never overwrites one). Point your client at the listen address.
+
+With --capture there is no proxy and nothing for the client to change: tcpdump captures the target's port while
+the client talks to the server as usual, and on stop the capture becomes the transcript (as \`import\` makes it,
+secrets masked as below). It costs the traffic nothing, but injects no fault; tcpdump must be installed and allowed
+to capture (root or CAP_NET_RAW). Connections already open when it starts are recorded masked whole.
 
   --listen A        where to listen (loopback only unless --allow-remote), e.g. 127.0.0.1:17001
   --target B        the real server, e.g. 127.0.0.1:7001
@@ -26,7 +32,9 @@ to a new transcript (it never overwrites one). Point your client at the listen a
   --seed N          seed for the fault shares (default 2008), so a run repeats
   --duration D      stop after D (e.g. 30s); default: until Ctrl-C
   --keep-auth       keep every byte as sent (default: passwords and auth proofs masked, same length)
-  --allow-remote    allow a listen address that is not loopback`;
+  --allow-remote    allow a listen address that is not loopback
+  --capture         record with tcpdump instead of the proxy (no --listen, no --fault)
+  --interface IF    with --capture: where to capture (default lo for a loopback target, else any)`;
 
 export const record: Verb = {
   name: 'record',
@@ -43,7 +51,11 @@ export const record: Verb = {
       duration: { type: 'string' },
       'keep-auth': { type: 'boolean' },
       'allow-remote': { type: 'boolean' },
+      capture: { type: 'boolean' },
+      interface: { type: 'string' },
     }, false);
+    if (values.capture) return captureRun(values, io);
+    if (values.interface !== undefined) throw new UsageError('record: --interface is for --capture');
     for (const need of ['listen', 'target', 'out'] as const) {
       if (!values[need]) throw new UsageError(`record: --${need} is required (see incident-replay record --help)`);
     }
@@ -92,3 +104,41 @@ export const record: Verb = {
     return 0;
   },
 };
+
+/** `record --capture`: tcpdump on the target's port until stopped, then the capture imported, secrets masked. */
+async function captureRun(values: Record<string, string | string[] | boolean | undefined>, io: Parameters<Verb['run']>[1]): Promise<number> {
+  for (const need of ['target', 'out'] as const) {
+    if (!values[need]) throw new UsageError(`record --capture: --${need} is required (see incident-replay record --help)`);
+  }
+  if (values.listen !== undefined) throw new UsageError('record --capture: there is no proxy to listen: the client talks to --target as usual (drop --listen, or drop --capture)');
+  if (Array.isArray(values.fault) && values.fault.length > 0) throw new UsageError('record --capture: faults need the proxy (drop --capture, and give --listen)');
+  const protocol = values.protocol as string | undefined;
+  if (protocol !== undefined && protocol !== 'auto' && !protocolByName(protocol)) {
+    throw new UsageError(`record: --protocol "${protocol}" is not one of auto, ${protocolNames().join(', ')}`);
+  }
+  const durationMs = values.duration ? parseDurationMs(values.duration as string, '--duration') : undefined;
+  const cap = await startCapture({
+    target: values.target as string,
+    out: values.out as string,
+    protocol,
+    keepAuth: values['keep-auth'] === true,
+    iface: values.interface as string | undefined,
+    log: (line) => io.err(line),
+  });
+  io.err(`capturing ${values.target} on ${cap.iface} into ${values.out}; Ctrl-C to stop`);
+  const started = Date.now();
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+    if (durationMs !== undefined) setTimeout(resolve, durationMs).unref();
+  });
+  const r = await cap.stop();
+  io.out(
+    `${r.file}: ${r.connections} connections from ${r.packets} packets, ${r.gaps} gaps (${r.gapBytes} bytes the capture missed)` +
+      (r.dropped ? `, ${r.dropped} packets dropped by the kernel` : '') +
+      (r.maskedConnections ? `, ${r.maskedConnections} connections recorded masked (protocol not told)` : '') +
+      (r.guessedRoles ? `, ${r.guessedRoles} connections already open when the capture began${values['keep-auth'] ? '' : ' (recorded masked whole)'}` : '') +
+      `, over ${fmtUs((Date.now() - started) * 1000)}`,
+  );
+  return 0;
+}

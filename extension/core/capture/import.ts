@@ -9,6 +9,7 @@ import { rm } from 'node:fs/promises';
 import { portOf } from '../address';
 import { tellConnection } from '../protocols/detect';
 import { TranscriptWriter } from '../transcript/writer';
+import { maskingSink, type ImportMaskOptions } from './import-mask';
 import { segmentOf } from './packet';
 import { Reassembler, type ReassemblyStats } from './reassembly';
 import { readCapture } from './records';
@@ -19,6 +20,8 @@ export interface ImportOptions {
   protocol?: string;
   /** ports that mark the server side when a connection's handshake is not in the capture */
   serverPorts?: number[];
+  /** mask secrets as the recording proxy does (import-mask.ts); default: every byte as captured */
+  mask?: ImportMaskOptions;
 }
 
 export interface ImportResult extends ReassemblyStats {
@@ -62,7 +65,8 @@ export async function importCapture(file: string, opts: ImportOptions): Promise<
     for (let i = 0; i < n; i++) writer.eventAt(pending[i][0], pending[i][2], pending[i][3], pending[i][4]);
     pending = n === pending.length ? [] : pending.slice(n);
   };
-  const reassembler = new Reassembler(sink, new Set(opts.serverPorts ?? [3306, 5432, 6379, 27017, 7001, 11211, 80, 443, 8080]));
+  const midstream = new Set<number>();
+  const reassembler = new Reassembler(opts.mask ? maskingSink(sink, midstream, opts.mask) : sink, new Set(opts.serverPorts ?? [3306, 5432, 6379, 27017, 7001, 11211, 80, 443, 8080]), midstream);
   let lastUs = 0;
   try {
     for await (const rec of readCapture(file, report)) {

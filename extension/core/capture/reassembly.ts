@@ -54,7 +54,12 @@ export class Reassembler {
   private readonly holding = new Set<Flow>();
   readonly stats: ReassemblyStats = { segments: 0, connections: 0, retransmittedBytes: 0, gaps: 0, gapBytes: 0, guessedRoles: 0 };
 
-  constructor(private readonly emit: EventSink, private readonly serverPorts: Set<number>) {}
+
+  /**
+   * `midstream` is filled with the connections whose handshake the capture missed: their first bytes may be the
+   * middle of a message.
+   */
+  constructor(private readonly emit: EventSink, private readonly serverPorts: Set<number>, readonly midstream = new Set<number>()) {}
 
   push(tUs: number, s: Segment): void {
     this.stats.segments++;
@@ -154,6 +159,7 @@ export class Reassembler {
     const side = (): Side => ({ next: null, pending: new Map(), pendingBytes: 0, fin: false, acked: null, lastUs: tUs });
     const flow: Flow = { c: ++this.stats.connections, client, firstFin: null, sides: { c2s: side(), s2c: side() } };
     this.flows.set(key, flow);
+    if (!s.syn) this.midstream.add(flow.c);
     this.emit(tUs, flow.c, 'open', { peer: client, server: client === from ? to : from });
     return flow;
   }

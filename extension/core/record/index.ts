@@ -1,2 +1,3 @@
 export * from './fault-spec';
 export * from './proxy';
+export * from './capture';
