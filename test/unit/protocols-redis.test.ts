@@ -2,10 +2,14 @@
 // pipelining commands, ioredis subscribed to a channel (pushes answer no command), and a raw RESP2 connection with
 // inline commands subscribing to two channels (two confirmations for one command) and receiving a message.
 import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import Redis from 'ioredis';
 import { redis, redactRedis } from '../../extension/core/protocols/redis';
+import type { Decoded } from '../../extension/core/protocols/types';
+import { eventBytes, type DataEvent } from '../../extension/core/transcript/format';
 import { requireService, startRelay, type Chunk } from '../helpers/capture';
 import { decodeAll, pairAll, prng, shape, splitAt, splitRandom, totalBytes } from '../helpers/wire';
 
@@ -198,5 +202,32 @@ describe('redis protocol', () => {
     assert.equal(got[0].tEndUs, 100, 'the SET is whole when its last argument came');
     assert.equal(got[3].tEndUs, 200, 'the reply is whole when its last byte came');
     assert.equal(s.pendingBytes('c2s') + s.pendingBytes('s2c'), 0, 'nothing held');
+  });
+});
+
+describe('decoding on demand', () => {
+  it('what pairing reads at once (key, failure, error) is what the whole decode says, on every recorded Redis transcript', () => {
+    const root = join(__dirname, '..', '..');
+    const files = [...readdirSync(join(root, 'test', 'fixtures', 'real', 'redis')).map((f) => join(root, 'test', 'fixtures', 'real', 'redis', f)), ...readdirSync(join(root, 'replays', 'redis-2023')).map((f) => join(root, 'replays', 'redis-2023', f))].filter((f) => f.endsWith('.transcript.jsonl'));
+    assert.ok(files.length >= 4, `transcripts: ${files.length}`);
+    let messages = 0;
+    for (const file of files) {
+      const sessions = new Map<number, ReturnType<typeof redis.session>>();
+      for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
+        if (!line) continue;
+        const ev = JSON.parse(line) as DataEvent;
+        if (ev.k !== 'c2s' && ev.k !== 's2c') continue;
+        let s = sessions.get(ev.c);
+        if (!s) sessions.set(ev.c, (s = redis.session()));
+        for (const m of s.push(ev.k, eventBytes(ev), ev.t)) {
+          const quick = [m.decoded.key, m.decoded.failed, m.decoded.error];
+          const whole = JSON.parse(JSON.stringify(m.decoded)) as Decoded;
+          assert.deepEqual(quick, [whole.key, whole.failed, whole.error], `${file}: ${m.decoded.summary}`);
+          assert.equal(typeof m.decoded.summary, 'string');
+          messages++;
+        }
+      }
+    }
+    assert.ok(messages > 1000, `messages: ${messages}`);
   });
 });

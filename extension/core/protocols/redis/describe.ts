@@ -2,7 +2,7 @@
 // `(error) ERR unknown command`. The key a command names is its first argument unless the command takes no key.
 import { isUtf8 } from 'node:buffer';
 import { clipText } from '../cursor';
-import type { Decoded } from '../types';
+import { LazyDecoded, type Decoded } from '../types';
 import { str, type Resp, type RespMessage } from './resp';
 
 /** commands whose first argument is not a key */
@@ -91,6 +91,25 @@ export function plain(r: Resp, depth = 0): unknown {
     default:
       return r.v;
   }
+}
+
+/**
+ * describeCommand on demand: the key (what pairing reads of every command) at once, the summary and fields when
+ * shown. `argc`: the command's argument count when some of its arguments were not kept (a value past the cap).
+ */
+export function lazyCommand(args: string[], inline: boolean, argc?: number): Decoded {
+  if (args.length === 0) return describeCommand(args, inline);
+  const make = () => {
+    const d = describeCommand(args, inline);
+    if (argc !== undefined) d.fields = { ...d.fields, argc };
+    return d;
+  };
+  return new LazyDecoded(make, args.length > 1 && !NO_KEY.has(args[0].toUpperCase()) ? { key: args[1] } : {});
+}
+
+/** describeReply on demand: whether it failed at once, the summary and fields when shown. */
+export function lazyReply(r: RespMessage): Decoded {
+  return new LazyDecoded(() => describeReply(r), r.t === '-' || r.t === '!' ? { failed: true } : {});
 }
 
 export function describeReply(r: RespMessage): Decoded {

@@ -6,7 +6,7 @@ import type { Direction } from '../../transcript/format';
 import { ByteQueue, HEAD_BYTES, unframable, type Frame } from '../bytequeue';
 import { findBigValue, type BigValue } from './big-value';
 import type { Decoded, WireMessage, WireSession } from '../types';
-import { describeCommand, describeReply } from './describe';
+import { lazyCommand, lazyReply } from './describe';
 import { PASSWORD_COMMANDS } from './redact';
 import { MAX_LINE, parseResp, str, type RespMessage } from './resp';
 
@@ -148,8 +148,7 @@ export class RedisSession implements WireSession {
     let args: string[] = [];
     if (v.t === '*' && v.v && v.v.every((a) => a.t === '$' && a.v !== null)) {
       args = v.v.map((a) => str(a) ?? '');
-      decoded = describeCommand(args, inline);
-      if (v.n > v.v.length) decoded.fields = { ...decoded.fields, argc: v.n - 1 };
+      decoded = lazyCommand(args, inline, v.n > v.v.length ? v.n - 1 : undefined);
     } else {
       decoded = { summary: 'command', error: 'a command that is not an array of bulk strings' };
     }
@@ -176,7 +175,7 @@ export class RedisSession implements WireSession {
   }
 
   private reply(f: Frame, v: RespMessage): WireMessage {
-    const decoded = describeReply(v);
+    const decoded = lazyReply(v);
     const items = (v.t === '*' || v.t === '>') && v.v ? v.v : null;
     const kind = items ? (str(items[0]) ?? '').toLowerCase() : '';
     const head = this.waiting[0];
