@@ -67,11 +67,14 @@ export class Redactor {
     const all = this.held[dir].length === 1 ? this.held[dir][0] : Buffer.concat(this.held[dir]);
     this.held[dir] = n < all.length ? [all.subarray(n)] : [];
     this.heldBytes[dir] = all.length - n;
-    return Buffer.from(all.subarray(0, n));
+    // a view, not a copy: what was relayed is never changed in place (redactWhole copies before it masks)
+    return all.subarray(0, n);
   }
 
   /** Whole messages' bytes, each message found in them masked by the protocol. */
   private redactWhole(dir: Direction, whole: Buffer, msgs: WireMessage[]): Buffer {
+    // the bytes may still be on their way to the other side (a socket write holds them): masked in a copy
+    let out = whole;
     let at = 0;
     for (const m of msgs) {
       if (m.dir !== dir) continue;
@@ -86,9 +89,12 @@ export class Redactor {
       at = start + m.bytes.length;
       if (m.encrypted) continue;
       const redacted = this.protocol.redact(dir, m.bytes);
-      if (redacted && redacted.length === m.bytes.length) redacted.copy(whole, start);
+      if (redacted && redacted.length === m.bytes.length) {
+        if (out === whole) out = Buffer.from(whole);
+        redacted.copy(out, start);
+      }
     }
-    return whole;
+    return out;
   }
 
   /**

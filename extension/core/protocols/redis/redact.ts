@@ -11,7 +11,10 @@ type Arg = { text: string; start: number; end: number };
 
 export function redactRedis(dir: Direction, bytes: Buffer): Buffer | null {
   if (bytes.length === 0) return null;
-  if (dir === 's2c') return redactReply(bytes);
+  if (dir === 's2c') return mayRepeatSecret(bytes) ? redactReply(bytes) : null;
+  // most commands carry no password: known from the name alone, without reading every argument (a big SET)
+  const name = commandName(bytes);
+  if (name !== null && !PASSWORD_COMMANDS.has(name)) return null;
   const args = bytes[0] === 0x2a ? respArgs(bytes) : inlineArgs(bytes);
   if (!args || args.length < 2) return null;
   const lower = args.map((a) => a.text.toLowerCase());
@@ -74,6 +77,28 @@ function inlineArgs(b: Buffer): Arg[] {
   const text = b.toString('latin1');
   for (let m = re.exec(text); m; m = re.exec(text)) args.push({ text: m[0], start: m.index, end: m.index + m[0].length });
   return args;
+}
+
+/** The command's name in lower case, read from its first bytes; null when they do not show it plainly. */
+function commandName(b: Buffer): string | null {
+  if (b[0] === 0x2a) {
+    const m = /^\*\d+\r\n\$(\d{1,2})\r\n/.exec(b.toString('latin1', 0, Math.min(b.length, 32)));
+    if (!m) return null;
+    const at = m[0].length;
+    const len = Number(m[1]);
+    return at + len <= b.length ? b.toString('latin1', at, at + len).toLowerCase() : null;
+  }
+  const m = /^\s*([^\s]+)/.exec(b.toString('latin1', 0, Math.min(b.length, 64)));
+  return m && m[1].length < 64 ? m[1].toLowerCase() : null;
+}
+
+/**
+ * Whether a reply can hold what redactReply masks, by bytes that each of its patterns needs: an ACL error quotes a
+ * `modifier '`; CONFIG GET names the setting (Redis writes setting names in lower case); an ACL password hash follows
+ * a '#' (ACL LIST) or is a 64-byte bulk string (ACL GETUSER). Most replies have none of them and are not scanned.
+ */
+function mayRepeatSecret(b: Buffer): boolean {
+  return b.indexOf("modifier '") >= 0 || b.indexOf('requirepass') >= 0 || b.indexOf('masterauth') >= 0 || b.indexOf(0x23) >= 0 || b.indexOf('$64\r\n') >= 0;
 }
 
 /** A quoted ACL rule in an error, a CONFIG GET value of a password setting, an ACL password hash: masked. */
