@@ -43,8 +43,10 @@ result to a new *.bench.json (never over an existing file). The table is dropped
   --table NAME       table or collection to use (default data; it is dropped and recreated)
   --replace-table    allow dropping a table of that name that already holds rows (else the run stops)
   --driver-query     run statements through the driver's ordinary query call, as an application does,
-                     instead of its leanest path (pg: a Describe and a Result per statement; the default
-                     describes each statement once per connection). mysql2 and mongodb run the same calls
+                     instead of its leanest path (pg: a Describe and a Result per statement; mysql2: its
+                     execute, which builds every column of every row; the default prepares or describes each
+                     statement once per connection and reads only the column it needs). mongodb runs the same
+                     calls either way
   --workers N|auto   worker threads driving the clients; 0 = this thread; auto (default) warms up in this
                      thread, then on one worker thread per core, and keeps the faster (threads must win by 5%)
   --config FILE      runs listed in a JSON file ({"runs": [{"workload", "concurrency", "count", "index"}]});

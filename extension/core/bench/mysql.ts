@@ -1,7 +1,10 @@
-// mysql:// and mariadb:// through mysql2. Sessions use server-side prepared statements (execute), so every value
-// is a bound parameter, as sysbench's point select does.
+// mysql:// and mariadb:// through mysql2. Sessions run server-side prepared statements, prepared once per
+// connection, so every value is a bound parameter, as sysbench's point select does: by default through
+// MysqlStatement (one COM_STMT_EXECUTE a run, only the val column read off a row), or with driverQuery through
+// mysql2's ordinary connection.execute, which also builds every column of every row.
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2';
 import { connectError } from './connect-error';
+import { MysqlStatement } from './mysql-statement';
 import { openAll, type Admin, type Driver, type Session, type SessionSet, type TargetUrl } from './target';
 
 function open(t: TargetUrl): Promise<Connection> {
@@ -17,32 +20,67 @@ function end(c: Connection): Promise<void> {
   return new Promise((resolve) => c.end(() => resolve()));
 }
 
-class MysqlSession implements Session {
+/** The session's two statements on a table, the same on either path. */
+function statementsOn(table: string) {
+  return { insert: `insert into ${table} (val, txt) values (?, ?)`, select: `select * from ${table} where val = ?` };
+}
+
+/** What both paths share: a session is broken once its connection errs or ends, or a statement fails fatally. */
+abstract class MysqlSession {
   broken = false;
-  private readonly insertSql: string;
-  private readonly selectSql: string;
-  constructor(private readonly c: Connection, table: string) {
-    this.insertSql = `insert into ${table} (val, txt) values (?, ?)`;
-    this.selectSql = `select * from ${table} where val = ?`;
+  constructor(protected readonly c: Connection) {
     c.on('error', () => (this.broken = true));
     c.on('end', () => (this.broken = true));
   }
+  protected mark(err: unknown): unknown {
+    if ((err as { fatal?: boolean })?.fatal) this.broken = true;
+    return err;
+  }
+}
+
+class LeanSession extends MysqlSession implements Session {
+  private readonly insertS: MysqlStatement;
+  private readonly selectS: MysqlStatement;
+  constructor(c: Connection, table: string) {
+    super(c);
+    const s = statementsOn(table);
+    this.insertS = new MysqlStatement(c, s.insert, null);
+    this.selectS = new MysqlStatement(c, s.select, 'val');
+  }
+  async insert(val: number, txt: string): Promise<void> {
+    try {
+      await this.insertS.run([val, txt]);
+    } catch (err) {
+      throw this.mark(err);
+    }
+  }
+  async select(val: number): Promise<number[]> {
+    try {
+      return (await this.selectS.run([val])).values.map(Number);
+    } catch (err) {
+      throw this.mark(err);
+    }
+  }
+}
+
+class ExecuteSession extends MysqlSession implements Session {
+  private readonly s: ReturnType<typeof statementsOn>;
+  constructor(c: Connection, table: string) {
+    super(c);
+    this.s = statementsOn(table);
+  }
   insert(val: number, txt: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.c.execute(this.insertSql, [val, txt], (err) => (err ? reject(this.mark(err)) : resolve()));
+      this.c.execute(this.s.insert, [val, txt], (err) => (err ? reject(this.mark(err)) : resolve()));
     });
   }
   select(val: number): Promise<number[]> {
     return new Promise((resolve, reject) => {
-      this.c.execute<RowDataPacket[]>(this.selectSql, [val], (err, rows) => {
+      this.c.execute<RowDataPacket[]>(this.s.select, [val], (err, rows) => {
         if (err) reject(this.mark(err));
         else resolve(rows.map((r) => Number(r.val)));
       });
     });
-  }
-  private mark(err: Error & { fatal?: boolean }): Error {
-    if (err.fatal) this.broken = true;
-    return err;
   }
 }
 
@@ -83,10 +121,10 @@ export const mysqlDriver: Driver = {
       },
     };
   },
-  async sessions(t, table, n): Promise<SessionSet> {
+  async sessions(t, table, n, opts): Promise<SessionSet> {
     const conns = await openAll(n, () => open(t), end);
     return {
-      sessions: conns.map((c) => new MysqlSession(c, table)),
+      sessions: conns.map((c) => (opts.driverQuery ? new ExecuteSession(c, table) : new LeanSession(c, table))),
       async close() {
         await Promise.all(conns.map(end));
       },

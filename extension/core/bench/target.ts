@@ -68,8 +68,8 @@ export interface Admin {
 export interface SessionOptions {
   /**
    * Run statements through the driver's ordinary query call, as an application would (pg's Query, with a
-   * Describe and a Result per statement), instead of the leanest path the driver offers. Only pg has two paths;
-   * mysql2 and the MongoDB driver run the same calls either way.
+   * Describe and a Result per statement; mysql2's execute, with every column of every row), instead of the
+   * leanest path (pg-statement.ts, mysql-statement.ts). The MongoDB driver runs the same calls either way.
    */
   driverQuery: boolean;
 }
