@@ -5,7 +5,8 @@ import { stat } from 'node:fs/promises';
 import { UserError } from '../errors';
 import { splitCsvLine } from './csv';
 import { LineTooLong, readLineBatches } from './line-batches';
-import { KNOWN_COLUMNS, REQUIRED_COLUMNS, type MetricsSink } from './format';
+import { KNOWN_COLUMNS, REQUIRED_COLUMNS, type MetricsSink, type Note, type Sample } from './format';
+import { PlainRows } from './plain-row';
 import { parseRow, RowProblem, type Cell, type RowContext } from './row';
 import { isoTime } from './time';
 import type { UnitStyle } from './units';
@@ -74,12 +75,48 @@ export async function readMetrics(file: string, sink: MetricsSink): Promise<Load
   const fail = (line: number, problem: string): never => {
     throw new MetricsError(file, line, problem);
   };
+  // What every row goes through, however it was read: time order, a shard's first and repeated samples, the sink.
+  const accept = (sample: Sample | null, note: Note | null, no: number): void => {
+    const t = sample?.tSec ?? note!.tSec;
+    if (t < lastT) fail(no, `time goes backwards: ${isoTime(t)} comes after ${isoTime(lastT)} (line ${lastLine}); rows must be in time order`);
+    if (report.samples === 0 && report.notes === 0) report.firstTSec = t;
+    lastT = t;
+    lastLine = no;
+    report.lastTSec = t;
+    if (sample) {
+      const prev = lastBy.get(sample.shard);
+      if (prev === undefined) {
+        report.shards.push(sample.shard);
+        if (report.samples > 0 && t > report.firstTSec) report.appeared.push({ shard: sample.shard, tSec: t, line: no });
+      } else if (prev === t) {
+        fail(no, `shard "${sample.shard}" has a second sample at ${isoTime(t)}`);
+      }
+      lastBy.set(sample.shard, t);
+      report.samples++;
+      sink.sample(sample);
+    }
+    if (note) {
+      report.notes++;
+      sink.note(note);
+    }
+  };
+  // CSV rows without quotes are read from their bytes once the header is known; any other line is made a string
+  // and read by the general path below, which also names every problem
+  let plain: PlainRows | null = null;
   try {
     for await (const batch of readLineBatches(file, MAX_LINE)) {
-      for (let k = 0; k < batch.lines.length; k++) {
+      const { buf, starts, ends } = batch;
+      for (let k = 0; k < starts.length; k++) {
         const no = batch.firstNo + k;
-        const text = batch.lines[k];
         report.lines = no;
+        if (plain) {
+          const sample = plain.read(buf, starts[k], ends[k], no, ctx);
+          if (sample) {
+            accept(sample, plain.note, no);
+            continue;
+          }
+        }
+        const text = buf.toString('utf8', starts[k], ends[k]);
         if (text.trim() === '') continue;
         if (!sawAny) {
           sawAny = true;
@@ -87,6 +124,7 @@ export async function readMetrics(file: string, sink: MetricsSink): Promise<Load
           if (report.format === 'csv') {
             header = readHeader(text, (p) => fail(no, p), columnsSeen, report.ignoredColumns);
             width = header.size + report.ignoredColumns.length;
+            plain = new PlainRows(header, width);
             continue;
           }
         }
@@ -120,29 +158,7 @@ export async function readMetrics(file: string, sink: MetricsSink): Promise<Load
           if (err instanceof RowProblem) fail(no, err.message);
           throw err;
         }
-        const t = row.sample?.tSec ?? row.note!.tSec;
-        if (t < lastT) fail(no, `time goes backwards: ${isoTime(t)} comes after ${isoTime(lastT)} (line ${lastLine}); rows must be in time order`);
-        if (report.samples === 0 && report.notes === 0) report.firstTSec = t;
-        lastT = t;
-        lastLine = no;
-        report.lastTSec = t;
-        if (row.sample) {
-          const s = row.sample;
-          const prev = lastBy.get(s.shard);
-          if (prev === undefined) {
-            report.shards.push(s.shard);
-            if (report.samples > 0 && t > report.firstTSec) report.appeared.push({ shard: s.shard, tSec: t, line: no });
-          } else if (prev === t) {
-            fail(no, `shard "${s.shard}" has a second sample at ${isoTime(t)}`);
-          }
-          lastBy.set(s.shard, t);
-          report.samples++;
-          sink.sample(s);
-        }
-        if (row.note) {
-          report.notes++;
-          sink.note(row.note);
-        }
+        accept(row.sample, row.note, no);
       }
     }
   } catch (err) {

@@ -29,10 +29,15 @@ export function parseSize(text: string): ParsedSize | string {
   if (isPlainNumber(text)) return { bytes: Number(text), style: 'bytes' };
   const m = SIZE.exec(text.trim());
   if (!m) return `"${text}" is not a size (bytes, or a number with a unit such as 66GB or 66GiB)`;
-  const unit = m[2].toLowerCase();
-  const f = unit === '' ? FACTORS.b : FACTORS[unit];
+  const f = unitNamed(m[2]);
   if (!f) return `"${text}": unknown unit "${m[2]}" (use B, KB, MB, GB, TB or KiB, MiB, GiB, TiB)`;
   return { bytes: Number(m[1]) * f.factor, style: f.style };
+}
+
+/** A unit by its name, any case ('' is bytes); undefined for a name that is not a unit. */
+export function unitNamed(name: string): { factor: number; style: UnitStyle } | undefined {
+  const unit = name.toLowerCase();
+  return unit === '' ? FACTORS.b : FACTORS[unit];
 }
 
 function isPlainNumber(text: string): boolean {
