@@ -98,3 +98,25 @@ test('lines at the edges: the same event as JSON.parse, or left to it', () => {
   const invalid = Buffer.concat([Buffer.from('{"t":1,"c":1,"k":"c2s","d":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
   assert.equal(fastDataEvent(invalid, 0, invalid.length), null);
 });
+
+test('an escape, a quote or a control character at every place and alignment: found as JSON.parse finds it', () => {
+  const specials = ['\\"', '\\\\', '\\n', '\\u00e9', '\t', 'é'];
+  let taken = 0;
+  for (let pad = 0; pad < 8; pad++) {
+    for (let pos = 0; pos < 12; pos++) {
+      for (const sp of specials) {
+        const d = `${'a'.repeat(pos)}${sp}${'b'.repeat(11 - pos)}`;
+        const line = `{"t":${'1'.repeat(pad + 1)},"c":1,"k":"c2s","d":"${d}"}`;
+        // the same line at each offset of a bigger buffer, as lines sit in a read chunk
+        const chunk = Buffer.concat([Buffer.alloc(pad, 0x20), Buffer.from(line), Buffer.from('\n')]);
+        const ev = fastDataEvent(chunk, pad, chunk.length - 1);
+        const s = slow(line);
+        if (ev) {
+          taken++;
+          assert.deepEqual({ t: ev.t, c: ev.c, k: ev.k, e: ev.e, bytes: eventBytes(ev) }, s, line);
+        } else assert.equal(s, null, `declined a line JSON.parse takes: ${line}`);
+      }
+    }
+  }
+  assert.ok(taken > 400, `taken: ${taken}`);
+});

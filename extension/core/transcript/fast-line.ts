@@ -91,33 +91,28 @@ function integer(buf: Buffer, at: number, end: number): { value: number; end: nu
  * an escaped lone surrogate, which the writer never produces).
  */
 function jsonString(buf: Buffer, at: number, end: number): { bytes: Buffer; end: number } | null {
-  // one pass: plain bytes are only checked until the first escape; from there on they are copied too
   let out: Buffer | null = null;
   let o = 0;
   let i = at;
-  while (i < end) {
-    const b = buf[i];
+  for (;;) {
+    const j = nextSpecial(buf, i, end);
+    if (j < 0) return null;
+    const b = buf[j];
+    if (b < 0x20) return null;
     if (b === QUOTE) {
       // a copy either way: a view would keep the whole read chunk alive as long as a session holds the message
       if (out === null) {
-        const bytes = Buffer.allocUnsafe(i - at);
-        buf.copy(bytes, 0, at, i);
-        return { bytes, end: i + 1 };
+        const bytes = Buffer.allocUnsafe(j - at);
+        buf.copy(bytes, 0, at, j);
+        return { bytes, end: j + 1 };
       }
-      return { bytes: out.subarray(0, o), end: i + 1 };
+      o += buf.copy(out, o, i, j);
+      return { bytes: out.subarray(0, o), end: j + 1 };
     }
-    if (b < 0x20) return null;
-    if (b !== BACKSLASH) {
-      if (out !== null) out[o++] = b;
-      i++;
-      continue;
-    }
-    if (out === null) {
-      out = Buffer.allocUnsafe(end - at);
-      o = buf.copy(out, 0, at, i);
-    }
-    const x = buf[i + 1];
-    i += 2;
+    out ??= Buffer.allocUnsafe(end - at);
+    o += buf.copy(out, o, i, j);
+    const x = buf[j + 1];
+    i = j + 2;
     switch (x) {
       case 0x22: out[o++] = 0x22; break;
       case 0x5c: out[o++] = 0x5c; break;
@@ -146,7 +141,46 @@ function jsonString(buf: Buffer, at: number, end: number): { bytes: Buffer; end:
         return null;
     }
   }
-  return null;
+}
+
+/** the 32-bit view of the last read chunk's memory, for nextSpecial */
+let wordsOf: ArrayBufferLike | null = null;
+let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+
+/**
+ * The first byte in [from, end) that a JSON string reader must look at (a quote, a backslash, a control character),
+ * or -1. Four bytes at a time where they are aligned: a word is looked at byte by byte only when the bit test says
+ * one of its bytes may be one of those (the test has no misses; a false hit only costs the byte loop).
+ */
+function nextSpecial(buf: Buffer, from: number, end: number): number {
+  if (buf.buffer !== wordsOf) {
+    wordsOf = buf.buffer;
+    words = new Uint32Array(buf.buffer, 0, buf.buffer.byteLength >>> 2);
+  }
+  const base = buf.byteOffset;
+  let i = from;
+  while (i < end && ((base + i) & 3) !== 0) {
+    const b = buf[i];
+    if (b < 0x20 || b === QUOTE || b === BACKSLASH) return i;
+    i++;
+  }
+  for (; i + 4 <= end; i += 4) {
+    const x = words[(base + i) >>> 2];
+    const q = x ^ 0x22222222;
+    const s = x ^ 0x5c5c5c5c;
+    // a byte below 0x20, or one equal to '"' or '\\' (a zero byte after the xor)
+    if ((((x - 0x20202020) & ~x) | ((q - 0x01010101) & ~q) | ((s - 0x01010101) & ~s)) & 0x80808080) {
+      for (let k = i; k < i + 4; k++) {
+        const b = buf[k];
+        if (b < 0x20 || b === QUOTE || b === BACKSLASH) return k;
+      }
+    }
+  }
+  for (; i < end; i++) {
+    const b = buf[i];
+    if (b < 0x20 || b === QUOTE || b === BACKSLASH) return i;
+  }
+  return -1;
 }
 
 function hex4(buf: Buffer, at: number, end: number): number | null {
