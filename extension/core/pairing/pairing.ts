@@ -170,8 +170,7 @@ export class Pairing {
   private request(conn: Conn, msg: WireMessage, line: number): void {
     const c = conn.c;
     const ref: RequestRef = new MessageRef(c, ++conn.reqSeq, msg.tEndUs, line, msg.decoded);
-    const key = this.opts.keyPattern ? this.keyIn(msg) : msg.decoded.key;
-    if (key !== undefined) ref.key = key;
+    if (this.opts.keyPattern) ref.key = this.keyIn(msg);
     this.summary.requests++;
     const req: Req = { ref, givenUp: false, answeredBy: null };
     const announced = conn.announced.shift();
@@ -211,8 +210,7 @@ export class Pairing {
   private response(conn: Conn, msg: WireMessage, line: number): void {
     const c = conn.c;
     const ref: ResponseRef = new MessageRef(c, ++conn.respSeq, msg.tEndUs, line, msg.decoded);
-    const key = this.opts.keyPattern ? this.keyIn(msg) : msg.decoded.key;
-    if (key !== undefined) ref.key = key;
+    if (this.opts.keyPattern) ref.key = this.keyIn(msg);
     if (msg.unsolicited) {
       // a push, greeting or notice answers no request: shown, never paired, never an orphan
       this.opts.onMessage?.(c, msg, ref, null);
@@ -234,7 +232,8 @@ export class Pairing {
       if (!conn.wire.afterGap) this.find('orphan', ref.tUs, c, { response: ref, basis: 'wire' });
     } else {
       req.answeredBy = resp;
-      if (req.ref.key !== undefined && ref.key !== undefined) {
+      // the answer's key first: most answers name none, and then the request's need not be read (or made)
+      if (ref.key !== undefined && req.ref.key !== undefined) {
         this.summary.keyed.pairs++;
         if (req.ref.key !== ref.key) this.summary.keyed.differ++;
       }
@@ -347,8 +346,10 @@ export class Pairing {
  * it (most of a million messages are paired and never shown).
  */
 class MessageRef implements RequestRef {
-  key?: string;
   clientId?: string | number;
+  /** a key given by the user's pattern or the client's own event, in place of the message's */
+  private givenKey: string | undefined;
+  private keyGiven = false;
 
   constructor(
     readonly conn: number,
@@ -360,6 +361,16 @@ class MessageRef implements RequestRef {
 
   get summary(): string {
     return clip(this.decoded.summary);
+  }
+
+  /** the message's key (read from it only when asked: most are never compared), or the one given */
+  get key(): string | undefined {
+    return this.keyGiven ? this.givenKey : this.decoded.key;
+  }
+
+  set key(k: string | undefined) {
+    this.keyGiven = true;
+    this.givenKey = k;
   }
 
   toJSON(): RequestRef {

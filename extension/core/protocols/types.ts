@@ -22,15 +22,26 @@ export interface Decoded {
  * summary and fields are made for the few that a finding, the timeline or the details pane shows.
  */
 export class LazyDecoded implements Decoded {
-  key?: string;
   error?: string;
   failed?: boolean;
   private made: Decoded | null = null;
+  /** the key once known; `keyOf` finds it on first read when the decoder offers that rather than a key */
+  private known: string | undefined;
+  private keyOf: (() => string | undefined) | null;
 
-  constructor(private readonly make: () => Decoded, quick: Pick<Decoded, 'key' | 'error' | 'failed'>) {
-    if (quick.key !== undefined) this.key = quick.key;
+  constructor(private readonly make: () => Decoded, quick: Pick<Decoded, 'key' | 'error' | 'failed'> & { keyOf?: () => string | undefined }) {
+    this.known = quick.key;
+    this.keyOf = quick.keyOf ?? null;
     if (quick.error !== undefined) this.error = quick.error;
     if (quick.failed !== undefined) this.failed = quick.failed;
+  }
+
+  get key(): string | undefined {
+    if (this.keyOf) {
+      this.known = this.keyOf();
+      this.keyOf = null;
+    }
+    return this.known;
   }
 
   private get whole(): Decoded {

@@ -82,17 +82,30 @@ export function decodeRequest(bytes: Buffer): Decoded {
  * `decodeRequest` gives, found by decoding only the arguments named key or from_key.
  */
 export function lazyRequest(bytes: Buffer): Decoded {
+  // whether it decodes is known at once (an empty line does not); its key when something reads it (a finding's
+  // evidence), since pairing a tracker's answers, which name no key, never compares one
+  const v = firstVisibleByte(bytes);
+  if (v < 0 || (bytes[v] >= 0x80 && lineText(bytes).trimStart() === '')) return decodeRequest(bytes);
+  return new LazyDecoded(() => decodeRequest(bytes), { keyOf: () => keyOf(bytes) });
+}
+
+/** decodeRequest's key: from the bytes for a plain ASCII line, else by the string path, which trims as it does. */
+function keyOf(bytes: Buffer): string | undefined {
   const quick = quickKey(bytes);
-  if (quick === null) {
-    // not plain ASCII arguments: the string path, which trims and decodes as decodeRequest does
-    const text = lineText(bytes);
-    const trimmed = text.trimStart();
-    const sp = trimmed.search(/\s/);
-    if (trimmed === '') return decodeRequest(bytes);
-    const key = sp < 0 ? undefined : keyArg(trimmed.slice(sp + 1));
-    return new LazyDecoded(() => decodeRequest(bytes), key === undefined ? {} : { key });
+  if (quick !== null) return quick.key;
+  const trimmed = lineText(bytes).trimStart();
+  const sp = trimmed.search(/\s/);
+  return sp < 0 ? undefined : keyArg(trimmed.slice(sp + 1));
+}
+
+/** The first byte that is not whitespace as trimStart sees it in a line of ASCII; -1 for a blank line. */
+function firstVisibleByte(b: Buffer): number {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (c >= 0x80) return i; // not ASCII: the caller asks trimStart (a line of only U+00A0 is blank to it)
+    if (c !== 0x20 && (c < 0x09 || c > 0x0d)) return i;
   }
-  return new LazyDecoded(() => decodeRequest(bytes), quick.key === undefined ? {} : { key: quick.key });
+  return -1;
 }
 
 const KEY = Buffer.from('key');
