@@ -8,6 +8,8 @@ export interface Frame {
   tEndUs: number;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /** Yields one frame per line. */
 export class LineFramer {
   private buf: Buffer = Buffer.alloc(0);
@@ -21,11 +23,13 @@ export class LineFramer {
     for (;;) {
       const nl = this.buf.indexOf(10, start);
       if (nl < 0) break;
-      out.push({ bytes: this.buf.subarray(start, nl + 1), tUs: this.firstT, tEndUs: tUs });
+      // a chunk that is one whole line (the usual case) is the line: no view made
+      const bytes = start === 0 && nl + 1 === this.buf.length ? this.buf : this.buf.subarray(start, nl + 1);
+      out.push({ bytes, tUs: this.firstT, tEndUs: tUs });
       start = nl + 1;
       this.firstT = tUs;
     }
-    this.buf = start === 0 ? this.buf : this.buf.subarray(start);
+    this.buf = start === 0 ? this.buf : start === this.buf.length ? EMPTY : this.buf.subarray(start);
     return out;
   }
 
