@@ -29,7 +29,11 @@ export class LazyDecoded implements Decoded {
   private known: string | undefined;
   private keyOf: (() => string | undefined) | null;
 
-  constructor(private readonly make: () => Decoded, quick: Pick<Decoded, 'key' | 'error' | 'failed'> & { keyOf?: () => string | undefined }) {
+  /** the protocol whose `describe` gives this same decoding from the message's bytes alone, where one does */
+  readonly alone: string | undefined;
+
+  constructor(private readonly make: () => Decoded, quick: Pick<Decoded, 'key' | 'error' | 'failed'> & { keyOf?: () => string | undefined; alone?: string }) {
+    this.alone = quick.alone;
     this.known = quick.key;
     this.keyOf = quick.keyOf ?? null;
     if (quick.error !== undefined) this.error = quick.error;
@@ -118,4 +122,10 @@ export interface Protocol {
    * of the same length, or null when the message holds nothing to mask. Pure: it sees only these bytes.
    */
   redact?(dir: Direction, bytes: Buffer): Buffer | null;
+  /**
+   * A message decoded from its own bytes, for protocols whose decoding needs nothing else (the session's framing
+   * aside): the timeline keeps such a message's bytes and decodes it when it is shown, not as the model is built.
+   * Their sessions mark the messages so decoded (`LazyDecoded.alone`).
+   */
+  describe?(dir: Direction, bytes: Buffer): Decoded;
 }

@@ -5,10 +5,11 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { describeFinding, headerProtocol, Pairing, protocolsSeen, verdictLine, verdictOf, type Finding } from '../pairing';
 import type { WireMessage } from '../protocols';
+import { LazyDecoded } from '../protocols/types';
 import { openTranscript, type ClientEvent, type TranscriptEvent } from '../transcript';
 import { ReadDataEvent } from '../transcript/fast-line';
 import { cut, DetailsSpill } from './details';
-import { EventFlag, EventKind, MAX_TEXT_CHARS, type TimelineFinding, type TimelineSummary } from './model';
+import { DETAILS_MAX_BYTES, EventFlag, EventKind, MAX_TEXT_CHARS, type TimelineFinding, type TimelineSummary } from './model';
 import { ChunkWriter, type ChunkSink } from './chunks';
 
 export interface BuildOptions {
@@ -86,10 +87,16 @@ export async function buildTimeline(file: string, opts: BuildOptions): Promise<B
     let flags = 0;
     if (msg.decoded.failed) flags |= EventFlag.failed;
     if (msg.decoded.error) flags |= EventFlag.undecoded;
-    const summary = cut(msg.decoded.summary, MAX_TEXT_CHARS);
     const i = out.add(msg.tEndUs, laneOf(c), isReq ? EventKind.request : EventKind.response, paired, flags);
     ci.set(isReq ? 'req' : 'resp', ref.seq, i);
-    details.add([c, `${isReq ? 'request' : 'response'} #${ref.seq}`, ref.line || line, msg.bytes.length, msg.decoded.error ?? null, msg.decoded.fields ?? null], msg.bytes, summary);
+    const what = `${isReq ? 'request' : 'response'} #${ref.seq}`;
+    // a message its protocol decodes from its bytes alone is decoded when shown; its stored bytes must be all of it
+    const d = msg.decoded;
+    if (d instanceof LazyDecoded && d.alone && msg.bytes.length <= DETAILS_MAX_BYTES) {
+      details.add([c, what, ref.line || line, msg.bytes.length, d.error ?? null, null, `${d.alone}/${msg.dir}`], msg.bytes, null);
+    } else {
+      details.add([c, what, ref.line || line, msg.bytes.length, d.error ?? null, d.fields ?? null], msg.bytes, cut(d.summary, MAX_TEXT_CHARS));
+    }
   };
 
   const onFinding = (f: Finding): void => {

@@ -9,13 +9,23 @@ import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodedView } from './decoded-view';
-import { DETAILS_MAX_BYTES, type EventDetails } from './model';
+import { protocolByName } from '../protocols';
+import type { Decoded } from '../protocols/types';
+import { DETAILS_MAX_BYTES, MAX_TEXT_CHARS, type EventDetails } from './model';
 
 /**
  * What is stored per event, cheap to write: [connection, what ("request #3", "fault", …), transcript line, total
  * bytes, decoding error or null, decoded fields or the event's own fields]. The title and table are made on read.
  */
-export type DetailsRecord = [conn: number, what: string, line: number, totalBytes: number, error: string | null, fields: unknown];
+export type DetailsRecord = [conn: number, what: string, line: number, totalBytes: number, error: string | null, fields: unknown, alone?: string];
+
+/** A record's `alone`: the protocol that decodes the message from its stored bytes, and the direction. */
+function describedBy(alone: string | undefined, bytes: Buffer): Decoded | null {
+  if (!alone) return null;
+  const [name, dir] = alone.split('/');
+  const p = protocolByName(name);
+  return p?.describe && (dir === 'c2s' || dir === 's2c') ? p.describe(dir, bytes) : null;
+}
 
 const POOL_BYTES = 1 << 20;
 const MAX_META_CHARS = 256 * 1024;
@@ -42,8 +52,11 @@ export class DetailsSpill {
     return this.count;
   }
 
-  /** Appends the details and text of the next event (events are added in index order). Call flush() now and then. */
-  add(record: DetailsRecord, raw: Uint8Array | null, text: string): void {
+  /**
+   * Appends the details and text of the next event (events are added in index order). Call flush() now and then.
+   * A record with `alone` keeps no fields and no text (null): both are made from its bytes when asked for.
+   */
+  add(record: DetailsRecord, raw: Uint8Array | null, text: string | null): void {
     this.texts.add(text);
     let meta = JSON.stringify(record);
     if (meta.length > MAX_META_CHARS) {
@@ -122,8 +135,11 @@ export class DetailsSpill {
     const rawLen = head.readUInt32LE(4);
     const body = Buffer.alloc(metaLen + rawLen);
     await this.fh.read(body, 0, body.length, at + 8);
-    const [conn, what, line, totalBytes, error, fields] = JSON.parse(body.toString('utf8', 0, metaLen)) as DetailsRecord;
+    const [conn, what, line, totalBytes, stored, storedFields, alone] = JSON.parse(body.toString('utf8', 0, metaLen)) as DetailsRecord;
     const bytes = new Uint8Array(body.buffer, body.byteOffset + metaLen, rawLen).slice();
+    const decoded = describedBy(alone, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+    const fields = decoded ? (decoded.fields ?? null) : storedFields;
+    const error = decoded ? (decoded.error ?? null) : stored;
     const view = decodedView(fields);
     return {
       event,
@@ -140,7 +156,29 @@ export class DetailsSpill {
   /** The texts of these events, in the same order ('' for an index past the model). */
   async readTexts(events: number[]): Promise<string[]> {
     await this.flush(true);
-    return this.texts.read(events);
+    const texts = await this.texts.read(events);
+    // the texts not kept are made from the message's bytes
+    await Promise.all(
+      events.map(async (e, k) => {
+        if (!this.texts.madeOnRead(e)) return;
+        const r = await this.record(e);
+        const d = r && describedBy(r.record[6], r.raw);
+        texts[k] = d ? cut(d.summary, MAX_TEXT_CHARS) : '';
+      }),
+    );
+    return texts;
+  }
+
+  /** One event's stored record and raw bytes. */
+  private async record(event: number): Promise<{ record: DetailsRecord; raw: Buffer } | null> {
+    if (!Number.isInteger(event) || event < 0 || event >= this.count) return null;
+    const at = this.offsets[event];
+    const head = Buffer.alloc(8);
+    await this.fh.read(head, 0, 8, at);
+    const metaLen = head.readUInt32LE(0);
+    const body = Buffer.alloc(metaLen + head.readUInt32LE(4));
+    await this.fh.read(body, 0, body.length, at + 8);
+    return { record: JSON.parse(body.toString('utf8', 0, metaLen)) as DetailsRecord, raw: body.subarray(metaLen) };
   }
 
   async dispose(): Promise<void> {
@@ -161,11 +199,25 @@ class TextSpill {
 
   constructor(private readonly fh: FileHandle) {}
 
-  add(text: string): void {
+  /** 1 for the events whose text is made on read (add(null)) */
+  private onRead = new Uint8Array(1024);
+
+  madeOnRead(i: number): boolean {
+    return i >= 0 && i < this.count && this.onRead[i] === 1;
+  }
+
+  add(text: string | null): void {
     if (this.count === this.ends.length) {
       const grown = new Float64Array(this.ends.length * 2);
       grown.set(this.ends);
       this.ends = grown;
+      const marks = new Uint8Array(this.onRead.length * 2);
+      marks.set(this.onRead);
+      this.onRead = marks;
+    }
+    if (text === null) {
+      this.onRead[this.count] = 1;
+      text = '';
     }
     // texts are cut to a few hundred characters: one always fits an empty pool
     if (this.used + text.length * 3 > POOL_BYTES) this.cut();

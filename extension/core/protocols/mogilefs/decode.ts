@@ -86,7 +86,7 @@ export function lazyRequest(bytes: Buffer): Decoded {
   // evidence), since pairing a tracker's answers, which name no key, never compares one
   const v = firstVisibleByte(bytes);
   if (v < 0 || (bytes[v] >= 0x80 && lineText(bytes).trimStart() === '')) return decodeRequest(bytes);
-  return new LazyDecoded(() => decodeRequest(bytes), { keyOf: () => keyOf(bytes) });
+  return new LazyDecoded(() => decodeRequest(bytes), { keyOf: () => keyOf(bytes), alone: 'mogilefs' });
 }
 
 /** decodeRequest's key: from the bytes for a plain ASCII line, else by the string path, which trims as it does. */
@@ -184,7 +184,7 @@ function keyArg(s: string): string | undefined {
 export function lazyResponse(bytes: Buffer): Decoded {
   const c = bytes[0];
   // OK… (the common answer): no key, not failed, decodes; anything else is decoded now
-  if ((c === 0x4f || c === 0x6f) && (bytes[1] === 0x4b || bytes[1] === 0x6b) && (bytes.length === 2 || isSpace(bytes[2]))) return new LazyDecoded(() => decodeResponse(bytes), {});
+  if ((c === 0x4f || c === 0x6f) && (bytes[1] === 0x4b || bytes[1] === 0x6b) && (bytes.length === 2 || isSpace(bytes[2]))) return new LazyDecoded(() => decodeResponse(bytes), { alone: 'mogilefs' });
   return decodeResponse(bytes);
 }
 

@@ -2,7 +2,7 @@
 // request order on each connection. Responses carry no request id: pairing is FIFO, and clients wait for each answer.
 import type { Direction } from '../../transcript/format';
 import type { Protocol, WireMessage, WireSession } from '../types';
-import { lazyRequest, lazyResponse } from './decode';
+import { decodeRequest, decodeResponse, lazyRequest, lazyResponse } from './decode';
 import { LineFramer, ResponseFramer } from './framing';
 
 export * from './decode';
@@ -58,4 +58,5 @@ export const mogilefs: Protocol = {
   name: 'mogilefs',
   pairing: 'fifo',
   session: () => new TrackerSession(),
+  describe: (dir, bytes) => (dir === 'c2s' ? decodeRequest(bytes) : decodeResponse(bytes)),
 };
