@@ -211,6 +211,7 @@ describe('decoding on demand', () => {
     const files = [...readdirSync(join(root, 'test', 'fixtures', 'real', 'redis')).map((f) => join(root, 'test', 'fixtures', 'real', 'redis', f)), ...readdirSync(join(root, 'replays', 'redis-2023')).map((f) => join(root, 'replays', 'redis-2023', f))].filter((f) => f.endsWith('.transcript.jsonl'));
     assert.ok(files.length >= 4, `transcripts: ${files.length}`);
     let messages = 0;
+    let alone = 0;
     for (const file of files) {
       const sessions = new Map<number, ReturnType<typeof redis.session>>();
       for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
@@ -223,11 +224,17 @@ describe('decoding on demand', () => {
           const quick = [m.decoded.key, m.decoded.failed, m.decoded.error];
           const whole = JSON.parse(JSON.stringify(m.decoded)) as Decoded;
           assert.deepEqual(quick, [whole.key, whole.failed, whole.error], `${file}: ${m.decoded.summary}`);
+          // what the timeline makes from the message's bytes alone, when it is shown, is the same decoding
+          if ((m.decoded as { alone?: string }).alone) {
+            assert.deepEqual(JSON.parse(JSON.stringify(redis.describe?.(m.dir, m.bytes))), whole, `${file}: ${m.decoded.summary}`);
+            alone++;
+          }
           assert.equal(typeof m.decoded.summary, 'string');
           messages++;
         }
       }
     }
     assert.ok(messages > 1000, `messages: ${messages}`);
+    assert.ok(alone > messages * 0.9, `decoded from their bytes alone: ${alone} of ${messages}`);
   });
 });

@@ -3,7 +3,8 @@
 import { isUtf8 } from 'node:buffer';
 import { clipText } from '../cursor';
 import { LazyDecoded, type Decoded } from '../types';
-import { str, type Resp, type RespMessage } from './resp';
+import type { Direction } from '../../transcript/format';
+import { parseResp, str, type Resp, type RespMessage } from './resp';
 
 /** commands whose first argument is not a key */
 const NO_KEY = new Set([
@@ -97,19 +98,42 @@ export function plain(r: Resp, depth = 0): unknown {
  * describeCommand on demand: the key (what pairing reads of every command) at once, the summary and fields when
  * shown. `argc`: the command's argument count when some of its arguments were not kept (a value past the cap).
  */
-export function lazyCommand(args: string[], inline: boolean, argc?: number): Decoded {
+export function lazyCommand(args: string[], inline: boolean, argc?: number, alone = false): Decoded {
   if (args.length === 0) return describeCommand(args, inline);
-  const make = () => {
-    const d = describeCommand(args, inline);
-    if (argc !== undefined) d.fields = { ...d.fields, argc };
-    return d;
-  };
-  return new LazyDecoded(make, args.length > 1 && !NO_KEY.has(args[0].toUpperCase()) ? { key: args[1] } : {});
+  const make = () => commandDecoded(args, inline, argc);
+  const key = args.length > 1 && !NO_KEY.has(args[0].toUpperCase()) ? { key: args[1] } : {};
+  return new LazyDecoded(make, alone ? { ...key, alone: 'redis' } : key);
+}
+
+function commandDecoded(args: string[], inline: boolean, argc?: number): Decoded {
+  const d = describeCommand(args, inline);
+  if (argc !== undefined) d.fields = { ...d.fields, argc };
+  return d;
 }
 
 /** describeReply on demand: whether it failed at once, the summary and fields when shown. */
-export function lazyReply(r: RespMessage): Decoded {
-  return new LazyDecoded(() => describeReply(r), r.t === '-' || r.t === '!' ? { failed: true } : {});
+export function lazyReply(r: RespMessage, alone = false): Decoded {
+  const failed = r.t === '-' || r.t === '!' ? { failed: true } : {};
+  return new LazyDecoded(() => describeReply(r), alone ? { ...failed, alone: 'redis' } : failed);
+}
+
+/**
+ * A whole command or reply decoded from its bytes alone, as the session decodes it (`Protocol.describe`): for the
+ * timeline, which keeps a message's bytes and decodes it when shown.
+ */
+export function describeAlone(dir: Direction, bytes: Buffer): Decoded {
+  if (dir === 'c2s' && bytes[0] !== 0x2a) {
+    const text = bytes.toString('utf8', 0, bytes.indexOf(10) + 1 || bytes.length).trim();
+    return text === '' ? { summary: '(empty command)', error: 'a command with no arguments' } : describeCommand(text.split(/\s+/), true);
+  }
+  const r = parseResp(bytes, 0);
+  if (!('value' in r)) return { summary: dir === 'c2s' ? 'command' : 'reply', error: 'not a whole RESP message' };
+  const v = r.value;
+  if (dir === 's2c') return describeReply(v);
+  if (v.t === '*' && v.v && v.v.every((a) => a.t === '$' && a.v !== null)) {
+    return commandDecoded(v.v.map((a) => str(a) ?? ''), false, v.n > v.v.length ? v.n - 1 : undefined);
+  }
+  return { summary: 'command', error: 'a command that is not an array of bulk strings' };
 }
 
 export function describeReply(r: RespMessage): Decoded {

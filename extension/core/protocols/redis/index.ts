@@ -1,6 +1,7 @@
 // Redis (RESP2 and RESP3): replies come in command order (FIFO) and clients pipeline, so many commands in flight is
 // normal, not a sign of a timeout. Pushes and pub/sub messages answer no command and are never paired.
 import type { Protocol } from '../types';
+import { describeAlone } from './describe';
 import { redactRedis } from './redact';
 import { RedisSession } from './session';
 
@@ -13,4 +14,5 @@ export const redis: Protocol = {
   pairing: 'fifo',
   session: () => new RedisSession(),
   redact: redactRedis,
+  describe: describeAlone,
 };

@@ -148,7 +148,8 @@ export class RedisSession implements WireSession {
     let args: string[] = [];
     if (v.t === '*' && v.v && v.v.every((a) => a.t === '$' && a.v !== null)) {
       args = v.v.map((a) => str(a) ?? '');
-      decoded = lazyCommand(args, inline, v.n > v.v.length ? v.n - 1 : undefined);
+      // a command whose bytes are all here (not one past the cap, shown by its head) decodes from them alone
+      decoded = lazyCommand(args, inline, v.n > v.v.length ? v.n - 1 : undefined, f.declared === undefined);
     } else {
       decoded = { summary: 'command', error: 'a command that is not an array of bulk strings' };
     }
@@ -175,7 +176,7 @@ export class RedisSession implements WireSession {
   }
 
   private reply(f: Frame, v: RespMessage): WireMessage {
-    const decoded = lazyReply(v);
+    const decoded = lazyReply(v, f.declared === undefined);
     const items = (v.t === '*' || v.t === '>') && v.v ? v.v : null;
     const kind = items ? (str(items[0]) ?? '').toLowerCase() : '';
     const head = this.waiting[0];
