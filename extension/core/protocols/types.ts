@@ -128,4 +128,9 @@ export interface Protocol {
    * Their sessions mark the messages so decoded (`LazyDecoded.alone`).
    */
   describe?(dir: Direction, bytes: Buffer): Decoded;
+  /**
+   * A session that only frames, for the recorder's masking (`redact` needs whole messages, not their meaning): the
+   * same boundaries as `session()`, at a fraction of its cost. Without one the recorder masks on `session()`.
+   */
+  maskSession?(): WireSession;
 }

@@ -23,7 +23,8 @@ export class Redactor {
   private readonly blind: Record<Direction, boolean> = { c2s: false, s2c: false };
 
   constructor(private readonly protocol: Protocol & { redact: NonNullable<Protocol['redact']> }) {
-    this.session = protocol.session();
+    // boundaries are all masking needs: a framing-only session where the protocol has one
+    this.session = protocol.maskSession?.() ?? protocol.session();
   }
 
   static for(protocol: Protocol | undefined): Redactor | null {

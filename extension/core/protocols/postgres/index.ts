@@ -2,6 +2,7 @@
 // extended-query run up to its Sync; each is answered in order (FIFO) up to ReadyForQuery. Clients such as pg wait
 // for each answer before the next request.
 import type { Protocol } from '../types';
+import { PgMaskFramer } from './mask-framer';
 import { redactPostgres } from './redact';
 import { PostgresSession } from './session';
 
@@ -13,5 +14,6 @@ export const postgres: Protocol = {
   name: 'postgres',
   pairing: 'fifo',
   session: () => new PostgresSession(),
+  maskSession: () => new PgMaskFramer(),
   redact: redactPostgres,
 };
