@@ -159,25 +159,11 @@ function quickKey(b: Buffer): { key?: string } | null {
   return k === undefined ? {} : { key: k };
 }
 
-/** fields.key ?? fields.from_key as `parseInto` would set them (the last of each name wins), decoding only those. */
+/** fields.key ?? fields.from_key as decodeRequest sets them, for lines the byte path declines (rare) */
 function keyArg(s: string): string | undefined {
-  const text = s.trim();
-  let key: string | undefined;
-  let fromKey: string | undefined;
-  let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('&', start);
-    if (end < 0) end = text.length;
-    if (end > start) {
-      const eq = text.indexOf('=', start);
-      const hasValue = eq >= 0 && eq < end;
-      const k = decodePart(text.slice(start, hasValue ? eq : end));
-      if (k === 'key') key = hasValue ? decodePart(text.slice(eq + 1, end)) : '';
-      else if (k === 'from_key') fromKey = hasValue ? decodePart(text.slice(eq + 1, end)) : '';
-    }
-    start = end + 1;
-  }
-  return key ?? fromKey;
+  const fields: Record<string, string> = {};
+  parseInto(s, fields);
+  return fields.key ?? fields.from_key;
 }
 
 /** What pairing reads of a response at once (whether it failed or decodes), the rest made when shown. */

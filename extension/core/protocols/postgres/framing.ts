@@ -69,3 +69,36 @@ export function beginsFrontend(chunk: Buffer): boolean {
   // Describe and Close name a statement ('S') or a portal ('P')
   return !((type === 'D' || type === 'C') && chunk.length > 5 && chunk[5] !== 0x53 && chunk[5] !== 0x50);
 }
+
+/** What of a connection's startup phase the framing needs: set until the client's first typed message. */
+export interface StartupState {
+  untyped: boolean;
+  /** SSLRequest/GSSENCRequest sent: the server answers with one bare byte */
+  bareAnswers: number;
+}
+
+/** The client's next message: untyped during the startup phase, typed once a typed one shows up. */
+export function takeFrontend(q: ByteQueue, s: StartupState): Take {
+  if (s.untyped) {
+    if (q.length === 0) return null;
+    const u = looksUntyped(q);
+    if (u) return takeUntyped(q);
+    // lengths below 16 MiB start with a 0 byte: an untyped message may still be arriving
+    if (u === null && q.byteAt(0) === 0) return null;
+    s.untyped = false; // a transcript that starts after the login
+  }
+  return takeTyped(q);
+}
+
+/** The server's next message: one bare byte answering an SSLRequest/GSSENCRequest, else typed. */
+export function takeBackend(q: ByteQueue, s: StartupState): Take {
+  if (s.bareAnswers > 0 && q.length > 0 && q.byteAt(0) !== 0x45) return q.take(1);
+  return takeTyped(q);
+}
+
+/** For recording: a typed client message holds a secret only as a 'p'; the server's never does. */
+export function pendingHoldsNoSecret(q: ByteQueue, dir: 'c2s' | 's2c', s: StartupState): boolean {
+  if (q.length < 5) return false;
+  if (dir === 's2c') return s.bareAnswers === 0;
+  return !s.untyped && q.byteAt(0) !== 0x70;
+}

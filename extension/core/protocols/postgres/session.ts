@@ -7,7 +7,7 @@ import { ByteQueue, joinFrames, unframable, type Frame } from '../bytequeue';
 import { decodeProblem } from '../cursor';
 import type { Decoded, WireMessage, WireSession } from '../types';
 import { AnswerBuilder, authCode, describeLone } from './backend';
-import { beginsFrontend, CODE, isFrame, looksUntyped, takeTyped, takeUntyped, type Take } from './framing';
+import { beginsFrontend, CODE, isFrame, pendingHoldsNoSecret, takeBackend, takeFrontend, type StartupState } from './framing';
 import { decodeUntyped, describeRequest, parseFrontend, type Part } from './frontend';
 
 /** bytes of one answer kept for display; a bigger answer is still followed to its end */
@@ -25,10 +25,8 @@ interface Answer {
 export class PostgresSession implements WireSession {
   private readonly queues = { c2s: new ByteQueue(), s2c: new ByteQueue() };
   private readonly broken: Record<Direction, boolean> = { c2s: false, s2c: false };
-  private untyped = true;
+  private readonly startupState: StartupState = { untyped: true, bareAnswers: 0 };
   private encrypted = false;
-  /** SSLRequest/GSSENCRequest sent: the server answers with one bare byte */
-  private bareAnswers = 0;
   /** requests (or runs begun) the server has not finished answering */
   private expected = 0;
   private inLogin = false;
@@ -55,7 +53,7 @@ export class PostgresSession implements WireSession {
         if (q.length) out.push(opaque(dir, q.take(q.length).bytes, tUs));
         break;
       }
-      const t = dir === 'c2s' ? this.takeC2s(q) : this.takeS2c(q);
+      const t = dir === 'c2s' ? takeFrontend(q, this.startupState) : takeBackend(q, this.startupState);
       if (t === null) break;
       if (!isFrame(t)) {
         this.broken[dir] = true;
@@ -79,41 +77,20 @@ export class PostgresSession implements WireSession {
     return this.queues[dir].length;
   }
 
-  /** A typed message: the client's holds a secret only as a 'p' (password, SASL); the server's never does. */
   pendingHoldsNoSecret(dir: Direction): boolean {
-    const q = this.queues[dir];
-    if (this.encrypted || this.broken[dir] || q.length < 5) return false;
-    if (dir === 's2c') return this.bareAnswers === 0;
-    return !this.untyped && q.byteAt(0) !== 0x70;
+    return !this.encrypted && !this.broken[dir] && pendingHoldsNoSecret(this.queues[dir], dir, this.startupState);
   }
 
   /** Past the startup phase, a typed client message; an encrypted connection stays unreadable. */
   resume(dir: Direction, chunk: Buffer): WireSession | null {
     if (dir !== 'c2s' || this.encrypted || !beginsFrontend(chunk)) return null;
     const next = new PostgresSession();
-    next.untyped = false;
+    next.startupState.untyped = false;
     return next;
   }
 
-  private takeC2s(q: ByteQueue): Take {
-    if (this.untyped) {
-      if (q.length === 0) return null;
-      const u = looksUntyped(q);
-      if (u) return takeUntyped(q);
-      // lengths below 16 MiB start with a 0 byte: an untyped message may still be arriving
-      if (u === null && q.byteAt(0) === 0) return null;
-      this.untyped = false; // a transcript that starts after the login
-    }
-    return takeTyped(q);
-  }
-
-  private takeS2c(q: ByteQueue): Take {
-    if (this.bareAnswers > 0 && q.length > 0 && q.byteAt(0) !== 0x45) return q.take(1);
-    return takeTyped(q);
-  }
-
   private request(f: Frame): WireMessage | null {
-    if (this.untyped) return this.startupPhase(f);
+    if (this.startupState.untyped) return this.startupPhase(f);
     const type = String.fromCharCode(f.bytes[0]);
     let part: Part;
     if (f.declared !== undefined) {
@@ -156,9 +133,9 @@ export class PostgresSession implements WireSession {
     const code = f.bytes.readInt32BE(4);
     const decoded = decodeUntyped(f.bytes);
     if (code === CODE.CANCEL_REQUEST) return msg('c2s', f, decoded, { expectsResponse: false });
-    if (code === CODE.SSL_REQUEST || code === CODE.GSSENC_REQUEST) this.bareAnswers++;
+    if (code === CODE.SSL_REQUEST || code === CODE.GSSENC_REQUEST) this.startupState.bareAnswers++;
     else {
-      this.untyped = false;
+      this.startupState.untyped = false;
       this.inLogin = true;
     }
     this.expected++;
@@ -187,7 +164,7 @@ export class PostgresSession implements WireSession {
   }
 
   private bare(f: Frame): WireMessage {
-    this.bareAnswers--;
+    this.startupState.bareAnswers--;
     this.expected = Math.max(0, this.expected - 1);
     const b = new AnswerBuilder();
     b.bare(f.bytes[0]);
