@@ -49,7 +49,7 @@ export default async function timelineBench(): Promise<void> {
       const heap = await h.evaluate<number>('performance.memory ? performance.memory.usedJSHeapSize : 0');
       console.log(
         `${events.toLocaleString('en-US').padStart(9)} events: model build ${(buildMs / 1000).toFixed(1)} s (${Math.round(events / (buildMs / 1000)).toLocaleString('en-US')} events/s); ` +
-          `time to interactive ${(ttiMs / 1000).toFixed(1)} s; panning ${fitFps.toFixed(0)} fps fitted, ${zoomFps.toFixed(0)} fps zoomed in; webview heap ${mb(heap)}`,
+          `first frame ${(h.firstFrameMs / 1000).toFixed(1)} s; time to interactive ${(ttiMs / 1000).toFixed(1)} s; panning ${fitFps.toFixed(0)} fps fitted, ${zoomFps.toFixed(0)} fps zoomed in; webview heap ${mb(heap)}`,
       );
     }
   } finally {

@@ -47,6 +47,8 @@ export type WebviewMessage =
   | { type: 'requestTexts'; id: number; events: number[] }
   | { type: 'stateChanged'; state: ViewState }
   | { type: 'commandDone'; id: number; cursor: CursorReport }
+  /** the first chunk is drawn: the view can be looked at, panned and zoomed while the rest loads */
+  | { type: 'firstFrame'; events: number }
   | { type: 'interactive'; events: number; findings: number }
   | { type: 'log'; message: string };
 
@@ -89,6 +91,8 @@ export function parseWebviewMessage(v: unknown): WebviewMessage | null {
       const findingKind = typeof c.findingKind === 'string' ? c.findingKind : null;
       return { type, id: v.id, cursor: { event: c.event, finding: c.finding, findingKind } };
     }
+    case 'firstFrame':
+      return isInt(v.events) ? { type, events: v.events } : null;
     case 'interactive':
       return isInt(v.events) && isInt(v.findings) ? { type, events: v.events, findings: v.findings } : null;
     case 'log':

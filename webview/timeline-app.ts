@@ -158,6 +158,7 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
         store.append(msg.chunk);
         if (first) view.fitAll();
         view.redraw();
+        if (first) requestAnimationFrame(() => vscode.postMessage({ type: 'firstFrame', events: store.count }));
         return;
       }
       case 'done':

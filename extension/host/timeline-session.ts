@@ -116,6 +116,8 @@ export class TimelineSession implements vscode.Disposable {
         this.pending.get(m.id)?.(m.cursor);
         this.pending.delete(m.id);
         return;
+      case 'firstFrame':
+        return;
       case 'interactive':
         this.lastInteractive = { events: m.events, findings: m.findings };
         for (const w of this.interactiveWaiters.splice(0)) w(this.lastInteractive);

@@ -53,6 +53,8 @@ export class WebviewHarness {
   summary: TimelineSummary | null = null;
   /** ms from the start of loading to the webview's `interactive` */
   loadMs = 0;
+  /** ms from the start of loading to the webview's `firstFrame` (its first chunk drawn) */
+  firstFrameMs = 0;
   private loadStarted = 0;
   private nextId = 1;
 
@@ -105,6 +107,7 @@ export class WebviewHarness {
     // a fresh view: the state a previous page saved would be restored (reload() is the test of that)
     await this.forgetState();
     this.loadStarted = Date.now();
+    this.firstFrameMs = 0;
     await this.page.goto(`${ORIGIN}/index.html`);
     await this.waitFor((m) => m.type === 'interactive', timeoutMs);
     this.loadMs = Date.now() - this.loadStarted;
@@ -170,6 +173,7 @@ export class WebviewHarness {
     const m = parseWebviewMessage(raw);
     if (!m) throw new Error(`malformed message from the webview: ${JSON.stringify(raw)}`);
     this.fromWebview.push(m);
+    if (m.type === 'firstFrame') this.firstFrameMs = Date.now() - this.loadStarted;
     if (m.type === 'ready') void this.send();
     if (m.type === 'requestDetails') void this.details?.read(m.event).then((details) => this.post({ type: 'details', id: m.id, details }));
     if (m.type === 'requestTexts') {

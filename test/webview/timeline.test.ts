@@ -128,6 +128,7 @@ describe('timeline webview in Chromium', { timeout: 600_000 }, () => {
     const file = await writeSynthetic(join(dir, 'million.transcript.jsonl'), { events: 1_000_000, connections: 16, desyncEvery: 20_000 });
     await h.load(file, 240_000);
     assert.ok((h.summary?.events ?? 0) >= 1_000_000);
+    assert.ok(h.firstFrameMs > 0 && h.firstFrameMs < h.loadMs, `the first chunk is drawn before the rest has loaded: ${h.firstFrameMs} ms, all ${h.loadMs} ms`);
     assert.match(await text(h, '#summary'), /1,000,0\d\d events/);
     const f = await h.command('nextFinding');
     assert.ok(f && f.finding === 0 && f.event > 0);
