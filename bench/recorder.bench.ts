@@ -5,9 +5,9 @@
 // turn within each; ratios are taken within a round and their median printed. Loopback only, a few seconds each.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { closedPort } from '../test/helpers/net';
 import { median } from './stats';
 
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
@@ -31,14 +31,6 @@ function run(cmd: string, args: string[]): Promise<string> {
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${out.slice(-400)}`))));
   });
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 /** Starts a child and waits for `ready` on its stderr (or a moment, for socat, which says nothing). */
@@ -78,7 +70,7 @@ async function oneWay(way: Way, serverPort: number, dir: string, load: (port: nu
       await stop(child);
     }
   }
-  const port = await freePort();
+  const port = await closedPort();
   const child =
     way === 'socat'
       ? await started('socat', [`TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr`, `TCP:127.0.0.1:${serverPort}`], null)

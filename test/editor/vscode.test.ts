@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { freshDir, write2008Like } from '../helpers/timeline-fixtures';
+import { closedPort } from '../helpers/net';
 import { ARTIFACTS, CHROMIUM_ARGS } from '../webview/harness';
 
 const ROOT = resolve(__dirname, '../..');
@@ -33,16 +33,6 @@ function run(cmd: string, args: string[], timeoutMs: number): string {
   return r.stdout;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
-}
 
 async function healthy(port: number, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -115,7 +105,7 @@ describe('Incident Replay in a real VS Code (code-server)', { timeout: 300_000 }
     const vsix = join(tmp, 'incident-replay.vsix');
     run(join(BIN, 'vsce'), ['package', '--no-dependencies', '--skip-license', '--out', vsix], 120_000);
     run(join(BIN, 'code-server'), ['--user-data-dir', UD, '--extensions-dir', EXT, '--install-extension', vsix], 120_000);
-    port = await freePort();
+    port = await closedPort();
     server = spawn(
       'timeout',
       ['300', join(BIN, 'code-server'), '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', UD, '--extensions-dir', EXT, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', WS],

@@ -2,7 +2,7 @@
 // and the CLI run as a child process. A database that cannot be reached fails the test with how to start it.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 
 export const MARIADB_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
@@ -32,13 +32,7 @@ export function testTable(prefix: string): string {
 }
 
 /** A loopback port that refuses connections: bound once, then closed. */
-export async function refusingPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
+export { closedPort as refusingPort } from './net';
 
 export interface CliRun {
   code: number | null;

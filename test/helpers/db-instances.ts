@@ -5,12 +5,13 @@
 // to them puts on the wire, read from a recording by hand (not by the decoders under test).
 import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { Client } from 'pg';
 import type { TranscriptEvent } from '../../extension/core/transcript';
+import { closedPort } from './net';
 import { bytesOf } from './transcripts';
 
 export interface DbInstance {
@@ -33,15 +34,6 @@ export interface MariadbInstance extends DbInstance {
 
 const UP_MS = 30_000;
 
-/** A loopback port free a moment ago (bound, read, released). */
-async function sparePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
-
 export async function startPostgres(logins: PgLogin[]): Promise<DbInstance> {
   const bin = readdirSync('/usr/lib/postgresql', { withFileTypes: true })
     .map((d) => join('/usr/lib/postgresql', d.name, 'bin'))
@@ -61,7 +53,7 @@ export async function startPostgres(logins: PgLogin[]): Promise<DbInstance> {
     'host all all 127.0.0.1/32 trust', // the setup's own superuser login
   ];
   writeFileSync(join(data, 'pg_hba.conf'), `${hba.join('\n')}\n`);
-  const port = await sparePort();
+  const port = await closedPort();
   const log = join(base, 'postgres.log');
   const args = ['-D', data, '-p', String(port), '-k', base, '-h', '127.0.0.1', '-c', 'fsync=off'];
   const instance = launch(join(bin, 'postgres'), args, port, { ...owner, cwd: base }, log, base, 'SIGINT'); // SIGINT: fast shutdown
@@ -99,7 +91,7 @@ export async function startMariadb(logins: MariadbLogin[]): Promise<MariadbInsta
   const socket = join(base, 'sock');
   const init = spawnSync(install, ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--user=root', '--skip-test-db'], { encoding: 'utf8', timeout: 120_000 });
   if (init.status !== 0) throw new Error(`${install} failed (${init.error?.message ?? `exit ${init.status}`}): ${tail(init.stderr ?? '')}`);
-  const port = await sparePort();
+  const port = await closedPort();
   const log = join(base, 'mariadbd.log');
   const args = ['--no-defaults', `--datadir=${data}`, `--port=${port}`, `--socket=${socket}`, '--bind-address=127.0.0.1', '--skip-networking=0',
     '--user=root', `--pid-file=${join(base, 'mariadbd.pid')}`, '--skip-name-resolve', '--skip-log-bin', '--innodb-buffer-pool-size=16M'];
