@@ -96,6 +96,23 @@ export function takeBackend(q: ByteQueue, s: StartupState): Take {
   return takeTyped(q);
 }
 
+/**
+ * A startup-phase client message was sent: an SSLRequest/GSSENCRequest awaits a bare answer, a StartupMessage ends
+ * the phase, a CancelRequest changes nothing. Returns its code.
+ */
+export function startupSent(s: StartupState, bytes: Buffer): number {
+  const code = bytes.readInt32BE(4);
+  if (code === CODE.SSL_REQUEST || code === CODE.GSSENC_REQUEST) s.bareAnswers++;
+  else if (code !== CODE.CANCEL_REQUEST) s.untyped = false;
+  return code;
+}
+
+/** The server's bare answer came; true when it accepts (S, G): from here on the connection is encrypted. */
+export function bareAnswered(s: StartupState, answer: number): boolean {
+  s.bareAnswers--;
+  return answer === 0x53 || answer === 0x47;
+}
+
 /** For recording: a typed client message holds a secret only as a 'p'; the server's never does. */
 export function pendingHoldsNoSecret(q: ByteQueue, dir: 'c2s' | 's2c', s: StartupState): boolean {
   if (q.length < 5) return false;

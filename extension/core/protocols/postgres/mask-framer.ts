@@ -6,7 +6,7 @@
 import type { Direction } from '../../transcript/format';
 import { ByteQueue, unframable } from '../bytequeue';
 import type { Decoded, WireMessage, WireSession } from '../types';
-import { CODE, isFrame, pendingHoldsNoSecret, takeBackend, takeFrontend, type StartupState } from './framing';
+import { bareAnswered, isFrame, pendingHoldsNoSecret, startupSent, takeBackend, takeFrontend, type StartupState } from './framing';
 
 /** what a framed message says of itself here: nothing (masking reads the bytes) */
 const UNREAD: Decoded = { summary: '' };
@@ -37,8 +37,8 @@ export class PgMaskFramer implements WireSession {
         out.push(unframable(dir, q.take(q.length), t.error));
         break;
       }
-      if (dir === 'c2s' && this.startupState.untyped) this.startup(t.bytes);
-      else if (dir === 's2c' && t.bytes.length === 1) this.bare(t.bytes[0]);
+      if (dir === 'c2s' && this.startupState.untyped) startupSent(this.startupState, t.bytes);
+      else if (dir === 's2c' && t.bytes.length === 1 && bareAnswered(this.startupState, t.bytes[0])) this.encrypted = true;
       out.push({ dir, tUs: t.tUs, tEndUs: t.tEndUs, bytes: t.bytes, decoded: UNREAD });
     }
     return out;
@@ -52,16 +52,6 @@ export class PgMaskFramer implements WireSession {
     return !this.encrypted && !this.broken[dir] && pendingHoldsNoSecret(this.queues[dir], dir, this.startupState);
   }
 
-  private startup(bytes: Buffer): void {
-    const code = bytes.readInt32BE(4);
-    if (code === CODE.SSL_REQUEST || code === CODE.GSSENC_REQUEST) this.startupState.bareAnswers++;
-    else if (code !== CODE.CANCEL_REQUEST) this.startupState.untyped = false;
-  }
-
-  private bare(b: number): void {
-    this.startupState.bareAnswers--;
-    if (b === 0x53 || b === 0x47) this.encrypted = true;
-  }
 }
 
 function opaque(dir: Direction, bytes: Buffer, tUs: number): WireMessage {

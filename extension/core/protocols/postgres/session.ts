@@ -7,7 +7,7 @@ import { ByteQueue, joinFrames, unframable, type Frame } from '../bytequeue';
 import { decodeProblem } from '../cursor';
 import type { Decoded, WireMessage, WireSession } from '../types';
 import { AnswerBuilder, authCode, describeLone } from './backend';
-import { beginsFrontend, CODE, isFrame, pendingHoldsNoSecret, takeBackend, takeFrontend, type StartupState } from './framing';
+import { bareAnswered, beginsFrontend, CODE, isFrame, pendingHoldsNoSecret, startupSent, takeBackend, takeFrontend, type StartupState } from './framing';
 import { decodeUntyped, describeRequest, parseFrontend, type Part } from './frontend';
 
 /** bytes of one answer kept for display; a bigger answer is still followed to its end */
@@ -130,14 +130,10 @@ export class PostgresSession implements WireSession {
   }
 
   private startupPhase(f: Frame): WireMessage {
-    const code = f.bytes.readInt32BE(4);
+    const code = startupSent(this.startupState, f.bytes);
     const decoded = decodeUntyped(f.bytes);
     if (code === CODE.CANCEL_REQUEST) return msg('c2s', f, decoded, { expectsResponse: false });
-    if (code === CODE.SSL_REQUEST || code === CODE.GSSENC_REQUEST) this.startupState.bareAnswers++;
-    else {
-      this.startupState.untyped = false;
-      this.inLogin = true;
-    }
+    if (!this.startupState.untyped) this.inLogin = true;
     this.expected++;
     return msg('c2s', f, decoded);
   }
@@ -164,11 +160,10 @@ export class PostgresSession implements WireSession {
   }
 
   private bare(f: Frame): WireMessage {
-    this.startupState.bareAnswers--;
+    if (bareAnswered(this.startupState, f.bytes[0])) this.encrypted = true;
     this.expected = Math.max(0, this.expected - 1);
     const b = new AnswerBuilder();
     b.bare(f.bytes[0]);
-    if (f.bytes[0] === 0x53 || f.bytes[0] === 0x47) this.encrypted = true;
     return msg('s2c', f, b.build());
   }
 }
