@@ -31,21 +31,82 @@ const POOL_BYTES = 1 << 20;
 const MAX_META_CHARS = 256 * 1024;
 const MAX_FIELD_CHARS = 2000;
 
-export class DetailsSpill {
-  private offsets = new Float64Array(1024);
-  private count = 0;
+/**
+ * A file written only at its end, through a pooled buffer and in large writes (a million small records cost one
+ * pass); knows where each byte will land before it is written.
+ */
+class PooledFile {
   private written = 0;
   private pool = Buffer.allocUnsafe(POOL_BYTES);
   private used = 0;
-  private big: Buffer[] = [];
+  private queued: Buffer[] = [];
+  private queuedBytes = 0;
 
-  private constructor(private readonly dir: string, private readonly fh: FileHandle, private readonly texts: TextSpill) {}
+  constructor(readonly fh: FileHandle) {}
+
+  /** Where the next byte appended lands. */
+  get end(): number {
+    return this.written + this.queuedBytes + this.used;
+  }
+
+  /** Appends through the pool: `fill` writes at most n (≤ POOL_BYTES) bytes at `at` and says how many it wrote. */
+  put(n: number, fill: (pool: Buffer, at: number) => number): void {
+    if (this.used + n > POOL_BYTES) this.cut();
+    this.used += fill(this.pool, this.used);
+  }
+
+  /** Appends a buffer too big for the pool, after what the pool holds. */
+  append(b: Buffer): void {
+    this.cut();
+    this.queued.push(b);
+    this.queuedBytes += b.length;
+  }
+
+  /** Moves the filled part of the pool to the write queue and starts a new pool. */
+  private cut(): void {
+    if (this.used === 0) return;
+    this.queued.push(this.pool.subarray(0, this.used));
+    this.queuedBytes += this.used;
+    this.pool = Buffer.allocUnsafe(POOL_BYTES);
+    this.used = 0;
+  }
+
+  /** Writes what is queued (with force, the pool too). */
+  async flush(force: boolean): Promise<void> {
+    if (force) this.cut();
+    const parts = this.queued;
+    this.queued = [];
+    this.queuedBytes = 0;
+    for (const b of parts) {
+      await this.fh.write(b, 0, b.length, this.written);
+      this.written += b.length;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.fh.close().catch(() => undefined);
+  }
+}
+
+/** `a`, or a copy twice its length when index i is past its end. */
+function room<T extends Float64Array | Uint8Array>(a: T, i: number, make: (n: number) => T): T {
+  if (i < a.length) return a;
+  const b = make(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+export class DetailsSpill {
+  private offsets = new Float64Array(1024);
+  private count = 0;
+
+  private constructor(private readonly dir: string, private readonly file: PooledFile, private readonly texts: TextSpill) {}
 
   static async create(): Promise<DetailsSpill> {
     const dir = await mkdtemp(join(tmpdir(), 'incident-replay-details-'));
     const fh = await open(join(dir, 'details.bin'), 'w+');
     const texts = await open(join(dir, 'texts.bin'), 'w+');
-    return new DetailsSpill(dir, fh, new TextSpill(texts));
+    return new DetailsSpill(dir, new PooledFile(fh), new TextSpill(new PooledFile(texts)));
   }
 
   get events(): number {
@@ -64,11 +125,7 @@ export class DetailsSpill {
       meta = JSON.stringify([record[0], record[1], record[2], record[3], record[4], Object.fromEntries(fieldRows(record[5] as Record<string, unknown>))]);
     }
     const rawLen = raw ? Math.min(raw.length, DETAILS_MAX_BYTES) : 0;
-    if (this.count === this.offsets.length) {
-      const grown = new Float64Array(this.offsets.length * 2);
-      grown.set(this.offsets);
-      this.offsets = grown;
-    }
+    this.offsets = room(this.offsets, this.count, (n) => new Float64Array(n));
     const need = 8 + meta.length * 3 + rawLen;
     if (need > POOL_BYTES) {
       const metaBuf = Buffer.from(meta, 'utf8');
@@ -77,47 +134,27 @@ export class DetailsSpill {
       b.writeUInt32LE(rawLen, 4);
       metaBuf.copy(b, 8);
       if (raw && rawLen) b.set(raw.subarray(0, rawLen), 8 + metaBuf.length);
-      this.cutPool();
-      this.offsets[this.count++] = this.written + this.pendingBytes();
-      this.big.push(b);
+      this.offsets[this.count++] = this.file.end;
+      this.file.append(b);
       return;
     }
-    if (this.used + need > POOL_BYTES) this.cutPool();
-    this.offsets[this.count++] = this.written + this.pendingBytes();
-    const at = this.used;
-    const metaLen = this.pool.write(meta, at + 8, 'utf8');
-    this.pool.writeUInt32LE(metaLen, at);
-    this.pool.writeUInt32LE(rawLen, at + 4);
-    if (raw && rawLen) this.pool.set(raw.subarray(0, rawLen), at + 8 + metaLen);
-    this.used = at + 8 + metaLen + rawLen;
-  }
-
-  private pendingBytes(): number {
-    return this.big.reduce((n, b) => n + b.length, 0) + this.used;
-  }
-
-  /** Moves the filled part of the pool to the write queue and starts a new pool. */
-  private cutPool(): void {
-    if (this.used === 0) return;
-    this.big.push(this.pool.subarray(0, this.used));
-    this.pool = Buffer.allocUnsafe(POOL_BYTES);
-    this.used = 0;
+    this.file.put(need, (pool, at) => {
+      this.offsets[this.count++] = this.file.end;
+      const metaLen = pool.write(meta, at + 8, 'utf8');
+      pool.writeUInt32LE(metaLen, at);
+      pool.writeUInt32LE(rawLen, at + 4);
+      if (raw && rawLen) pool.set(raw.subarray(0, rawLen), at + 8 + metaLen);
+      return 8 + metaLen + rawLen;
+    });
   }
 
   /** Writes what is buffered once enough has gathered (or always, with force). */
   async flush(force = false): Promise<void> {
     // the builder flushes as it goes and a reader may flush at the same time (texts asked for during a load): one
-    // flush at a time, so that each write lands where `written` said
+    // flush at a time, so that each write lands where the file said it would
     const run = this.flushing.then(async () => {
       await this.texts.flush(force);
-      if (!force && this.big.length === 0) return;
-      this.cutPool();
-      const parts = this.big;
-      this.big = [];
-      for (const b of parts) {
-        await this.fh.write(b, 0, b.length, this.written);
-        this.written += b.length;
-      }
+      await this.file.flush(force);
     });
     this.flushing = run.catch(() => undefined);
     return run;
@@ -126,18 +163,11 @@ export class DetailsSpill {
   private flushing: Promise<void> = Promise.resolve();
 
   async read(event: number): Promise<EventDetails | null> {
-    if (!Number.isInteger(event) || event < 0 || event >= this.count) return null;
     await this.flush(true);
-    const at = this.offsets[event];
-    const head = Buffer.alloc(8);
-    await this.fh.read(head, 0, 8, at);
-    const metaLen = head.readUInt32LE(0);
-    const rawLen = head.readUInt32LE(4);
-    const body = Buffer.alloc(metaLen + rawLen);
-    await this.fh.read(body, 0, body.length, at + 8);
-    const [conn, what, line, totalBytes, stored, storedFields, alone] = JSON.parse(body.toString('utf8', 0, metaLen)) as DetailsRecord;
-    const bytes = new Uint8Array(body.buffer, body.byteOffset + metaLen, rawLen).slice();
-    const decoded = describedBy(alone, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+    const r = await this.record(event);
+    if (!r) return null;
+    const [conn, what, line, totalBytes, stored, storedFields, alone] = r.record;
+    const decoded = describedBy(alone, r.raw);
     const fields = decoded ? (decoded.fields ?? null) : storedFields;
     const error = decoded ? (decoded.error ?? null) : stored;
     const view = decodedView(fields);
@@ -147,7 +177,7 @@ export class DetailsSpill {
       fields: fieldRows(fields as Record<string, unknown> | undefined),
       ...(view ? { view } : {}),
       ...(error ? { error } : {}),
-      bytes,
+      bytes: new Uint8Array(r.raw),
       totalBytes,
       line,
     };
@@ -169,21 +199,21 @@ export class DetailsSpill {
     return texts;
   }
 
-  /** One event's stored record and raw bytes. */
+  /** One event's stored record and raw bytes (what has been flushed). */
   private async record(event: number): Promise<{ record: DetailsRecord; raw: Buffer } | null> {
     if (!Number.isInteger(event) || event < 0 || event >= this.count) return null;
     const at = this.offsets[event];
     const head = Buffer.alloc(8);
-    await this.fh.read(head, 0, 8, at);
+    await this.file.fh.read(head, 0, 8, at);
     const metaLen = head.readUInt32LE(0);
     const body = Buffer.alloc(metaLen + head.readUInt32LE(4));
-    await this.fh.read(body, 0, body.length, at + 8);
+    await this.file.fh.read(body, 0, body.length, at + 8);
     return { record: JSON.parse(body.toString('utf8', 0, metaLen)) as DetailsRecord, raw: body.subarray(metaLen) };
   }
 
   async dispose(): Promise<void> {
     await this.texts.close();
-    await this.fh.close().catch(() => undefined);
+    await this.file.close();
     await rm(this.dir, { recursive: true, force: true });
   }
 }
@@ -191,57 +221,28 @@ export class DetailsSpill {
 /** Event texts as UTF-8, one after another, and where each ends. */
 class TextSpill {
   private ends = new Float64Array(1024);
-  private count = 0;
-  private written = 0;
-  private pool = Buffer.allocUnsafe(POOL_BYTES);
-  private used = 0;
-  private queued: Buffer[] = [];
-
-  constructor(private readonly fh: FileHandle) {}
-
   /** 1 for the events whose text is made on read (add(null)) */
   private onRead = new Uint8Array(1024);
+  private count = 0;
+
+  constructor(private readonly file: PooledFile) {}
 
   madeOnRead(i: number): boolean {
     return i >= 0 && i < this.count && this.onRead[i] === 1;
   }
 
   add(text: string | null): void {
-    if (this.count === this.ends.length) {
-      const grown = new Float64Array(this.ends.length * 2);
-      grown.set(this.ends);
-      this.ends = grown;
-      const marks = new Uint8Array(this.onRead.length * 2);
-      marks.set(this.onRead);
-      this.onRead = marks;
-    }
-    if (text === null) {
-      this.onRead[this.count] = 1;
-      text = '';
-    }
+    this.ends = room(this.ends, this.count, (n) => new Float64Array(n));
+    this.onRead = room(this.onRead, this.count, (n) => new Uint8Array(n));
+    if (text === null) this.onRead[this.count] = 1;
     // texts are cut to a few hundred characters: one always fits an empty pool
-    if (this.used + text.length * 3 > POOL_BYTES) this.cut();
-    const n = this.pool.write(text, this.used, 'utf8');
-    this.used += n;
-    this.ends[this.count] = (this.count > 0 ? this.ends[this.count - 1] : 0) + n;
-    this.count++;
+    const t = text ?? '';
+    this.file.put(t.length * 3, (pool, at) => pool.write(t, at, 'utf8'));
+    this.ends[this.count++] = this.file.end;
   }
 
-  private cut(): void {
-    if (this.used === 0) return;
-    this.queued.push(this.pool.subarray(0, this.used));
-    this.pool = Buffer.allocUnsafe(POOL_BYTES);
-    this.used = 0;
-  }
-
-  async flush(force: boolean): Promise<void> {
-    if (force) this.cut();
-    const parts = this.queued;
-    this.queued = [];
-    for (const b of parts) {
-      await this.fh.write(b, 0, b.length, this.written);
-      this.written += b.length;
-    }
+  flush(force: boolean): Promise<void> {
+    return this.file.flush(force);
   }
 
   async read(events: number[]): Promise<string[]> {
@@ -250,14 +251,14 @@ class TextSpill {
         if (!Number.isInteger(i) || i < 0 || i >= this.count) return '';
         const start = i > 0 ? this.ends[i - 1] : 0;
         const b = Buffer.alloc(this.ends[i] - start);
-        if (b.length > 0) await this.fh.read(b, 0, b.length, start);
+        if (b.length > 0) await this.file.fh.read(b, 0, b.length, start);
         return b.toString('utf8');
       }),
     );
   }
 
-  async close(): Promise<void> {
-    await this.fh.close().catch(() => undefined);
+  close(): Promise<void> {
+    return this.file.close();
   }
 }
 
