@@ -13,8 +13,7 @@ export function redactRedis(dir: Direction, bytes: Buffer): Buffer | null {
   if (bytes.length === 0) return null;
   if (dir === 's2c') return mayRepeatSecret(bytes) ? redactReply(bytes) : null;
   // most commands carry no password: known from the name alone, without reading every argument (a big SET)
-  const name = commandName(bytes);
-  if (name !== null && !PASSWORD_COMMANDS.has(name)) return null;
+  if (namedWithoutPassword(bytes)) return null;
   const args = bytes[0] === 0x2a ? respArgs(bytes) : inlineArgs(bytes);
   if (!args || args.length < 2) return null;
   const lower = args.map((a) => a.text.toLowerCase());
@@ -26,7 +25,7 @@ export function redactRedis(dir: Direction, bytes: Buffer): Buffer | null {
 }
 
 /** the commands that may carry a password (`secretArgs`, and ACL SETUSER's rules): any other holds none */
-export const PASSWORD_COMMANDS = new Set(['auth', 'hello', 'migrate', 'config', 'acl']);
+const PASSWORD_COMMANDS = new Set(['auth', 'hello', 'migrate', 'config', 'acl']);
 
 /** Indexes of the arguments that are passwords. */
 export function secretArgs(a: string[]): number[] {
@@ -77,6 +76,15 @@ function inlineArgs(b: Buffer): Arg[] {
   const text = b.toString('latin1');
   for (let m = re.exec(text); m; m = re.exec(text)) args.push({ text: m[0], start: m.index, end: m.index + m[0].length });
   return args;
+}
+
+/**
+ * Whether a command's first bytes name it, and it is none of those that carry a password: then nothing in it is
+ * masked. False when the name does not show (yet).
+ */
+export function namedWithoutPassword(b: Buffer): boolean {
+  const name = commandName(b);
+  return name !== null && !PASSWORD_COMMANDS.has(name);
 }
 
 /** The command's name in lower case, read from its first bytes; null when they do not show it plainly. */

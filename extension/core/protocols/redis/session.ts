@@ -7,7 +7,7 @@ import { ByteQueue, HEAD_BYTES, unframable, type Frame } from '../bytequeue';
 import { findBigValue, type BigValue } from './big-value';
 import type { Decoded, WireMessage, WireSession } from '../types';
 import { lazyCommand, lazyReply } from './describe';
-import { PASSWORD_COMMANDS } from './redact';
+import { namedWithoutPassword } from './redact';
 import { MAX_LINE, parseResp, str, type RespMessage } from './resp';
 
 const SUBSCRIPTION = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe']);
@@ -92,13 +92,7 @@ export class RedisSession implements WireSession {
   pendingHoldsNoSecret(dir: Direction): boolean {
     const q = this.queues[dir];
     if (dir !== 'c2s' || this.broken[dir] || this.trailing[dir] > 0 || this.bigPending[dir] || q.length < 4 || q.byteAt(0) !== 0x2a) return false;
-    const head = q.peek(Math.min(q.length, 64));
-    const m = /^\*\d+\r\n\$(\d+)\r\n/.exec(head.toString('latin1'));
-    if (!m) return false;
-    const at = m[0].length;
-    const len = Number(m[1]);
-    if (len > 16 || head.length < at + len) return false;
-    return !PASSWORD_COMMANDS.has(head.toString('latin1', at, at + len).toLowerCase());
+    return namedWithoutPassword(q.peek(Math.min(q.length, 64)));
   }
 
   /** A command or reply with a value past the cap: kept by its head, the value skipped by its declared length. */
