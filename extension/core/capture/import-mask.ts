@@ -7,7 +7,7 @@
 import { portOf } from '../address';
 import { connectionMask, type ConnectionMask, type Recordable } from '../record/connection-mask';
 import { masked } from '../record/redactor';
-import { encodeBytes, type Direction } from '../transcript/format';
+import { encodeBytes, eventBytes, type DataEvent, type Direction } from '../transcript/format';
 import type { EventSink } from './reassembly';
 
 export interface ImportMaskOptions {
@@ -46,7 +46,7 @@ export function maskingSink(sink: EventSink, midstream: ReadonlySet<number>, opt
           sink(tUs, c, k, fields);
           return;
         }
-        const bytes = Buffer.from(String(fields.d), fields.e === 'base64' ? 'base64' : 'utf8');
+        const bytes = eventBytes(fields as DataEvent);
         emit(tUs, c, m === 'whole' ? [[k as Direction, masked(bytes)]] : m.take(k, bytes));
         return;
       }

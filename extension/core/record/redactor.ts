@@ -104,10 +104,7 @@ export class Redactor {
    */
   flush(dir: Direction): Buffer | null {
     if (this.held[dir].length === 0) return null;
-    const rest = Buffer.concat(this.held[dir]);
-    this.held[dir] = [];
-    this.heldBytes[dir] = 0;
-    return masked(rest);
+    return masked(this.takeHeld(dir, this.heldBytes[dir]));
   }
 }
 
