@@ -5,6 +5,8 @@
 // (2) the recording proxy's request/response throughput and added latency (p50/p99) against a direct connection;
 // with BENCH_PROXY_BASELINE=path/to/another/build/dist/cli.js, the `record` verb of both builds, each in its own
 // process, under the same load in alternating rounds, and the ratio (the cost of a change to the recorder, same run).
+// A second analysis through the binary sidecar the first built is measured too; BENCH_TEN_MILLION=1 adds a 10M-event
+// (1.4 GB) transcript, plain, building the sidecar and through it, with each one's peak RSS.
 import { median } from './stats';
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -61,11 +63,12 @@ async function jsonFloorInChild(file: string): Promise<{ seconds: number; lines:
   return JSON.parse(out);
 }
 
-async function analyzeInChild(file: string, cli = OURS): Promise<{ seconds: number; rssMiB: number; events: number }> {
+async function analyzeInChild(file: string, cli = OURS, sidecarDir?: string): Promise<{ seconds: number; rssMiB: number; events: number }> {
+  const opts = sidecarDir ? JSON.stringify({ sidecar: { dir: sidecarDir } }) : '{}';
   const script = `
     const { analyzeTranscript } = require(${JSON.stringify(cli)}).engine;
     const t0 = process.hrtime.bigint();
-    analyzeTranscript(process.argv[1]).then((a) => {
+    analyzeTranscript(process.argv[1], ${opts}).then((a) => {
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
       process.stdout.write(JSON.stringify({ seconds, rssMiB: process.resourceUsage().maxRSS / 1024, events: a.events }));
     });`;
@@ -179,6 +182,29 @@ export default async function engineBench(): Promise<void> {
     console.log(
       `  the JSON floor (read, cut at newlines, JSON.parse each line): ${(mb / floorSeconds).toFixed(1)} MB/s; analyze / floor ${median(floorRatios).toFixed(2)}× (rounds ${floorRatios.map((r) => r.toFixed(2)).join(', ')})`,
     );
+    // a second analysis, through the binary sidecar the first one built: no JSON parsed
+    const sidecars = join(dir, 'sidecars');
+    const building = await analyzeInChild(file, OURS, sidecars);
+    const again: Array<Awaited<ReturnType<typeof analyzeInChild>>> = [];
+    for (let round = 0; round < 3; round++) again.push(await analyzeInChild(file, OURS, sidecars));
+    const s2 = median(again.map((r) => r.seconds));
+    console.log(
+      `  with the sidecar: the analysis that builds it ${building.seconds.toFixed(2)} s (${(building.seconds / a.seconds).toFixed(2)}× a plain one); ` +
+        `a second analysis, median of 3: ${s2.toFixed(2)} s, ${Math.round(a.events / s2).toLocaleString('en-US')} events/s (${(a.seconds / s2).toFixed(2)}× a plain one), peak RSS ${median(again.map((r) => r.rssMiB)).toFixed(0)} MiB`,
+    );
+    if (process.env.BENCH_TEN_MILLION) {
+      // the production size: 10M events (1.4 GB), once each way; memory must stay flat
+      const big = join(dir, 'ten.transcript.jsonl');
+      await generate(big, 10_000_000);
+      const plain = await analyzeInChild(big);
+      const built = await analyzeInChild(big, OURS, sidecars);
+      const side = await analyzeInChild(big, OURS, sidecars);
+      const gb = statSync(big).size / 1e9;
+      for (const [what, r] of [['plain', plain], ['building the sidecar', built], ['from the sidecar', side]] as const) {
+        console.log(`analyze, 10,000,000 events (${gb.toFixed(2)} GB), ${what}: ${r.seconds.toFixed(1)} s, ${Math.round(r.events / r.seconds).toLocaleString('en-US')} events/s, peak RSS ${r.rssMiB.toFixed(0)} MiB`);
+      }
+      rmSync(big);
+    }
     const baseline = process.env.BENCH_ANALYZE_BASELINE;
     if (baseline) {
       const ours: number[] = [];

@@ -3,6 +3,7 @@
 import { analyzeTranscript, describeFinding, fmtUs, verdictLine, VERDICT_EXIT, type Analysis } from '../../core/pairing';
 import type { ClientModel, FindingKind } from '../../core/pairing';
 import { UserError } from '../../core/errors';
+import { sidecarCache } from '../cache';
 import { parse, UsageError, type Verb } from '../verb';
 
 const help = `usage: incident-replay analyze FILE... [--json] [--lenient] [--all]
@@ -18,6 +19,10 @@ requests, orphan answers.
               where your payloads carry their own key, a regular expression that finds it in the bytes of requests
               and responses (its first group, or the whole match), e.g. 'user:(\d+)': an answer taken for a request
               is then checked against the key asked for, whatever the protocol
+  --cache DIR|off
+              where a large transcript's (32 MiB or more) binary sidecar is kept, so that a second analysis reads it
+              instead of parsing JSON; default $INCIDENT_REPLAY_CACHE, else $XDG_CACHE_HOME/incident-replay, else
+              ~/.cache/incident-replay. A sidecar is used only while the transcript's size and time are unchanged
   --client-model auto|sequential|pipelined
               how the client reads its answers. auto (default): inferred per connection from its behaviour (several
               requests in one write or burst: pipelined; a request sent after a pause while an earlier one is
@@ -45,7 +50,9 @@ export const analyze: Verb = {
       all: { type: 'boolean' },
       'key-pattern': { type: 'string' },
       'client-model': { type: 'string' },
+      cache: { type: 'string' },
     });
+    const sidecar = sidecarCache(values.cache);
     const clientModel = values['client-model'] ?? 'auto';
     if (!MODELS.includes(clientModel)) throw new UsageError(`analyze: --client-model must be one of ${MODELS.join(', ')}, not "${clientModel}"`);
     let keyPattern: RegExp | undefined;
@@ -61,7 +68,7 @@ export const analyze: Verb = {
     const bad: Array<{ file: string; error: string }> = [];
     for (const file of positionals) {
       try {
-        results.push(await analyzeTranscript(file, { lenient: values.lenient ?? false, keyPattern, clientModel: clientModel as ClientModel }));
+        results.push(await analyzeTranscript(file, { lenient: values.lenient ?? false, keyPattern, clientModel: clientModel as ClientModel, sidecar }));
       } catch (err) {
         // one bad file of several does not throw the others' results away; alone, it is the one line of exit 2
         if (!(err instanceof UserError) || positionals.length === 1) throw err;

@@ -2,6 +2,7 @@
 // reader noticed (skipped lines, a truncated end) and the verdict. Bounded memory whatever the file's size.
 import type { TranscriptHeader } from '../transcript/format';
 import { openTranscript, type ReadReport } from '../transcript/reader';
+import type { SidecarOptions } from '../transcript/sidecar';
 import type { Finding } from './findings';
 import { Pairing, type PairingOptions, type PairingSummary } from './pairing';
 import { headerProtocol, protocolsSeen } from './protocol-of';
@@ -26,10 +27,12 @@ export interface Analysis {
 
 export interface AnalyzeOptions extends PairingOptions {
   lenient?: boolean;
+  /** read from (or build) the transcript's binary sidecar in this cache */
+  sidecar?: SidecarOptions;
 }
 
 export async function analyzeTranscript(file: string, opts: AnalyzeOptions = {}): Promise<Analysis> {
-  const t = await openTranscript(file, { lenient: opts.lenient ?? false });
+  const t = await openTranscript(file, { lenient: opts.lenient ?? false, sidecar: opts.sidecar });
   const { protocol, serverPort, closingLine } = headerProtocol(t.header);
   const pairing = new Pairing(protocol, { serverPort, closingLine, ...opts });
   for await (const b of t.batches) {

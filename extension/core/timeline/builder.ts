@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { describeFinding, headerProtocol, Pairing, protocolsSeen, verdictLine, verdictOf, type Finding } from '../pairing';
 import type { WireMessage } from '../protocols';
 import { LazyDecoded } from '../protocols/types';
-import { openTranscript, type ClientEvent, type TranscriptEvent } from '../transcript';
+import { openTranscript, type ClientEvent, type SidecarOptions, type TranscriptEvent } from '../transcript';
 import { ReadDataEvent } from '../transcript/fast-line';
 import { cut, DetailsSpill } from './details';
 import { DETAILS_MAX_BYTES, EventFlag, EventKind, MAX_TEXT_CHARS, type TimelineFinding, type TimelineSummary } from './model';
@@ -14,6 +14,8 @@ import { ChunkWriter, type ChunkSink } from './chunks';
 
 export interface BuildOptions {
   lenient?: boolean;
+  /** read from (or build) the transcript's binary sidecar in this cache */
+  sidecar?: SidecarOptions;
   /** events per chunk; default 65536 */
   chunkEvents?: number;
   onChunk: ChunkSink;
@@ -54,7 +56,7 @@ class ConnIndex {
 
 export async function buildTimeline(file: string, opts: BuildOptions): Promise<BuiltTimeline> {
   const size = (await stat(file).catch(() => ({ size: 0 }))).size;
-  const t = await openTranscript(file, { lenient: opts.lenient ?? false });
+  const t = await openTranscript(file, { lenient: opts.lenient ?? false, sidecar: opts.sidecar });
   const { protocol, serverPort, closingLine } = headerProtocol(t.header);
   const details = await DetailsSpill.create();
   opts.onDetails?.(details);

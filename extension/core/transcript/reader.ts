@@ -7,6 +7,7 @@ import { UserError } from '../errors';
 import { eventProblem, headerProblem, type TranscriptEvent, type TranscriptHeader } from './format';
 import { fastDataEvent } from './fast-line';
 import { LineTooLongError, readLines, type Line } from './lines';
+import { openSidecar, SidecarWriter, type SidecarOptions, type SidecarReading } from './sidecar';
 
 export class TranscriptError extends UserError {
   constructor(readonly file: string, readonly line: number, readonly problem: string) {
@@ -18,6 +19,8 @@ export interface ReadOptions {
   lenient?: boolean;
   /** the longest line accepted; default 256 MiB */
   maxLineBytes?: number;
+  /** read from (or build) the transcript's binary sidecar in this cache */
+  sidecar?: SidecarOptions;
 }
 
 export interface SkippedLine { line: number; problem: string }
@@ -49,23 +52,34 @@ export interface OpenTranscript {
 }
 
 const DEFAULT_MAX_LINE = 256 * 1024 * 1024;
+const SIDECAR_MIN_BYTES = 32 * 1024 * 1024;
 type Lines = AsyncGenerator<Line[]>;
 
 /** Opens a transcript: reads and checks its header, then streams its events. */
 export async function openTranscript(file: string, opts: ReadOptions = {}): Promise<OpenTranscript> {
   let size: number;
+  let mtimeMs: number;
   try {
     const st = await stat(file);
     if (!st.isFile()) throw new TranscriptError(file, 0, 'not a file');
     size = st.size;
+    mtimeMs = st.mtimeMs;
   } catch (err) {
     if (err instanceof TranscriptError) throw err;
     throw new TranscriptError(file, 0, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   if (size === 0) throw new TranscriptError(file, 0, 'the file is empty (a transcript starts with a header line)');
+  const report: ReadReport = { lines: 0, events: 0, skipped: 0, firstSkipped: [], truncatedLastLine: null };
+  const side = opts.sidecar && size >= (opts.sidecar.minBytes ?? SIDECAR_MIN_BYTES) ? opts.sidecar : null;
+  if (side) {
+    const sc = await openSidecar(side, file, size, mtimeMs);
+    if (sc) {
+      const batches = fromSidecar(file, sc, report);
+      return { file, header: sc.header, batches, events: oneByOne(batches, report), report };
+    }
+  }
   const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_LINE;
   const lines = readLines(file, maxLine, opts.lenient ?? false);
-  const report: ReadReport = { lines: 0, events: 0, skipped: 0, firstSkipped: [], truncatedLastLine: null };
   const firstBatch = await next(file, lines);
   if (!firstBatch) throw new TranscriptError(file, 0, 'the file is empty (a transcript starts with a header line)');
   const [first, ...rest] = firstBatch;
@@ -79,7 +93,8 @@ export async function openTranscript(file: string, opts: ReadOptions = {}): Prom
   }
   const hp = headerProblem(parsed);
   if (hp) throw new TranscriptError(file, 1, hp);
-  const batches = readBatches(file, rest, lines, report, opts.lenient ?? false, maxLine);
+  const writer = side ? SidecarWriter.create(side, file, size, mtimeMs, parsed as TranscriptHeader) : null;
+  const batches = readBatches(file, rest, lines, report, opts.lenient ?? false, maxLine, writer);
   return { file, header: parsed as TranscriptHeader, batches, events: oneByOne(batches, report), report };
 }
 
@@ -93,7 +108,33 @@ async function next(file: string, lines: Lines): Promise<Line[] | null> {
   }
 }
 
-async function* readBatches(file: string, first: Line[], lines: Lines, report: ReadReport, lenient: boolean, maxLine: number): AsyncGenerator<EventBatch> {
+async function* readBatches(file: string, first: Line[], lines: Lines, report: ReadReport, lenient: boolean, maxLine: number, writer: SidecarWriter | null): AsyncGenerator<EventBatch> {
+  try {
+    yield* parseBatches(file, first, lines, report, lenient, maxLine, writer);
+    // a sidecar holds a reading with nothing skipped: a strict reading of the same file must fail as this one would
+    if (report.skipped === 0) writer?.finish({ lines: report.lines, truncatedLastLine: report.truncatedLastLine });
+  } finally {
+    writer?.abandon();
+  }
+}
+
+/** The events of a sidecar, with the report the reading that built it ended with. */
+async function* fromSidecar(file: string, sc: SidecarReading, report: ReadReport): AsyncGenerator<EventBatch> {
+  for (;;) {
+    const r = await sc.batches.next();
+    if (r.done) {
+      if (!r.value) throw new TranscriptError(file, 0, 'its sidecar in the cache is cut short; delete the cache and read again');
+      report.lines = r.value.lines;
+      report.truncatedLastLine = r.value.truncatedLastLine;
+      return;
+    }
+    report.events += r.value.events.length;
+    report.lines = r.value.lines[r.value.lines.length - 1];
+    yield r.value;
+  }
+}
+
+async function* parseBatches(file: string, first: Line[], lines: Lines, report: ReadReport, lenient: boolean, maxLine: number, writer: SidecarWriter | null): AsyncGenerator<EventBatch> {
   let lastT = 0;
   let batch: Line[] | null = first;
   while (batch) {
@@ -129,6 +170,7 @@ async function* readBatches(file: string, first: Line[], lines: Lines, report: R
       }
       lastT = ev.t;
       report.events++;
+      writer?.add(ev, line.no);
       out.events.push(ev);
       out.lines.push(line.no);
     }
