@@ -4,6 +4,7 @@
 import { CLIENT_NAMES, runCheck, verdictText, type ClientName } from '../../core/check';
 import { VERDICT_EXIT } from '../../core/pairing';
 import { parse, parseDurationMs, parseIntArg, UsageError, type Verb } from '../verb';
+import { execHelp, runExec } from './check-exec';
 
 const help = `usage: incident-replay check [URL] --client NAME [--latency 300ms@5%] [--timeout 100ms] [--requests 5000] [options]
 
@@ -25,13 +26,16 @@ using the client after each timeout as an application would. Every answer is che
   --json            one JSON object on stdout: {client, version, requests, verified, timeouts, errors, mismatches, transcript, …}
 
 Exit status: 0 clean: no response reached the wrong request and the transcript was judged whole; 1 mismatch: at
-least one did; 2 bad input or usage; 3 inconclusive: no mismatch, but part of the transcript could not be judged.`;
+least one did; 2 bad input or usage; 3 inconclusive: no mismatch, but part of the transcript could not be judged.
+
+${execHelp}`;
 
 export const check: Verb = {
   name: 'check',
   summary: 'prove (or disprove) that no response reaches the wrong request under latency and timeouts',
   help,
   async run(argv, io) {
+    if (argv.some((a) => a === '--exec' || a.startsWith('--exec='))) return runExec(argv, io);
     const { values, positionals } = parse('check', argv, {
       client: { type: 'string' },
       latency: { type: 'string' },

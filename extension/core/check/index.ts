@@ -2,3 +2,4 @@ export * from './clients';
 export * from './payload';
 export * from './runner';
 export * from './verdict';
+export * from './sweep';
