@@ -1,5 +1,6 @@
-// The benchmark against a real MongoDB, when MONGODB_URL names one (none can be installed on these machines;
-// see DESIGN.md "MongoDB"). Without it the test skips and says why; it never fakes a server.
+// The benchmark against a real MongoDB, when MONGODB_URL names one (none can be installed on these machines; see
+// docs/protocols/mongodb.md, "Testing without a server"). Without it the test skips and says why; it never fakes a
+// server.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { makeSpec, runBench } from '../../extension/core/bench';

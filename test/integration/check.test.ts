@@ -98,7 +98,7 @@ describe('the mismatch check', () => {
   test('mongodb: runs against a real server when MONGODB_URL is set', async (t) => {
     const url = process.env.MONGODB_URL;
     if (!url) {
-      t.skip('MONGODB_URL is not set: no MongoDB server can be installed on these machines (see DESIGN.md, "MongoDB")');
+      t.skip('MONGODB_URL is not set: no MongoDB server can be installed on these machines (see docs/protocols/mongodb.md, "Testing without a server")');
       return;
     }
     const v = await check('mongodb', url);

@@ -148,7 +148,7 @@ describe('MongoDB collector', () => {
   test('samples a MongoDB server given in MONGODB_URL', async (t) => {
     const url = process.env.MONGODB_URL;
     if (!url) {
-      t.skip('MONGODB_URL is not set: no MongoDB server can run here (DESIGN.md); set it to test the collector against one');
+      t.skip('MONGODB_URL is not set: no MongoDB server can run here (docs/protocols/mongodb.md); set it to test the collector against one');
       return;
     }
     const out = join(dir, 'mongodb.metrics.csv');

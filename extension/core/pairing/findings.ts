@@ -1,4 +1,4 @@
-// What pairing reports: references to the requests and responses involved, and the findings of DESIGN.md.
+// What pairing reports: references to the requests and responses involved, and the findings (docs/verdicts.md).
 
 export interface RequestRef {
   conn: number;
