@@ -96,7 +96,8 @@ async function runMismatchCheck(charts: ChartPanels, timelines: Timelines, log: 
   }
 }
 
-function tryOrMessage(f: () => unknown): string | null {
+/** For an input box's validateInput: the error a parse would throw, in its words, or null. */
+export function tryOrMessage(f: () => unknown): string | null {
   try {
     f();
     return null;

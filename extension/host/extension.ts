@@ -6,6 +6,7 @@ import { registerBenchCommands } from './bench-commands';
 import { ChartPanels } from './chart-panel';
 import { registerChartSerializers } from './chart-serializer';
 import { registerCheckCommand } from './check-command';
+import { registerSweepCommand } from './sweep-command';
 import { registerMetricsCommand } from './metrics-command';
 import { createLog } from './output';
 import { registerRecordCommands } from './record-commands';
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerMetricsCommand(context, charts);
   registerBenchCommands(context, charts, log);
   registerCheckCommand(context, charts, timelines, log);
+  registerSweepCommand(context, log);
   logSettings(log);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

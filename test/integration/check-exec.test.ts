@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { formatHostPort } from '../../extension/core/address';
+import { sweepMarkdown, type SweepResult } from '../../extension/core/check';
 import { SafeTrackerClient } from '../../extension/core/tracker/client';
 import { startTracker, type Tracker } from '../../extension/core/tracker/server';
 import { cli } from '../helpers/cli';
@@ -28,11 +29,11 @@ after(async () => tracker?.close());
 
 interface Row { point: string; verdict: string; requests: number; responses: number; connections: number; timeouts: number; mismatches: number; faultsApplied: number; exit: { code: number | null }; outputTail: string; transcript: string; firstMismatch: { took: { seq: number; key?: string }; answers: { seq: number; key?: string } | null } | null }
 
-async function sweep(command: string, target: string, faults: string, extra: string[] = []): Promise<{ code: number | null; rows: Row[]; stderr: string; verdict: string }> {
+async function sweep(command: string, target: string, faults: string, extra: string[] = []): Promise<{ code: number | null; rows: Row[]; stderr: string; verdict: string; doc: SweepResult }> {
   const r = await cli(['check', '--exec', command, '--target', target, '--faults', faults, '--out-dir', dir, '--json', ...extra], { cwd: ROOT, timeoutMs: 240_000 });
   assert.equal(r.stderr, '', r.stderr);
-  const doc = JSON.parse(r.stdout) as { rows: Row[]; verdict: string };
-  return { code: r.code, rows: doc.rows, stderr: r.stderr, verdict: doc.verdict };
+  const doc = JSON.parse(r.stdout) as SweepResult & { rows: Row[] };
+  return { code: r.code, rows: doc.rows, stderr: r.stderr, verdict: doc.verdict, doc };
 }
 
 const tsx = (file: string, ...args: string[]) => `"${process.execPath}" --import tsx ${file} ${args.join(' ')}`;
@@ -53,6 +54,11 @@ test('the 2008 client, run as a program of its own, mismatches at the latency po
   assert.ok(m.answers && m.answers.seq < m.took.seq, 'the answer taken belongs to an earlier request');
   assert.notEqual(m.took.key, m.answers?.key);
   assert.match(latency.outputTail, /buggy: 80 requests/);
+  // the editor's table of the same result: the verdict, a row per point linking its transcript, the first mismatch
+  const md = sweepMarkdown(r.doc);
+  assert.match(md, /\*\*Verdict: mismatch: a response reached the wrong request at latency\*\*/);
+  assert.match(md, new RegExp(`\\| \\[latency\\]\\(sweep-[^)]*-2-latency\\.transcript\\.jsonl\\) \\| mismatch \\| 80 \\|`));
+  assert.match(md, /- latency: first mismatch on connection 1: request #\d+/);
 });
 
 test('the fixed tracker client stays clean at the same points', async () => {

@@ -1,7 +1,8 @@
 // `incident-replay check --exec "CMD" --target HOST:PORT`: the check of any client. The program runs once per point
 // of a fault sweep behind the recording proxy, and each transcript is judged. Exit 0 clean at every point, 1 a
 // mismatch at any, 3 none but a point that could not be judged (or a cancelled sweep).
-import { choosePoints, DEFAULT_POINT_NAMES, runSweep, sweepTable } from '../../core/check/sweep';
+import { choosePoints, DEFAULT_POINT_NAMES, runSweep } from '../../core/check/sweep';
+import { sweepTable } from '../../core/check/sweep-report';
 import { VERDICT_EXIT } from '../../core/pairing';
 import { parse, parseDurationMs, parseIntArg, UsageError, type Io } from '../verb';
 

@@ -3,3 +3,4 @@ export * from './payload';
 export * from './runner';
 export * from './verdict';
 export * from './sweep';
+export * from './sweep-report';

@@ -212,38 +212,3 @@ function runProgram(command: string, o: { cwd?: string; env: NodeJS.ProcessEnv; 
     });
   });
 }
-
-/** The sweep as a table, one row per point, then the first mismatch of each point that had one. */
-export function sweepTable(r: SweepResult): string {
-  const head = ['point', 'verdict', 'requests', 'responses', 'conns', 'timeouts', 'late', 'mismatches', 'faults', 'exit'];
-  const body = r.rows.map((x) => [
-    x.point,
-    x.verdict,
-    String(x.requests),
-    String(x.responses),
-    String(x.connections),
-    String(x.timeouts),
-    String(x.late),
-    String(x.mismatches),
-    String(x.faultsApplied),
-    x.exit.stoppedAfterMs !== null ? `stopped after ${(x.exit.stoppedAfterMs / 1000).toFixed(1)} s` : x.exit.signal ?? String(x.exit.code),
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
-  const out = [`${r.command} against ${r.target}`, line(head), ...body.map(line)];
-  for (const x of r.rows) {
-    if (x.firstMismatch) out.push(`${x.point}: first mismatch on connection ${x.firstMismatch.conn}: ${x.firstMismatch.text}`);
-    if (x.verdict === 'inconclusive') out.push(`${x.point}: not judged: ${x.notJudged.join('; ')}`);
-  }
-  for (const x of r.rows) out.push(`${x.point}: transcript ${x.transcript}`);
-  const mism = r.rows.filter((x) => x.verdict === 'mismatch').map((x) => x.point);
-  if (r.cancelled) out.push(`cancelled after ${r.rows.length} points`);
-  out.push(
-    r.verdict === 'mismatch'
-      ? `verdict: mismatch: a response reached the wrong request at ${mism.join(', ')}`
-      : r.verdict === 'clean'
-        ? `verdict: clean: every response reached its request at every point (${r.rows.length})`
-        : `verdict: inconclusive: no mismatch, but ${r.cancelled ? 'the sweep was cancelled' : `part of the traffic could not be judged at ${r.rows.filter((x) => x.verdict !== 'clean').map((x) => x.point).join(', ')}`}`,
-  );
-  return out.join('\n');
-}
