@@ -15,6 +15,8 @@ export class CheckPage {
     const verdict = doc.createElement('div');
     verdict.id = 'check-verdict';
     verdict.dataset.mismatches = String(v.mismatches.length);
+    // a cancelled run, a mismatch, an inconclusive run and a clean one each look their own
+    verdict.dataset.state = v.cancelled ? 'cancelled' : (v.verdict ?? (v.mismatches.length ? 'mismatch' : 'clean'));
     // a verdict file written before verdicts had words of their own carries no `verdict`: the client's count decides
     verdict.textContent = v.verdict
       ? verdictWords(v)

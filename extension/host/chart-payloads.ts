@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { benchChartModel, describeAmount, readBenchFile, type BenchDocument } from '../core/bench';
+import { benchChartModel, cancelledAfter, describeAmount, readBenchFile, runLabel, type BenchDocument } from '../core/bench';
 import type { CheckVerdict } from '../core/check/verdict';
 import { UserError } from '../core/errors';
 import { analyzeMetricsFile, chartModel, fmtHours, formatSize, isoTime } from '../core/metrics';
@@ -65,11 +65,12 @@ export function benchPayload(docs: BenchDocument[], files: string[]): BenchPaylo
   const model = benchChartModel(docs);
   return {
     view: 'bench',
-    title: files.length === 1 ? basename(files[0]) : `${files.length} benchmark results`,
+    // a tab names its run as the legend does: two runs of the same settings are told apart by time
+    title: files.length === 1 ? `${runLabel(docs[0])} · ${docs[0].startedAt.slice(0, 16).replace('T', ' ')}` : `${files.length} benchmark results`,
     sources: files.map((f) => pathToFileURL(f).toString()),
     series: model.series,
     levels: model.levels,
-    runs: docs.map((d) => `${d.target} (${d.server || d.kind}), ${d.workload}${d.index ? '' : ' without index'}, ${describeAmount(d)}, started ${d.startedAt}${d.cancelled ? ', cancelled' : ''}`),
+    runs: docs.map((d) => `${d.target} (${d.server || d.kind}), ${d.workload}${d.index ? '' : ' without index'}, ${describeAmount(d)}, started ${d.startedAt}${d.driver ? `, ${d.driver}` : ''}${d.cancelled ? `, ${cancelledAfter(d)}` : ''}`),
   };
 }
 

@@ -29,7 +29,17 @@ export function registerReproduceCommand(context: vscode.ExtensionContext, timel
         );
         const tally = (c: typeof r.buggy) => `${c.requests} requests, ${c.wrong} wrong answers, ${c.timeouts} timeouts, ${c.refused} refused`;
         log.info(`reproduce: buggy client: ${tally(r.buggy)}; safe client: ${tally(r.safe)}; transcript ${r.transcript}`);
-        void vscode.window.showInformationMessage(`2008 desync reproduced: the buggy client took ${r.buggy.wrong} wrong answers, the safe one ${r.safe.wrong}.`);
+        if (r.cancelled) {
+          // what a cut-short run saw is not a reproduction: it says how far it got, and opens what it recorded
+          log.info(`reproduce: cancelled after ${r.cancelled.after} of ${r.cancelled.of} requests per client`);
+          void vscode.window.showWarningMessage(
+            `Reproduction cancelled after ${r.cancelled.after} of ${r.cancelled.of} requests per client: so far the buggy client took ${r.buggy.wrong} wrong answers, the safe one ${r.safe.wrong}.`,
+          );
+        } else if (r.buggy.wrong > 0 && r.safe.wrong === 0) {
+          void vscode.window.showInformationMessage(`2008 desync reproduced: the buggy client took ${r.buggy.wrong} wrong answers, the safe one ${r.safe.wrong}.`);
+        } else {
+          void vscode.window.showWarningMessage(`The desync did not reproduce this time: the buggy client took ${r.buggy.wrong} wrong answers, the safe one ${r.safe.wrong}.`);
+        }
         return await timelines.open(vscode.Uri.file(r.transcript)).interactive();
       } catch (err) {
         if (abort.signal.aborted) return undefined;

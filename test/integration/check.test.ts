@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { runCheck, type CheckVerdict, type ClientName } from '../../extension/core/check';
+import { runCheck, verdictWords, type CheckVerdict, type ClientName } from '../../extension/core/check';
+import { reproduceMogilefs2008 } from '../../extension/core/tracker/reproduce';
 import { analyzeTranscript } from '../../extension/core/pairing';
 import { cli } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
@@ -118,5 +119,34 @@ describe('the mismatch check', () => {
     assert.equal(refused.code, 2);
     assert.match(refused.stderr.trim(), /^incident-replay check: 127\.0\.0\.1:1: connection refused/);
     assert.equal(refused.stderr.trim().split('\n').length, 1);
+  });
+});
+
+describe('a cancelled run says so', () => {
+  test('a check cancelled part way is never clean: its verdict says "cancelled after N of M requests" and records it', async () => {
+    const abort = new AbortController();
+    const v = await runCheck(
+      { client: 'tracker-safe', latency: 'latency:150ms@10%', timeoutMs: 50, requests: 2000, concurrency: 2, rows: 200, seed: 7, out: join(dir, 'cancelled.transcript.jsonl') },
+      { signal: abort.signal, onProgress: (done) => done >= 100 && abort.abort() },
+    );
+    assert.equal(v.mismatches.length, 0);
+    assert.ok(v.cancelled && v.cancelled.of === 2000 && v.cancelled.after >= 100 && v.cancelled.after < 2000, JSON.stringify(v.cancelled));
+    assert.equal(v.cancelled.after, v.requests);
+    assert.equal(v.verdict, 'inconclusive', 'the safe client took no wrong answer in what ran, but most of the check never ran');
+    assert.match(verdictWords(v), new RegExp(`^cancelled after ${v.requests} of 2000 requests; inconclusive: .*the check was cancelled`));
+    assert.doesNotMatch(verdictWords(v), /clean/);
+  });
+
+  test('a reproduction cancelled part way says how far it got', async () => {
+    const abort = new AbortController();
+    const r = await reproduceMogilefs2008({
+      out: join(dir, 'repro-cancelled.transcript.jsonl'),
+      requests: 400,
+      signal: abort.signal,
+      onProgress: (m) => /^stored/.test(m) && setTimeout(() => abort.abort(), 300),
+    });
+    assert.ok(r.cancelled && r.cancelled.of === 400 && r.cancelled.after < 400, JSON.stringify(r.cancelled));
+    const full = await reproduceMogilefs2008({ out: join(dir, 'repro-full.transcript.jsonl'), requests: 30 });
+    assert.equal(full.cancelled, null);
   });
 });

@@ -2,7 +2,7 @@
 // histograms merge, and the comparison and chart models built from result documents.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { benchChartModel, compareResults, makeSpec, parseTargetUrl, type BenchDocument, type BenchRun } from '../../extension/core/bench';
+import { benchChartModel, compareResults, makeSpec, parseTargetUrl, runLabels, type BenchDocument, type BenchRun } from '../../extension/core/bench';
 import { encodeHistogram, mergeHistograms, newHistogram, recordUs, summarise } from '../../extension/core/bench/histogram';
 import { errorKind } from '../../extension/core/bench/tally';
 import { UserError } from '../../extension/core/errors';
@@ -134,4 +134,25 @@ test('the chart model has one series per result, sorted by concurrency, errors c
   assert.deepEqual(m.series[0].throughput, [1000, 4000]);
   assert.deepEqual(m.series[0].p99Us, [500, 2000]);
   assert.deepEqual(m.series[1].errors, [1]);
+});
+
+test('two runs of the same settings are told apart in legends and comparisons: by driver, then by time; a cancelled one says how far it got', () => {
+  const at = (d: BenchDocument, startedAt: string, driver?: string): BenchDocument => ({ ...d, startedAt, ...(driver ? { driver } : {}) });
+  const a = at(doc('PostgreSQL 15', [run(8, 46000, 400)]), '2026-11-29T10:00:05Z', 'pg 8.16.0');
+  const b = at(doc('PostgreSQL 15', [run(8, 44000, 420)]), '2026-11-29T14:30:00Z', 'pg 8.16.0');
+  const c = at(doc('PostgreSQL 15', [run(8, 30000, 900)]), '2026-11-29T14:30:00Z', 'pg 8.11.0');
+  assert.deepEqual(benchChartModel([a, b]).series.map((s) => s.label), ['PostgreSQL 15 select · 2026-11-29 10:00', 'PostgreSQL 15 select · 2026-11-29 14:30']);
+  assert.deepEqual(
+    compareResults([{ file: 'a', doc: a }, { file: 'b', doc: b }, { file: 'c', doc: c }]).columns.map((x) => x.label),
+    ['PostgreSQL 15 select · pg 8.16.0 · 2026-11-29 10:00', 'PostgreSQL 15 select · pg 8.16.0 · 2026-11-29 14:30', 'PostgreSQL 15 select · pg 8.11.0'],
+  );
+  // the same minute: to the second; the very same second: numbered
+  const d = at(doc('PostgreSQL 15', [run(8, 1, 1)]), '2026-11-29T10:00:45Z', 'pg 8.16.0');
+  assert.deepEqual(runLabels([a, d]), ['PostgreSQL 15 select · 2026-11-29 10:00:05', 'PostgreSQL 15 select · 2026-11-29 10:00:45']);
+  assert.deepEqual(runLabels([a, a]), ['PostgreSQL 15 select', 'PostgreSQL 15 select #2']);
+  // different settings keep their short labels
+  assert.deepEqual(runLabels([a, doc('MariaDB 11', [])]), ['PostgreSQL 15 select', 'MariaDB 11 select']);
+  const cancelled = { ...a, cancelled: true, levelsPlanned: [1, 2, 4, 8] };
+  assert.equal(runLabels([cancelled])[0], 'PostgreSQL 15 select (cancelled after 1 of 4 levels)');
+  assert.equal(runLabels([{ ...a, cancelled: true }])[0], 'PostgreSQL 15 select (cancelled after 1 levels)');
 });

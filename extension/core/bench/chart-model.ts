@@ -1,10 +1,10 @@
 // The data model of the bench chart (throughput and p99 against concurrency, one line per target and workload):
 // compact arrays the webview draws as they are, with no knowledge of result files.
-import { runLabel, type BenchDocument } from './result';
+import { runLabels, type BenchDocument } from './result';
 import { errorCount } from './tally';
 
 export interface BenchSeries {
-  /** what the legend shows (runLabel): server, workload, and what sets the run apart */
+  /** what the legend shows (runLabels): server, workload, and what sets the run apart from the others shown */
   label: string;
   target: string;
   workload: string;
@@ -22,10 +22,11 @@ export interface BenchChartModel {
 }
 
 export function benchChartModel(docs: BenchDocument[]): BenchChartModel {
-  const series = docs.map((d) => {
+  const labels = runLabels(docs);
+  const series = docs.map((d, i) => {
     const runs = [...d.runs].sort((a, b) => a.concurrency - b.concurrency);
     return {
-      label: runLabel(d),
+      label: labels[i],
       target: d.target,
       workload: d.workload,
       concurrency: runs.map((r) => r.concurrency),

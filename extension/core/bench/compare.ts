@@ -1,6 +1,6 @@
 // Comparison of two or more results: for each concurrency level, each result's throughput, p99 and errors side
 // by side, and the throughput of each against the first (the baseline). Pure: documents in, a table model out.
-import { runLabel, type BenchDocument } from './result';
+import { runLabels, type BenchDocument } from './result';
 import { errorCount } from './tally';
 
 export interface ComparedColumn {
@@ -26,8 +26,9 @@ export interface Comparison {
 }
 
 export function compareResults(inputs: { file: string; doc: BenchDocument }[]): Comparison {
-  const columns = inputs.map(({ file, doc }) => ({
-    label: runLabel(doc),
+  const labels = runLabels(inputs.map((x) => x.doc));
+  const columns = inputs.map(({ file, doc }, i) => ({
+    label: labels[i],
     file,
     target: doc.target,
     server: doc.server,

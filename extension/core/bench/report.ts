@@ -1,7 +1,7 @@
 // Plain-text tables for the terminal: one result document, or a comparison. Latency shown in ms with µs
 // precision; every error kind is printed with its first message.
 import type { Comparison } from './compare';
-import type { BenchDocument } from './result';
+import { cancelledAfter, type BenchDocument } from './result';
 import { errorCount } from './tally';
 
 function ms(us: number): string {
@@ -23,7 +23,7 @@ export function describeAmount(d: Pick<BenchDocument, 'amount' | 'warmup'>): str
 export function benchReport(d: BenchDocument): string {
   const lines = [
     `${d.target} (${d.server}): ${d.workload} on table ${d.table}${d.index ? ', index on val' : ', NO index on val'}` +
-      `${d.workload === 'select' ? `, ${d.rows} rows` : ''}; ${describeAmount(d)}${d.driverQuery ? "; through the driver's query call" : ''}${d.cancelled ? ' (CANCELLED)' : ''}`,
+      `${d.workload === 'select' ? `, ${d.rows} rows` : ''}; ${describeAmount(d)}${d.driverQuery ? "; through the driver's query call" : ''}${d.cancelled ? ` (${cancelledAfter(d).toUpperCase()})` : ''}`,
   ];
   const rows = d.runs.map((r) => [
     String(r.concurrency),

@@ -63,10 +63,43 @@ export interface BenchDocument {
   machine: { platform: string; arch: string; cpus: number; node: string };
   /** true when the run was cancelled: runs holds the levels that completed */
   cancelled: boolean;
+  /** the concurrency levels asked for (files before this field: the levels run) */
+  levelsPlanned?: number[];
+  /** the driver that ran the statements, with its version ("mysql2 3.14.0") */
+  driver?: string;
   runs: BenchRun[];
 }
 
 /** How a result is named in comparisons and on the chart: server, workload, and what sets the run apart. */
-export function runLabel(d: Pick<BenchDocument, 'server' | 'kind' | 'workload' | 'index' | 'driverQuery' | 'cancelled'>): string {
-  return `${d.server || d.kind} ${d.workload}${d.index ? '' : ' (no index)'}${d.driverQuery ? ' (driver query)' : ''}${d.cancelled ? ' (cancelled)' : ''}`;
+export function runLabel(d: Pick<BenchDocument, 'server' | 'kind' | 'workload' | 'index' | 'driverQuery' | 'cancelled' | 'runs' | 'levelsPlanned'>): string {
+  return `${d.server || d.kind} ${d.workload}${d.index ? '' : ' (no index)'}${d.driverQuery ? ' (driver query)' : ''}${d.cancelled ? ` (${cancelledAfter(d)})` : ''}`;
+}
+
+/** "cancelled after 2 of 4 levels" (or without the plan, for files written before it was kept) */
+export function cancelledAfter(d: Pick<BenchDocument, 'runs' | 'levelsPlanned'>): string {
+  return d.levelsPlanned ? `cancelled after ${d.runs.length} of ${d.levelsPlanned.length} levels` : `cancelled after ${d.runs.length} levels`;
+}
+
+/**
+ * The labels of several results side by side: each its runLabel, and where two would read the same, what tells them
+ * apart added: the target, the driver, the start time (to the second when the minute is shared), the machine.
+ */
+export function runLabels(docs: BenchDocument[]): string[] {
+  const labels = docs.map((d) => runLabel(d));
+  const extras: Array<(d: BenchDocument) => string> = [
+    (d) => d.target,
+    (d) => d.driver ?? '',
+    (d) => d.startedAt.slice(0, 16).replace('T', ' '),
+    (d) => d.startedAt.slice(0, 19).replace('T', ' '),
+    (d) => `${d.machine.cpus} CPUs, Node ${d.machine.node}`,
+  ];
+  for (const extra of extras) {
+    const before = [...labels];
+    for (let i = 0; i < docs.length; i++) {
+      const group = docs.map((_, j) => j).filter((j) => before[j] === before[i]);
+      // only what differs among those that read the same tells them apart
+      if (group.length > 1 && new Set(group.map((j) => extra(docs[j]))).size > 1 && extra(docs[i])) labels[i] = `${before[i]} · ${extra(docs[i])}`;
+    }
+  }
+  return labels.map((l, i) => (labels.indexOf(l) === i ? l : `${l} #${i + 1}`));
 }

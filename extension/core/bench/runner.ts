@@ -3,6 +3,7 @@
 // with an AbortSignal (completed levels are kept, the document says cancelled) and reports progress as it goes.
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { driverVersion } from '../check/clients';
 import { driverFor } from './drivers';
 import { mergeHistograms, summarise, encodeHistogram } from './histogram';
 import { openGroups, type Group } from './pool';
@@ -82,6 +83,8 @@ export async function runBench(spec: BenchSpec, opts: RunOptions = {}): Promise<
     finishedAt: new Date().toISOString(),
     machine: { platform: process.platform, arch: process.arch, cpus: availableParallelism(), node: process.version },
     cancelled: opts.signal?.aborted ?? false,
+    levelsPlanned: spec.concurrency,
+    driver: driverVersion(({ mysql: 'mysql2', postgres: 'pg', mongodb: 'mongodb' } as const)[t.kind]),
     runs,
   };
 }

@@ -104,6 +104,10 @@ export async function runCheck(spec: CheckSpec, hooks: CheckHooks = {}): Promise
       if (f) m.conn = f.conn;
     }
     const a = analysis.summary;
+    // a cancelled check saw only part of what was asked: it may find a mismatch, never call the client clean
+    const cancelled = hooks.signal?.aborted ? { after: tally.requests, of: spec.requests } : null;
+    const notJudged = cancelled ? [...analysis.notJudged, `the check was cancelled after ${cancelled.after} of ${cancelled.of} requests`] : analysis.notJudged;
+    const wireVerdict = cancelled && analysis.verdict === 'clean' ? 'inconclusive' : analysis.verdict;
     // a wire mismatch between two requests for the same key hands over the right row by luck: no key check can see it
     const sameKey = analysis.findings.filter((f) => f.kind === 'mismatch' && f.request?.key !== undefined && f.request.key === f.answers?.key).length;
     return {
@@ -121,10 +125,11 @@ export async function runCheck(spec: CheckSpec, hooks: CheckHooks = {}): Promise
       lateCallbacks,
       mismatches,
       transcript: rec.file,
-      verdict: mismatches.length > 0 || analysis.verdict === 'mismatch' ? 'mismatch' : analysis.verdict,
+      verdict: mismatches.length > 0 || analysis.verdict === 'mismatch' ? 'mismatch' : wireVerdict,
+      cancelled,
       wire: {
         verdict: analysis.verdict,
-        notJudged: analysis.notJudged,
+        notJudged,
         requests: a.requests,
         responses: a.responses,
         connections: a.connections,

@@ -31,6 +31,8 @@ export interface CheckVerdict {
   transcript: string;
   /** mismatch when the client took another key's answer or the wire shows one; else the transcript's own verdict */
   verdict: Verdict;
+  /** set when the run was cancelled: the requests made of those asked (a cancelled check is never clean) */
+  cancelled?: { after: number; of: number } | null;
   /** the transcript's own analysis of the same run */
   wire: {
     verdict: Verdict;
@@ -73,8 +75,13 @@ export function verdictText(v: CheckVerdict): string {
   return lines.join('\n');
 }
 
-/** The check's verdict in the words `analyze` uses. */
+/** The check's verdict in the words `analyze` uses; a cancelled one says so first. */
 export function verdictWords(v: CheckVerdict): string {
+  const words = verdictOnly(v);
+  return v.cancelled ? `cancelled after ${v.cancelled.after} of ${v.cancelled.of} requests; ${words}` : words;
+}
+
+function verdictOnly(v: CheckVerdict): string {
   switch (v.verdict) {
     case 'mismatch':
       return `mismatch: ${Math.max(v.mismatches.length, v.wire.mismatches)} responses reached the wrong request`;

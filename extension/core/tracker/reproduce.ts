@@ -49,6 +49,8 @@ export interface Reproduction {
   safe: ClientTally;
   analysis: Analysis;
   firstMismatch: Analysis['findings'][number] | null;
+  /** set when the run was cancelled: the requests each client made, of those asked */
+  cancelled: { after: number; of: number } | null;
 }
 
 const DOMAIN = 'mail';
@@ -128,6 +130,7 @@ export async function reproduceMogilefs2008(opts: ReproduceOptions): Promise<Rep
       safe: s,
       analysis,
       firstMismatch: analysis.findings.find((f) => f.kind === 'mismatch') ?? null,
+      cancelled: opts.signal?.aborted ? { after: Math.min(b.requests, s.requests), of: requests } : null,
     };
   } catch (err) {
     await rec.close();
