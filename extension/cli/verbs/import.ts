@@ -9,7 +9,7 @@ into a transcript: each TCP connection's bytes in order per direction, retransmi
 own times. Bytes the capture missed become "gap" events. Then run analyze on it, or open it in the editor.
 
   --out FILE         the transcript to write; must not exist
-  --protocol P       mogilefs, mysql, postgres, mongodb, redis (default: guessed from the first bytes and the port)
+  --protocol P       mogilefs, mysql, postgres, mongodb, redis, http (default: guessed from the first bytes and the port)
   --server-port N    a port that marks the server side of connections whose handshake the capture missed
                      (repeatable; 3306, 5432, 6379, 27017, 7001 and a few more are known)
 

@@ -20,7 +20,7 @@ to capture (root or CAP_NET_RAW). Connections already open when it starts are re
   --listen A        where to listen (loopback only unless --allow-remote), e.g. 127.0.0.1:17001
   --target B        the real server, e.g. 127.0.0.1:7001
   --out FILE        the transcript to write (*.transcript.jsonl); must not exist
-  --protocol P      mogilefs, mysql, postgres, mongodb, redis: how to mask secrets and decode; default auto: each
+  --protocol P      mogilefs, mysql, postgres, mongodb, redis, http: how to mask secrets and decode; default auto: each
                     connection's protocol is told from its first bytes (then the target's port), and a connection
                     whose protocol cannot be told is recorded with its bytes masked (its lengths and times kept)
   --fault SPEC      inject a fault; repeatable:

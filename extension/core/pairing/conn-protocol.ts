@@ -91,9 +91,15 @@ export class ConnProtocol {
     if (this.state === 'unsynced') this.sink.gap();
   }
 
-  /** The connection ended: a protocol not yet guessed is guessed from what there is. */
-  end(): void {
+  /**
+   * The connection ended: a protocol not yet guessed is guessed from what there is. `closed`: its clean close (not a
+   * reset, nor the transcript's end), which makes whole a message delimited by it.
+   */
+  end(closed?: { tUs: number; line: number }): void {
     if (this.state === 'detecting' && this.held.length > 0) this.detect(true);
+    if (closed && this.state === 'live' && this.session?.close) {
+      for (const msg of this.session.close(closed.tUs)) this.sink.message(msg, closed.line);
+    }
   }
 
   private detect(final: boolean): void {

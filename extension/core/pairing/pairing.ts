@@ -102,7 +102,8 @@ export class Pairing {
       case 'close':
       case 'reset':
         if (typeof ev.error === 'string' && /refused/i.test(ev.error) && !this.conns.get(ev.c)?.wire.sawData) this.summary.unseen.refused++;
-        this.end(ev.c, ev.t, ev.by === 'client');
+        // a clean close the server began (or one whose side is not known) ends a body that runs to the close
+        this.end(ev.c, ev.t, ev.by === 'client', false, ev.k === 'close' && ev.by !== 'client' ? line : undefined);
         return;
       case 'open':
         this.conn(ev.c, ev.server);
@@ -309,10 +310,10 @@ export class Pairing {
   }
 
   /** A connection ends; a client that closes it while waiting has given up (the safe client's timeout). */
-  private end(c: number, tUs: number, byClient: boolean, cut = false): void {
+  private end(c: number, tUs: number, byClient: boolean, cut = false, closedLine?: number): void {
     const conn = this.conns.get(c);
     if (!conn) return;
-    conn.wire.end();
+    conn.wire.end(closedLine === undefined ? undefined : { tUs, line: closedLine });
     if (byClient) conn.view?.clientClosed(tUs);
     conn.view?.end();
     for (const req of [...conn.awaiting, ...conn.awaitingById.values()]) {

@@ -1,8 +1,16 @@
 // Which protocol a connection speaks, when a transcript's header does not say: from the first bytes of each
 // direction (a MySQL server greeting, a Postgres startup code, a MongoDB header's opCode, a RESP array, a tracker
-// line), and failing that from the server's well-known port. The bytes win over the port.
+// line, an HTTP request or status line), and failing that from the server's well-known port. The bytes win over the
+// port.
 
-const PORTS: Record<number, string> = { 3306: 'mysql', 5432: 'postgres', 27017: 'mongodb', 6379: 'redis', 7001: 'mogilefs' };
+const PORTS: Record<number, string> = {
+  3306: 'mysql',
+  5432: 'postgres',
+  27017: 'mongodb',
+  6379: 'redis',
+  7001: 'mogilefs',
+  ...Object.fromEntries([80, 8000, 8008, 8080, 8081, 8888].map((p) => [p, 'http'])),
+};
 /** a tracker command without arguments: one of MogileFS's own command names alone on its line */
 const TRACKER_LINE = /^(?:noop|get_domains|get_hosts|get_devices|list_fids|replicate_now|clear_cache|!\w+)\r?\n/i;
 const PG_CODES = new Set([196608, 80877103, 80877104, 80877102]);
@@ -23,12 +31,25 @@ export function detectProtocol(input: DetectInput): string | null {
   if ((c && isMongoHeader(c, MONGO_REQUEST_OPS)) || (s && isMongoHeader(s, MONGO_REPLY_OPS))) return 'mongodb';
   if (s && isMysqlGreeting(s)) return 'mysql';
   if (c && isPostgresStartup(c)) return 'postgres';
+  // before the tracker line: `GET /x?a=b HTTP/1.1` reads like a tracker command with an argument
+  if ((c && isHttpRequest(c)) || (s && /^HTTP\/1\.[01] \d{3}[ \r\n]/.test(s.toString('latin1', 0, 16)))) return 'http';
   if (c && /^\*\d{1,9}\r\n\$/.test(c.toString('latin1', 0, 16))) return 'redis';
   if (c && (/^[a-z_!][a-z0-9_]* \S*=/i.test(c.toString('latin1', 0, 64)) || TRACKER_LINE.test(c.toString('latin1', 0, 64)))) return 'mogilefs';
   if (s && /^[+\-:$*%>_#,(!=|]/.test(s.toString('latin1', 0, 1)) && /\r\n/.test(s.toString('latin1', 0, 256)) && !/^(OK|ERR)\b/.test(s.toString('latin1', 0, 3))) {
     if (input.port === 6379 || (c && /^\*\d/.test(c.toString('latin1', 0, 4)))) return 'redis';
   }
   return input.port !== undefined ? (PORTS[input.port] ?? null) : null;
+}
+
+/**
+ * An HTTP/1.x request line (`METHOD SP target SP HTTP/1.x`); when the first bytes hold no whole line, a well-known
+ * method and the start of a target (a Redis inline `GET key` has no `/` there, and ends its line without HTTP/1.x).
+ */
+function isHttpRequest(b: Buffer): boolean {
+  const head = b.toString('latin1', 0, Math.min(b.length, 512));
+  const nl = head.indexOf('\n');
+  if (nl >= 0) return /^[A-Z][A-Z0-9_-]{0,23} \S+ HTTP\/1\.[01]\r?$/.test(head.slice(0, nl));
+  return /^(?:GET|HEAD|POST|PUT|DELETE|OPTIONS|PATCH|TRACE) (?:\/|\*|https?:\/\/)/.test(head);
 }
 
 /** A TLS handshake record (a ClientHello) as a connection's first bytes: content type 22, version 3.x. */

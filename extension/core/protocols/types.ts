@@ -92,6 +92,11 @@ export interface WireSession {
   /** bytes held that do not make a whole message, per direction */
   pendingBytes(dir: Direction): number;
   /**
+   * The server closed the connection cleanly (a `close`, not a reset): messages that only the close makes whole (an
+   * HTTP response whose body runs to the close). Protocols whose messages all carry their own length have none.
+   */
+  close?(tUs: number): WireMessage[];
+  /**
    * After bytes of this connection were lost (a capture's gap): a new session that continues this connection from a
    * chunk whose first byte may begin a message of `dir`, keeping what the connection negotiated (capabilities,
    * compression) and nothing of what was in flight; null when no message of `dir` can begin at this chunk.
