@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { makeSpec, runBench, SEED_COUNT, writeBenchFile, type BenchProgress, type Workload } from '../core/bench';
+import { makeSpec, readBenchConfig, runBench, SEED_COUNT, writeBenchFile, type BenchDocument, type BenchProgress, type Workload } from '../core/bench';
 import { UserError } from '../core/errors';
 import { redactSecrets } from '../core/redact';
 import type { ChartPanels } from './chart-panel';
@@ -18,7 +18,48 @@ export function registerBenchCommands(context: vscode.ExtensionContext, charts: 
   context.subscriptions.push(
     vscode.commands.registerCommand('incidentReplay.runBenchmark', () => runBenchmark(charts, log)),
     vscode.commands.registerCommand('incidentReplay.openBenchResults', (uri?: vscode.Uri, all?: vscode.Uri[]) => openBenchResults(charts, uri, all)),
+    vscode.commands.registerCommand('incidentReplay.runBenchConfig', (uri?: vscode.Uri) => runBenchConfig(charts, log, uri)),
   );
+}
+
+/** Run Benchmark Configuration…: every run of a config file (replays/db-speed-2010/bench.json) against one target. */
+async function runBenchConfig(charts: ChartPanels, log: Log, uri?: vscode.Uri): Promise<number | undefined> {
+  const title = 'Run Benchmark Configuration';
+  let file = uri instanceof vscode.Uri ? uri : undefined;
+  if (!file) {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    file = (await vscode.window.showOpenDialog({ title: `Incident Replay: ${title} (a JSON file with "runs")`, filters: { 'Benchmark configuration': ['json'] }, ...(folder ? { defaultUri: folder } : {}) }))?.[0];
+  }
+  if (!file) return undefined;
+  try {
+    const config = await readBenchConfig(file.fsPath);
+    const url = await pickDatabaseUrl({ title: `${title} (1/2): target`, schemes: ['mysql', 'postgres', 'postgresql', 'mongodb'], placeholder: 'postgres://postgres@127.0.0.1:5432/test' });
+    if (!url) return undefined;
+    const largest = Math.max(...config.runs.map((r) => r.count ?? SEED_COUNT[r.workload ?? 'select']));
+    const count = await askCount(`${title} (2/2): statements per client at each level`, Math.min(largest, 1000), `The file asks up to ${largest.toLocaleString('en-US')}; a smaller number runs the same shape sooner`);
+    if (!count) return undefined;
+    const specs = config.runs.map((r) => makeSpec({ url, workload: r.workload, concurrency: r.concurrency, count: Math.min(count, r.count ?? count), index: r.index ?? true, rows: r.rows, table: 'ir_bench', workers: 0 }));
+    const abort = new AbortController();
+    const files: vscode.Uri[] = [];
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Benchmark configuration ${file.path.split('/').pop()} against ${redactSecrets(url)}`, cancellable: true }, async (progress, token) => {
+      token.onCancellationRequested(() => abort.abort());
+      for (const [i, spec] of specs.entries()) {
+        if (abort.signal.aborted) break;
+        const doc: BenchDocument = await runBench(spec, { signal: abort.signal, onProgress: (p) => progress.report({ message: `run ${i + 1}/${specs.length} (${spec.workload}): ${describe(p)}` }) });
+        if (doc.runs.length === 0) continue;
+        const out = await writeBenchFile(doc, await resultsDir());
+        log.info(`bench: ${spec.workload} from ${file.fsPath}${doc.cancelled ? ' (cancelled)' : ''}: written to ${out}`);
+        files.push(vscode.Uri.file(out));
+      }
+    });
+    if (files.length === 0) {
+      void vscode.window.showInformationMessage('Incident Replay: the benchmark was cancelled before a level completed.');
+      return undefined;
+    }
+    return await charts.open(benchSource(files)).rendered();
+  } catch (err) {
+    return fail(log, err);
+  }
 }
 
 async function openBenchResults(charts: ChartPanels, uri?: vscode.Uri, all?: vscode.Uri[]): Promise<number | undefined> {

@@ -29,7 +29,21 @@ const SCHEMES: Record<ClientName, { schemes: string[]; placeholder: string }> = 
 };
 
 export function registerCheckCommand(context: vscode.ExtensionContext, charts: ChartPanels, timelines: Timelines, log: Log): void {
-  context.subscriptions.push(vscode.commands.registerCommand('incidentReplay.runMismatchCheck', () => runMismatchCheck(charts, timelines, log)));
+  context.subscriptions.push(
+    vscode.commands.registerCommand('incidentReplay.runMismatchCheck', () => runMismatchCheck(charts, timelines, log)),
+    vscode.commands.registerCommand('incidentReplay.openVerdict', (uri?: vscode.Uri) => openVerdict(charts, timelines, uri)),
+  );
+}
+
+/** Open Check Verdict…: a *.verdict.json in the verdict view, from the explorer, the editor's title or a dialog. */
+async function openVerdict(charts: ChartPanels, timelines: Timelines, uri?: vscode.Uri): Promise<number | undefined> {
+  let file = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+  if (!file || !file.path.endsWith('.verdict.json')) {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    file = (await vscode.window.showOpenDialog({ title: 'Incident Replay: Open Check Verdict (*.verdict.json)', filters: { 'Check verdicts': ['json'] }, ...(folder ? { defaultUri: folder } : {}) }))?.[0];
+  }
+  if (!file) return undefined;
+  return charts.open(checkSource(file, timelines)).rendered();
 }
 
 async function runMismatchCheck(charts: ChartPanels, timelines: Timelines, log: Log): Promise<number | undefined> {

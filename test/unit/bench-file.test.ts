@@ -64,3 +64,24 @@ test('reading refuses what is not a result, naming the file', async () => {
 test('a result cannot be written into a directory that does not exist: one line saying so', async () => {
   await assert.rejects(writeBenchFile(doc('x'), join(dir, 'no', 'such', 'r.bench.json')), (e: Error) => e instanceof UserError && /no such directory/.test(e.message));
 });
+
+test('a bench configuration is checked where it is read: the bundled 2010 one reads, a bad run names the file and the run', async () => {
+  const { readBenchConfig } = await import('../../extension/core/bench');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const c = await readBenchConfig(join(__dirname, '..', '..', 'replays', 'db-speed-2010', 'bench.json'));
+  assert.deepEqual(c.runs.map((r) => r.workload), ['insert', 'select']);
+  assert.deepEqual(c.runs[1].concurrency, [1, 2, 4, 8, 16, 32, 40]);
+  const dir = mkdtempSync(join(tmpdir(), 'ir-bench-config-'));
+  const bad = join(dir, 'bench.json');
+  for (const [runs, why] of [
+    [[{ workload: 'delete' }], /bench\.json: run 1: "workload" is not one of insert, select/],
+    [[{ workload: 'select' }, { concurrency: [1, 0] }], /run 2: "concurrency" is not a list of whole numbers/],
+    [[{ count: 1.5 }], /run 1: "count" is not a whole number/],
+    [[], /expected \{"runs"/],
+  ] as const) {
+    writeFileSync(bad, JSON.stringify({ runs }));
+    await assert.rejects(readBenchConfig(bad), why);
+  }
+});

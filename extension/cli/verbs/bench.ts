@@ -1,21 +1,22 @@
 // `incident-replay bench URL… [options]` runs the 2010 speed test honestly against each URL and writes a
 // *.bench.json per target; `incident-replay bench compare FILE FILE…` puts results side by side.
 // Exit status: 0 clean, 1 some statement failed (every error is counted and printed), 2 bad input or no connection.
-import { readFile } from 'node:fs/promises';
 import {
   benchReport,
   compareResults,
   comparisonReport,
   errorCount,
   makeSpec,
+  readBenchConfig,
   readBenchFile,
   runBench,
   writeBenchFile,
   type Amount,
   type BenchDocument,
+  type ConfigRun,
   type SpecInput,
+  type Workload,
 } from '../../core/bench';
-import { UserError } from '../../core/errors';
 import { parse, parseDurationMs, parseIntArg, UsageError, type Io, type Verb } from '../verb';
 
 const help = `usage: incident-replay bench URL... [--workload select|insert] [--concurrency 1,2,4,8,16,32,40]
@@ -94,25 +95,6 @@ function parseWarmup(s: string): Amount {
   return { kind: 'duration', ms: parseDurationMs(s, '--warmup') };
 }
 
-interface ConfigRun {
-  workload?: string;
-  concurrency?: number[];
-  count?: number;
-  index?: boolean;
-  rows?: number;
-}
-
-async function readConfig(path: string): Promise<ConfigRun[]> {
-  let parsed: { runs?: unknown };
-  try {
-    parsed = JSON.parse(await readFile(path, 'utf8')) as { runs?: unknown };
-  } catch (err) {
-    throw new UserError(`${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
-  if (!Array.isArray(parsed.runs) || parsed.runs.length === 0) throw new UserError(`${path}: expected {"runs": [{"workload": …}, …]}`);
-  return parsed.runs as ConfigRun[];
-}
-
 async function specInputs(urls: string[], v: Values): Promise<SpecInput[]> {
   const flags: Partial<SpecInput> = {
     concurrency: v.concurrency !== undefined ? parseList(v.concurrency) : undefined,
@@ -126,7 +108,7 @@ async function specInputs(urls: string[], v: Values): Promise<SpecInput[]> {
     workers: v.workers === undefined || v.workers === 'auto' ? 'auto' : parseIntArg(v.workers, '--workers', 0, 64),
   };
   const defined = Object.fromEntries(Object.entries(flags).filter(([, x]) => x !== undefined)) as Partial<SpecInput>;
-  const runs: ConfigRun[] = v.config ? await readConfig(v.config) : [{ workload: v.workload, index: !v['no-index'] }];
+  const runs: ConfigRun[] = v.config ? (await readBenchConfig(v.config)).runs : [{ workload: v.workload as Workload | undefined, index: !v['no-index'] }];
   return urls.flatMap((url) =>
     runs.map((r) => ({
       url,

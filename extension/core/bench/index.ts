@@ -9,3 +9,4 @@ export { benchChartModel, type BenchChartModel, type BenchSeries } from './chart
 export { benchReport, comparisonReport, describeAmount } from './report';
 export { parseTargetUrl, type TargetKind, type TargetUrl } from './target';
 export { errorCount } from './tally';
+export { readBenchConfig, type BenchConfig, type ConfigRun } from './config';
