@@ -4,6 +4,8 @@
 // and every row carries its numbers.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { formatHostPort } from '../../extension/core/address';
@@ -113,6 +115,54 @@ const [host, port] = process.env.INCIDENT_REPLAY_ADDR.split(':');
       assert.equal(row.exit.code, 0, row.outputTail);
       assert.match(row.outputTail, new RegExp(`${name} done`));
     }
+  }
+});
+
+test('curl and a Node http.Agent with keep-alive, against an HTTP server of the test\'s own: clean, every answer its own request\'s', async () => {
+  const server = createServer((req, res) => {
+    // answers name what they answer; a share are slow enough for the Node client's timeout
+    const body = `item ${req.url}`;
+    setTimeout(() => res.end(body), req.url?.endsWith('7') ? 150 : 0);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const target = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const urls = Array.from({ length: 12 }, (_, i) => `http://{addr}/item/${i}`).join(' ');
+    const curl = await sweep(`curl -s --max-time 5 ${urls}`, target, 'none,latency', ['--client-timeout', '100ms']);
+    for (const row of curl.rows) {
+      assert.equal(row.verdict, 'clean', `curl ${row.point}: ${JSON.stringify(row)}`);
+      assert.equal(row.requests, 12);
+      assert.equal(row.responses, 12);
+      assert.equal(row.connections, 1, 'curl kept one connection for all its URLs');
+      assert.match(row.outputTail, /item \/item\/11/);
+    }
+    const agent = join(dir, 'agent-app.js');
+    writeFileSync(agent, `const http = require('node:http');
+const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
+const [host, port] = process.env.INCIDENT_REPLAY_ADDR.split(':');
+const get = (i) => new Promise((resolve) => {
+  const req = http.get({ host, port, path: '/item/' + i, agent, timeout: 100 }, (res) => {
+    let body = ''; res.on('data', (d) => (body += d)); res.on('end', () => resolve(body));
+  });
+  req.on('timeout', () => { req.destroy(); resolve('timeout'); });
+  req.on('error', () => resolve('error'));
+});
+(async () => {
+  let wrong = 0, timeouts = 0;
+  for (let i = 0; i < 40; i++) { const b = await get(i); if (b === 'timeout' || b === 'error') timeouts++; else if (b !== 'item /item/' + i) wrong++; }
+  console.log('agent done: ' + wrong + ' wrong, ' + timeouts + ' timeouts'); agent.destroy();
+})();`);
+    const node = await sweep(`"${process.execPath}" ${agent}`, target, 'none,latency', ['--client-timeout', '100ms']);
+    const [none, latency] = node.rows;
+    for (const row of node.rows) {
+      assert.equal(row.verdict, 'clean', `http.Agent ${row.point}: ${JSON.stringify(row)}`);
+      assert.match(row.outputTail, /agent done: 0 wrong/);
+      assert.equal(row.requests, 40);
+    }
+    assert.ok(none.timeouts > 0 && none.connections > 1, 'the slow answers timed out, and the agent opened a new socket for each');
+    assert.ok(latency.faultsApplied > 0);
+  } finally {
+    server.close();
   }
 });
 
