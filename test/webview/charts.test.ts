@@ -4,10 +4,11 @@
 // answering the post-mortem), the bench chart of a real small run against the local PostgreSQL, and the verdict
 // table of the bundled driver checks.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { makeSpec, runBench } from '../../extension/core/bench';
+import { runCheck } from '../../extension/core/check';
 import { benchPayload, checkPayload, metricsPayload, readVerdictFile } from '../../extension/host/chart-payloads';
 import { POSTGRES_URL, requireServer, testTable } from '../helpers/bench-db';
 import { changed, clientPoint, hexRgb, HIGH_CONTRAST, HOUR, LIGHT, markerFill, marksOf, SHARD0, switchTheme, until, windowOf } from './chart-probes';
@@ -328,6 +329,24 @@ describe('chart pages in Chromium', { timeout: 300_000 }, () => {
     await h.page.locator('#open-transcript').click();
     const open = await h.waitForChart((m) => m.type === 'openTranscript');
     assert.equal(open.type === 'openTranscript' && open.mismatch, -1);
+    assert.deepEqual(h.pageErrors, []);
+  });
+
+  test('a cancelled check\'s view says how far it got and is never the clean message', async () => {
+    const abort = new AbortController();
+    const file = join(ARTIFACTS, 'cancelled.verdict.json');
+    const run = await runCheck(
+      { client: 'tracker-safe', latency: 'latency:150ms@10%', timeoutMs: 50, requests: 2000, concurrency: 2, rows: 200, seed: 7, out: join(ARTIFACTS, `cancelled-${Date.now()}.transcript.jsonl`) },
+      { signal: abort.signal, onProgress: (done) => done >= 100 && abort.abort() },
+    );
+    writeFileSync(file, JSON.stringify(run));
+    const v = await readVerdictFile(file);
+    await h.show(checkPayload(v, file));
+    const words = await text(h, '#check-verdict');
+    assert.match(words, new RegExp(`^cancelled after ${run.requests} of 2,?000 requests; inconclusive`));
+    assert.doesNotMatch(words, /clean/);
+    assert.equal(await h.page.locator('#check-verdict').getAttribute('data-state'), 'cancelled');
+    await h.screenshot('check-cancelled');
     assert.deepEqual(h.pageErrors, []);
   });
 });
