@@ -1,5 +1,6 @@
-// The details pane: the selected event's decoded fields as a table and its raw bytes as hex and text. Everything
-// from the transcript goes in through textContent: the transcript is hostile input.
+// The details pane: what the selected request or response is paired with (exchange.ts), its decoded fields as a
+// table and its raw bytes as hex and text; with nothing to show, a sentence that says why (nothing selected, an empty
+// transcript, a failed load). Everything from the transcript goes in through textContent: it is hostile input.
 import type { EventDetails } from '../extension/core/timeline/model';
 import { renderStatementView, shownByView } from './statement-view';
 import { fmtTime } from './viewport';
@@ -23,10 +24,13 @@ export function hexDump(bytes: Uint8Array): string {
   return lines.join('\n');
 }
 
+export const NOTHING_SELECTED = 'Nothing selected: click an event or a finding, or step with ← → (N and P jump between findings).';
+
 export class DetailsPane {
   readonly root: HTMLElement;
   private readonly title: HTMLElement;
   private readonly meta: HTMLElement;
+  private readonly pairing: HTMLElement;
   private readonly error: HTMLElement;
   private readonly statement: HTMLElement;
   private readonly table: HTMLTableSectionElement;
@@ -38,6 +42,7 @@ export class DetailsPane {
     this.root.setAttribute('aria-label', 'Event details');
     this.title = el(doc, 'h2', 'details-title');
     this.meta = el(doc, 'div', 'details-meta');
+    this.pairing = el(doc, 'div', 'details-pairing');
     this.error = el(doc, 'div', 'details-error');
     this.statement = el(doc, 'div', 'details-view');
     const table = doc.createElement('table');
@@ -46,24 +51,36 @@ export class DetailsPane {
     this.raw = doc.createElement('pre');
     this.raw.id = 'details-raw';
     this.raw.tabIndex = 0;
-    this.root.append(this.title, this.meta, this.error, this.statement, table, this.raw);
-    this.clear('Select an event (click it, or step with ← →) to see its details.');
+    this.root.append(this.title, this.meta, this.pairing, this.error, this.statement, table, this.raw);
+    this.clear(NOTHING_SELECTED, 'none');
   }
 
-  clear(message: string): void {
+  /** Shows a sentence in place of details; `state` names the case (loading, empty, failed, none, …) for the tests. */
+  clear(message: string, state: string): void {
+    this.root.dataset.state = state;
     this.title.textContent = message;
     this.meta.textContent = '';
+    this.pairing.replaceChildren();
     this.error.textContent = '';
     this.statement.replaceChildren();
     this.table.replaceChildren();
     this.raw.textContent = '';
   }
 
-  show(d: EventDetails, tUs: number): void {
+  /** Shows an event's details; `pairing`: its exchange in sentences (none for an event that is not a message). */
+  show(d: EventDetails, tUs: number, pairing: string[]): void {
+    this.root.dataset.state = 'event';
     this.title.textContent = d.title;
     this.meta.textContent = `event ${d.event + 1} at ${fmtTime(tUs)} · transcript line ${d.line}${d.totalBytes ? ` · ${d.totalBytes} bytes` : ''}`;
-    this.error.textContent = d.error ? `could not decode: ${d.error}` : '';
     const doc = this.root.ownerDocument;
+    this.pairing.replaceChildren(
+      ...pairing.map((line) => {
+        const p = doc.createElement('p');
+        p.textContent = line;
+        return p;
+      }),
+    );
+    this.error.textContent = d.error ? `could not decode: ${d.error}` : '';
     this.statement.replaceChildren(...(d.view ? renderStatementView(doc, d.view) : []));
     const shown = shownByView(d.view);
     this.table.replaceChildren(

@@ -2,14 +2,17 @@
 // that turn what crosses the boundary (a message from the webview, a restored state) into typed values once.
 // Handshake: the webview posts `ready` when its script runs; only then does the host send `load` and the chunks.
 import type { CheckVerdict } from '../extension/core/check/verdict';
-import type { EventDetails, TimelineChunk, TimelineSummary } from '../extension/core/timeline/model';
+import { FINDING_KINDS, type EventBrief, type EventDetails, type TimelineChunk, type TimelineFindingKind, type TimelineSummary } from '../extension/core/timeline/model';
 
 export type ViewCommand = 'nextFinding' | 'prevFinding' | 'stepForward' | 'stepBack' | 'fitAll' | 'play' | 'pause';
 export const VIEW_COMMANDS: readonly ViewCommand[] = ['nextFinding', 'prevFinding', 'stepForward', 'stepBack', 'fitAll', 'play', 'pause'];
 
-/** What the webview keeps across hide/show and reload (vscode.setState), and the host's serializer reads back. */
+/**
+ * What the webview keeps across hide/show and reload (vscode.setState), and the host's serializer reads back.
+ * Version 2 added the selected finding and the findings filter; a version 1 state is read with neither.
+ */
 export interface ViewState {
-  v: 1;
+  v: 2;
   /** the transcript's URI, as the host gave it in `load` */
   source: string;
   /** selected event index, -1 for none */
@@ -20,6 +23,10 @@ export interface ViewState {
   /** first lane shown */
   laneTop: number;
   speed: number;
+  /** the finding selected in the list, by what names it across loads of the same file; null for none */
+  finding: { kind: TimelineFindingKind; event: number } | null;
+  /** the findings list's filter: the kinds shown (empty for all) and the connection shown (null for all) */
+  filter: { kinds: TimelineFindingKind[]; conn: number | null };
 }
 
 export type HostMessage =
@@ -28,21 +35,23 @@ export type HostMessage =
   | { type: 'chunk'; chunk: TimelineChunk }
   | { type: 'done'; summary: TimelineSummary }
   | { type: 'error'; message: string }
-  | { type: 'details'; id: number; details: EventDetails | null }
+  /** `related`: the keys and summaries of the events asked for with the details, in the order asked */
+  | { type: 'details'; id: number; details: EventDetails | null; related: EventBrief[] }
   | { type: 'texts'; id: number; events: number[]; texts: string[] }
   | { type: 'command'; id: number; command: ViewCommand };
 
 /** Where the cursor is, as the webview reports it after a command. */
 export interface CursorReport {
   event: number;
-  /** index into the findings list, -1 when the cursor is not on a finding */
+  /** where the finding is in the findings list as shown (filtered, in list order); -1 when the cursor is on none */
   finding: number;
   findingKind: string | null;
 }
 
 export type WebviewMessage =
   | { type: 'ready' }
-  | { type: 'requestDetails'; id: number; event: number }
+  /** an event's details, and the keys and summaries of the other events of its exchange (at most MAX_RELATED) */
+  | { type: 'requestDetails'; id: number; event: number; related: number[] }
   /** the texts of the events the view labels (at most MAX_TEXTS_ASKED at a time) */
   | { type: 'requestTexts'; id: number; events: number[] }
   | { type: 'stateChanged'; state: ViewState }
@@ -54,6 +63,8 @@ export type WebviewMessage =
 
 /** texts asked for in one message: a screen's labels */
 export const MAX_TEXTS_ASKED = 2000;
+/** events of an exchange asked for with an event's details: the partner, the request that took it, that one's owner */
+export const MAX_RELATED = 4;
 
 export function assertUnreachable(x: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(x)}`);
@@ -63,11 +74,21 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-/** Validates a restored or reported view state; null when it is not one this version wrote. */
+const isKind = (v: unknown): v is TimelineFindingKind => typeof v === 'string' && (FINDING_KINDS as readonly string[]).includes(v);
+
+/**
+ * Validates a restored or reported view state; null when it is not one this version or the one before wrote. A
+ * finding or filter that does not check out is dropped, the rest of the view kept.
+ */
 export function parseViewState(v: unknown): ViewState | null {
-  if (!isObj(v) || v.v !== 1 || typeof v.source !== 'string') return null;
+  if (!isObj(v) || (v.v !== 1 && v.v !== 2) || typeof v.source !== 'string') return null;
   if (!isInt(v.cursor) || !isNum(v.t0Us) || !isNum(v.usPerPx) || v.usPerPx <= 0 || !isInt(v.laneTop) || !isNum(v.speed)) return null;
-  return { v: 1, source: v.source, cursor: v.cursor, t0Us: v.t0Us, usPerPx: v.usPerPx, laneTop: Math.max(0, v.laneTop), speed: v.speed };
+  const f = v.finding;
+  const finding = isObj(f) && isKind(f.kind) && isInt(f.event) && f.event >= 0 ? { kind: f.kind, event: f.event } : null;
+  const fl = v.filter;
+  const kinds = isObj(fl) && Array.isArray(fl.kinds) ? FINDING_KINDS.filter((k) => (fl.kinds as unknown[]).includes(k)) : [];
+  const conn = isObj(fl) && isInt(fl.conn) && fl.conn >= 0 ? fl.conn : null;
+  return { v: 2, source: v.source, cursor: v.cursor, t0Us: v.t0Us, usPerPx: v.usPerPx, laneTop: Math.max(0, v.laneTop), speed: v.speed, finding, filter: { kinds, conn } };
 }
 
 /** Validates a message from the webview at the host's door; null for anything else (it is dropped). */
@@ -78,7 +99,9 @@ export function parseWebviewMessage(v: unknown): WebviewMessage | null {
     case 'ready':
       return { type };
     case 'requestDetails':
-      return isInt(v.id) && isInt(v.event) ? { type, id: v.id, event: v.event } : null;
+      return isInt(v.id) && isInt(v.event) && Array.isArray(v.related) && v.related.length <= MAX_RELATED && v.related.every(isInt)
+        ? { type, id: v.id, event: v.event, related: v.related as number[] }
+        : null;
     case 'requestTexts':
       return isInt(v.id) && Array.isArray(v.events) && v.events.length <= MAX_TEXTS_ASKED && v.events.every(isInt) ? { type, id: v.id, events: v.events as number[] } : null;
     case 'stateChanged': {

@@ -2,7 +2,7 @@
 // cannot send up front filled in as they arrive (a request learns its response when the response comes; findings
 // set flags and the "client took" link). Event texts are not in the chunks: the ones drawn are asked of the host
 // as they are needed and kept in a bounded cache. No DOM here, so it is tested under Node.
-import { EventFlag, EventKind, type TimelineChunk, type TimelineFinding, type TimelineSummary } from '../extension/core/timeline/model';
+import { EventFlag, EventKind, FINDING_KINDS, type TimelineChunk, type TimelineFinding, type TimelineSummary } from '../extension/core/timeline/model';
 
 function grow<T extends Float64Array | Uint32Array | Int32Array | Uint8Array>(a: T, need: number, make: (n: number) => T): T {
   if (need <= a.length) return a;
@@ -23,7 +23,13 @@ export class TimelineStore {
   paired = new Int32Array(1024);
   /** for a request that took another request's answer: the response it took; -1 otherwise */
   taken = new Int32Array(1024);
+  /** a request's or response's number on its connection; 0 for marks */
+  seq = new Uint32Array(1024);
   flags = new Uint8Array(1024);
+  /** for a response a request took that is not its own (a mismatch): that request. Sparse, as mismatches are. */
+  takenBy = new Map<number, number>();
+  /** for a request the client gave up on: when, µs (the timeout finding's time) */
+  gaveUpUs = new Map<number, number>();
   /** texts the host has sent, by event index */
   private texts = new Map<number, string>();
   /** events whose text was wanted and is not here yet, in the order wanted */
@@ -42,6 +48,8 @@ export class TimelineStore {
     this.lanes = [];
     this.findings = [];
     this.summary = null;
+    this.takenBy = new Map();
+    this.gaveUpUs = new Map();
   }
 
   append(c: TimelineChunk): void {
@@ -52,12 +60,14 @@ export class TimelineStore {
     this.kind = grow(this.kind, need, (n) => new Uint8Array(n));
     this.paired = grow(this.paired, need, (n) => new Int32Array(n));
     this.taken = grow(this.taken, need, (n) => new Int32Array(n));
+    this.seq = grow(this.seq, need, (n) => new Uint32Array(n));
     this.flags = grow(this.flags, need, (n) => new Uint8Array(n));
     this.tUs.set(c.tUs, c.start);
     this.lane.set(c.lane, c.start);
     this.kind.set(c.kind, c.start);
     this.paired.set(c.paired, c.start);
     this.taken.fill(-1, c.start, need);
+    this.seq.set(c.seq, c.start);
     this.flags.set(c.flags, c.start);
     for (const conn of c.newLanes) this.lanes.push(conn);
     this.count = need;
@@ -78,10 +88,14 @@ export class TimelineStore {
       case 'mismatch':
         set(f.request, EventFlag.mismatch);
         set(f.response, EventFlag.mismatch);
-        if (f.request >= 0 && f.response >= 0) this.taken[f.request] = f.response;
+        if (f.request >= 0 && f.response >= 0) {
+          this.taken[f.request] = f.response;
+          this.takenBy.set(f.response, f.request);
+        }
         return;
       case 'timeout':
         set(f.request, EventFlag.givenUp);
+        if (f.request >= 0) this.gaveUpUs.set(f.request, f.tUs);
         return;
       case 'late':
         set(f.response, EventFlag.late);
@@ -96,11 +110,13 @@ export class TimelineStore {
   }
 
   /**
-   * Findings in the order of the events they point at (they are found slightly out of order: a timeout is known
-   * only when the next request goes), so that Next Finding walks forward through the timeline.
+   * Findings in the order the list shows them: the most severe kind first (FINDING_KINDS), each kind in the order
+   * of the events it points at (findings are found slightly out of order: a timeout is known only when the next
+   * request goes).
    */
   sortFindings(): void {
-    this.findings.sort((a, b) => a.event - b.event);
+    const rank = (f: TimelineFinding) => FINDING_KINDS.indexOf(f.kind);
+    this.findings.sort((a, b) => rank(a) - rank(b) || a.event - b.event);
   }
 
   /** Index of the first event at or after tUs (count when none). */

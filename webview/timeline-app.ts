@@ -1,8 +1,12 @@
 // The timeline page: builds it, says `ready`, then takes the host's messages (load, chunks, done, details replies,
-// commands). Keeps its view in vscode.setState so hide/show and reload restore it.
-import type { TimelineSummary } from '../extension/core/timeline/model';
-import { DetailsPane } from './details';
+// commands). Keeps its view (cursor, zoom, the selected finding, the findings filter) in vscode.setState so hide/show
+// and reload restore it.
+import { FINDING_KINDS, type TimelineFindingKind, type TimelineSummary } from '../extension/core/timeline/model';
+import { DetailsPane, NOTHING_SELECTED } from './details';
+import { exchangeLines, exchangeOf, relatedOf } from './exchange';
+import { FindingNav, type FindingFilter } from './finding-nav';
 import { FindingsList } from './findings';
+import { bindTimelineKeys } from './keys';
 import { assertUnreachable, MAX_TEXTS_ASKED, parseViewState, type CursorReport, type HostMessage, type ViewCommand, type ViewState, type WebviewMessage } from './protocol';
 import { TimelineStore } from './store';
 import { TimelineView } from './timeline-view';
@@ -29,13 +33,18 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
   summaryLine.id = 'summary';
   summaryLine.setAttribute('role', 'status');
   const details = new DetailsPane(doc);
-  const findings = new FindingsList(doc, (n) => {
-    view.selectFinding(n);
-    view.canvas.focus();
+  const nav = new FindingNav(() => store.findings);
+  const findings = new FindingsList(doc, {
+    pick: (n) => {
+      view.selectFinding(n);
+      view.canvas.focus();
+    },
+    filter: (f) => applyFilter(f),
   });
   const view = new TimelineView(
     doc,
     store,
+    nav,
     (reason) => cursorMoved(reason),
     () => saveState(),
     (playing) => toolbar.setPlaying(playing),
@@ -78,7 +87,7 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
   }
 
   function cursorMoved(reason: 'step' | 'play' | 'pick'): void {
-    findings.select(view.finding);
+    findings.select(nav.current);
     saveState();
     // while playing, ask for details a few times a second rather than every frame
     window.clearTimeout(detailsTimer);
@@ -94,17 +103,45 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
   store.onWant = requestTexts;
 
   function requestDetails(): void {
-    if (view.cursor < 0) return;
-    vscode.postMessage({ type: 'requestDetails', id: ++detailsId, event: view.cursor });
+    if (view.cursor < 0) return details.clear(NOTHING_SELECTED, 'none');
+    const x = exchangeOf(store, view.cursor);
+    vscode.postMessage({ type: 'requestDetails', id: ++detailsId, event: view.cursor, related: x ? relatedOf(store, x) : [] });
   }
 
   function cursorReport(): CursorReport {
-    return { event: view.cursor, finding: view.finding, findingKind: store.findings[view.finding]?.kind ?? null };
+    return { event: view.cursor, finding: view.finding >= 0 ? nav.position() : -1, findingKind: store.findings[view.finding]?.kind ?? null };
   }
 
   function currentState(): ViewState {
     const v = view.view;
-    return { v: 1, source, cursor: view.cursor, t0Us: v.t0Us, usPerPx: v.usPerPx, laneTop: v.laneTop, speed: view.speed };
+    const f = store.findings[nav.current];
+    const finding = f ? { kind: f.kind, event: f.event } : null;
+    return { v: 2, source, cursor: view.cursor, t0Us: v.t0Us, usPerPx: v.usPerPx, laneTop: v.laneTop, speed: view.speed, finding, filter: nav.filter };
+  }
+
+  /** Lists the findings the filter lets through, with the counts on the chips (the engine's, unless one connection is shown). */
+  function showFindings(): void {
+    const s = store.summary;
+    if (!s) return findings.render([], [], '');
+    const totals = new Map(Object.entries(s.findings) as Array<[TimelineFindingKind, number]>);
+    findings.setCounts(nav.filter.conn === null ? totals : nav.counts().kinds);
+    const total = [...totals.values()].reduce((a, b) => a + b, 0);
+    const notes: string[] = [];
+    if (total === 0) notes.push(s.verdict);
+    else if (nav.shown.length === 0) notes.push('No finding matches the filter.');
+    else if (nav.shown.length < store.findings.length) notes.push(`${nav.shown.length} of ${store.findings.length} findings shown`);
+    if (s.findingsListed < total) notes.push(`the first ${s.findingsListed.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} findings are listed`);
+    findings.render(store.findings, nav.shown, notes.join('; '), (f) => store.tUs[f.event] ?? f.tUs);
+    findings.select(nav.current);
+  }
+
+  function applyFilter(f: FindingFilter): void {
+    nav.setFilter(f);
+    findings.setFilter(nav.filter);
+    if (view.finding >= 0 && nav.current !== view.finding) view.finding = -1;
+    showFindings();
+    saveState();
+    view.redraw();
   }
 
   function saveState(): void {
@@ -143,10 +180,15 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
         store.reset();
         view.cursor = -1;
         view.finding = -1;
+        nav.current = -1;
+        nav.refresh();
+        detailsId++; // an answer still on its way is about the model before
         doc.title = msg.title;
         summaryLine.textContent = `Loading ${msg.title}…`;
-        details.clear('Loading…');
-        findings.render([], 0, null);
+        delete summaryLine.dataset.error;
+        details.clear('Loading…', 'loading');
+        findings.setChoices(new Map(), new Map());
+        findings.render([], [], '');
         toolbar.setProgress(0);
         return;
       case 'progress':
@@ -168,6 +210,8 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
         toolbar.setProgress(null);
         summaryLine.textContent = msg.message;
         summaryLine.dataset.error = 'true';
+        details.clear(`The transcript could not be loaded: ${msg.message}`, 'failed');
+        findings.render([], [], 'No findings: the transcript could not be loaded.');
         return;
       case 'texts':
         if (msg.id <= textsFloor) return;
@@ -178,8 +222,10 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
         return;
       case 'details':
         if (msg.id !== detailsId) return; // an answer to an older request: the cursor has moved on
-        if (msg.details) details.show(msg.details, store.tUs[msg.details.event]);
-        else details.clear('No details for this event.');
+        if (msg.details) {
+          const x = exchangeOf(store, msg.details.event);
+          details.show(msg.details, store.tUs[msg.details.event], x ? exchangeLines(store, x, msg.related) : []);
+        } else details.clear('No details for this event: the host could not read them.', 'missing');
         return;
       case 'command':
         run(msg.command);
@@ -195,21 +241,34 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
     store.sortFindings();
     toolbar.setProgress(null);
     showSummary(s);
-    const listedAll = s.findingsListed === store.findings.length;
-    findings.render(store.findings, listedAll ? Object.values(s.findings).reduce((a, b) => a + b, 0) : store.findings.length, store.findings.length === 0 ? s.verdict : null, (f) => store.tUs[f.event] ?? f.tUs);
+    const r = restored && restored.source === source ? restored : null;
+    restored = null;
+    // what was restored is checked against this model: kinds and a connection it has, a finding it lists
+    const kinds = new Map(FINDING_KINDS.map((k) => [k, s.findings[k]]));
+    nav.setFilter({ kinds: [], conn: null });
+    const conns = nav.counts().conns;
+    if (r) nav.setFilter({ kinds: r.filter.kinds.filter((k) => (kinds.get(k) ?? 0) > 0), conn: r.filter.conn !== null && conns.has(r.filter.conn) ? r.filter.conn : null });
+    const want = r?.finding;
+    nav.current = want ? store.findings.findIndex((f) => f.kind === want.kind && f.event === want.event) : -1;
+    nav.refresh();
+    findings.setFilter(nav.filter);
+    findings.setChoices(kinds, conns);
+    showFindings();
     view.fitAll();
     loaded = true;
-    if (restored && restored.source === source) {
-      const r = restored;
+    if (r) {
       Object.assign(view.view, { t0Us: r.t0Us, usPerPx: r.usPerPx, laneTop: r.laneTop });
       view.speed = SPEEDS.includes(r.speed) ? r.speed : 1;
       toolbar.setSpeed(view.speed);
       if (r.cursor >= 0 && r.cursor < store.count) {
         view.cursor = r.cursor;
-        requestDetails();
+        const onCurrent = nav.current >= 0 && store.findings[nav.current].event === r.cursor;
+        view.finding = onCurrent ? nav.current : nav.atEvent(r.cursor);
       }
     }
-    restored = null;
+    if (store.count === 0) details.clear('This transcript is empty: it holds no events to show.', 'empty');
+    else requestDetails();
+    findings.select(nav.current);
     saveState();
     view.redraw();
     requestAnimationFrame(() => vscode.postMessage({ type: 'interactive', events: store.count, findings: store.findings.length }));
@@ -219,44 +278,7 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
     if (e.data && typeof e.data === 'object' && typeof e.data.type === 'string') onMessage(e.data);
   });
 
-  doc.addEventListener('keydown', (e) => {
-    const target = e.target as HTMLElement | null;
-    if (target?.closest('#findings') && (e.key === 'Enter' || e.key === ' ')) return;
-    if (target?.closest('vscode-single-select, vscode-button')) return;
-    const keys: Record<string, () => void> = {
-      ArrowRight: () => run('stepForward'),
-      ArrowLeft: () => run('stepBack'),
-      F8: () => run(e.shiftKey ? 'prevFinding' : 'nextFinding'),
-      n: () => run('nextFinding'),
-      p: () => run('prevFinding'),
-      ' ': () => view.setPlaying(!view.playing),
-      Home: () => run('fitAll'),
-      '0': () => run('fitAll'),
-      '+': () => zoom(0.5),
-      '=': () => zoom(0.5),
-      '-': () => zoom(2),
-      ArrowUp: () => panLanes(-1),
-      ArrowDown: () => panLanes(1),
-    };
-    const act = keys[e.key];
-    if (!act || e.altKey || e.ctrlKey || e.metaKey) return;
-    e.preventDefault();
-    act();
-  });
-
-  function zoom(factor: number): void {
-    const v = view.view;
-    const x = view.cursor >= 0 ? v.x(store.tUs[view.cursor]) : v.widthPx / 2;
-    v.zoomAt(x, factor);
-    saveState();
-    view.redraw();
-  }
-
-  function panLanes(d: number): void {
-    view.view.pan(0, d, store.lanes.length);
-    saveState();
-    view.redraw();
-  }
+  bindTimelineKeys(doc, { run, playPause: () => view.setPlaying(!view.playing), zoomBy: (f) => view.zoomBy(f), panLanes: (d) => view.panLanes(d) });
 
   vscode.postMessage({ type: 'ready' });
 }

@@ -1,6 +1,7 @@
 // The interactive canvas: cursor stepping, finding jumps, play at a speed, wheel zoom, drag pan, click to select.
 // Draws at most once a frame, and only when something changed. Reports cursor moves through onCursor.
 import { EventKind } from '../extension/core/timeline/model';
+import type { FindingNav } from './finding-nav';
 import { drawTimeline } from './render';
 import type { TimelineStore } from './store';
 import { readPalette, type Palette } from './theme';
@@ -10,6 +11,7 @@ export class TimelineView {
   readonly canvas: HTMLCanvasElement;
   readonly view = new Viewport();
   cursor = -1;
+  /** the finding the cursor is on (an index into the findings), -1 when it is on none; nav.current outlives it */
   finding = -1;
   speed = 1;
   playing = false;
@@ -22,6 +24,7 @@ export class TimelineView {
   constructor(
     doc: Document,
     private readonly store: TimelineStore,
+    private readonly nav: FindingNav,
     private readonly onCursor: (reason: 'step' | 'play' | 'pick') => void,
     private readonly onView: () => void,
     private readonly onPlaying: (playing: boolean) => void,
@@ -78,12 +81,29 @@ export class TimelineView {
     this.redraw();
   }
 
+  /** Zooms about the cursor (the middle when there is none); a factor below 1 zooms in. */
+  zoomBy(factor: number): void {
+    const v = this.view;
+    v.zoomAt(this.cursor >= 0 ? v.x(this.store.tUs[this.cursor]) : v.widthPx / 2, factor);
+    this.onView();
+    this.redraw();
+  }
+
+  /** Scrolls the lanes by d. */
+  panLanes(d: number): void {
+    this.view.pan(0, d, this.store.lanes.length);
+    this.onView();
+    this.redraw();
+  }
+
   setCursor(i: number, reason: 'step' | 'play' | 'pick'): void {
     if (this.store.count === 0) return;
     this.cursor = Math.max(0, Math.min(this.store.count - 1, i));
     if (reason !== 'pick') this.view.reveal(this.store.tUs[this.cursor], this.store.lane[this.cursor]);
-    const f = this.store.findings;
-    if (this.finding >= 0 && f[this.finding]?.event !== this.cursor) this.finding = -1;
+    // on the current finding's event it stays current; on another shown finding's event, that one becomes current
+    const current = this.nav.current;
+    this.finding = current >= 0 && this.store.findings[current]?.event === this.cursor ? current : this.nav.atEvent(this.cursor);
+    if (this.finding >= 0) this.nav.current = this.finding;
     this.onCursor(reason);
     this.redraw();
   }
@@ -92,23 +112,17 @@ export class TimelineView {
     this.setCursor(this.cursor < 0 ? (delta > 0 ? 0 : this.store.count - 1) : this.cursor + delta, 'step');
   }
 
-  /** Moves to the next (dir 1) or previous (dir -1) finding by time from the cursor. */
+  /** Moves to the next (dir 1) or previous (dir -1) finding the list shows, in its order, from the current one. */
   jumpFinding(dir: 1 | -1): void {
-    const f = this.store.findings;
-    if (f.length === 0) return;
-    let n: number;
-    if (this.finding >= 0) n = this.finding + dir;
-    else {
-      const at = this.cursor >= 0 ? this.cursor : dir > 0 ? -1 : Infinity;
-      n = dir > 0 ? f.findIndex((x) => x.event > at) : findLastIndex(f, (x) => x.event < at);
-    }
-    if (n < 0 || n >= f.length) n = dir > 0 ? 0 : f.length - 1;
-    this.selectFinding(n);
+    const n = this.nav.step(dir);
+    if (n >= 0) this.selectFinding(n);
   }
 
+  /** Moves the cursor to a finding (an index into the findings) and makes it the current one. */
   selectFinding(n: number): void {
     const f = this.store.findings[n];
     if (!f) return;
+    this.nav.current = n;
     this.finding = n;
     this.setCursor(f.event, 'step');
   }
@@ -191,9 +205,4 @@ export class TimelineView {
     }
     return best;
   }
-}
-
-function findLastIndex<T>(a: T[], p: (x: T) => boolean): number {
-  for (let i = a.length - 1; i >= 0; i--) if (p(a[i])) return i;
-  return -1;
 }

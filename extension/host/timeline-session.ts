@@ -1,9 +1,9 @@
 // One timeline on screen: a webview (panel or custom editor) bound to a transcript. Waits for the webview's
 // `ready`, streams the model to it in chunks, answers details requests from the spill, and forwards commands.
 // A webview that is hidden and shown again says `ready` again: the model is re-sent from memory when it fits the
-// cache's budget (a million events take about 18 MB: numbers only, the texts stay in the spill), else built again.
+// cache's budget (a million events take about 22 MB: numbers only, the texts stay in the spill), else built again.
 // The webview asks for the texts of the events it labels (`requestTexts`), read from the spill of the model shown or
-// of the one still loading.
+// of the one still loading, and with an event's details for the keys of the others of its exchange.
 import * as vscode from 'vscode';
 import { UserError } from '../core/errors';
 import { buildTimeline, chunkBytes, type DetailsSpill, type TimelineChunk, type TimelineSummary } from '../core/timeline';
@@ -104,7 +104,7 @@ export class TimelineSession implements vscode.Disposable {
         void this.send();
         return;
       case 'requestDetails':
-        void this.answerDetails(m.id, m.event);
+        void this.answerDetails(m.id, m.event, m.related);
         return;
       case 'requestTexts':
         void this.answerTexts(m.id, m.events);
@@ -190,9 +190,11 @@ export class TimelineSession implements vscode.Disposable {
     await this.post({ type: 'texts', id, events, texts });
   }
 
-  private async answerDetails(id: number, event: number): Promise<void> {
+  /** One event's details, and the keys and summaries of the other events of its exchange (for the pairing text). */
+  private async answerDetails(id: number, event: number, related: number[]): Promise<void> {
     const details = (await this.details?.read(event).catch(() => null)) ?? null;
-    await this.post({ type: 'details', id, details });
+    const briefs = (await this.details?.briefs(related).catch(() => null)) ?? [];
+    await this.post({ type: 'details', id, details, related: briefs });
   }
 
   dispose(): void {

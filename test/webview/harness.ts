@@ -175,7 +175,10 @@ export class WebviewHarness {
     this.fromWebview.push(m);
     if (m.type === 'firstFrame') this.firstFrameMs = Date.now() - this.loadStarted;
     if (m.type === 'ready') void this.send();
-    if (m.type === 'requestDetails') void this.details?.read(m.event).then((details) => this.post({ type: 'details', id: m.id, details }));
+    if (m.type === 'requestDetails') {
+      const spill = this.details;
+      void Promise.all([spill?.read(m.event), spill?.briefs(m.related)]).then(([details, related]) => this.post({ type: 'details', id: m.id, details: details ?? null, related: related ?? [] }));
+    }
     if (m.type === 'requestTexts') {
       this.textsAsked += m.events.length;
       void (this.loading ?? this.details)?.readTexts(m.events).then((texts) => this.post({ type: 'texts', id: m.id, events: m.events, texts }));

@@ -1,9 +1,11 @@
-// The timeline webview in headless Chromium, fed by a stand-in host: the 2008 desync is listed and drawn in red,
+// The timeline webview in headless Chromium, fed by a stand-in host: the 2008 desync is listed first and drawn in
+// red, the findings filter and Next Finding agree with the engine's counts, the details pane states the pairing,
 // stepping moves the cursor and the details pane, hostile transcripts stay text, a million events load.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { analyzeTranscript, type Finding } from '../../extension/core/pairing';
 import { freshDir, HOSTILE, write2008Like, writeHostile, writeSynthetic } from '../helpers/timeline-fixtures';
 import { ARTIFACTS, MISMATCH_RGB, WebviewHarness } from './harness';
 
@@ -42,6 +44,18 @@ async function redPixels(h: WebviewHarness): Promise<number> {
   })()`);
 }
 
+/** The kinds of the findings listed, in list order. */
+async function listedKinds(h: WebviewHarness): Promise<string[]> {
+  return h.page.locator('#findings li').evaluateAll((lis) => lis.map((li) => (li as unknown as { dataset: { kind: string } }).dataset.kind));
+}
+
+/** The engine's first mismatch: the one whose taken answer comes first in the transcript (the list's order). */
+function firstMismatch(findings: Finding[]): Finding {
+  const mm = findings.filter((f) => f.kind === 'mismatch').sort((a, b) => (a.response?.line ?? 0) - (b.response?.line ?? 0));
+  assert.ok(mm[0]?.request && mm[0].answers && mm[0].response, 'the engine finds a mismatch with both requests');
+  return mm[0];
+}
+
 describe('timeline webview in Chromium', { timeout: 600_000 }, () => {
   let h: WebviewHarness;
   before(async () => {
@@ -70,6 +84,102 @@ describe('timeline webview in Chromium', { timeout: 600_000 }, () => {
     assert.match(await text(h, '#details-title'), /response/);
     assert.deepEqual(h.dialogs, []);
     assert.deepEqual(h.pageErrors, []);
+  });
+
+  test('the findings list puts mismatches first, counts each kind as the engine does, and filters by kind from the keyboard', async () => {
+    const file = await replay2008();
+    const engine = await analyzeTranscript(file);
+    await h.load(file);
+    const kinds = await listedKinds(h);
+    assert.equal(kinds[0], 'mismatch', 'the first finding listed is a mismatch');
+    assert.equal(kinds.lastIndexOf('mismatch'), engine.summary.findings.mismatch - 1, 'every mismatch comes before any other kind');
+    for (const [kind, n] of Object.entries(engine.summary.findings)) {
+      const chip = h.page.locator(`#findings-kinds [data-kind="${kind}"]`);
+      if (n === 0) assert.equal(await chip.count(), 0, `no chip for ${kind}: none found`);
+      else assert.equal(((await chip.textContent()) ?? '').replace(/\s+/g, ' ').trim(), `${kind} ${n}`);
+    }
+    await h.page.locator('#findings-kinds [data-kind="mismatch"]').click();
+    const mismatches = await listedKinds(h);
+    assert.equal(mismatches.length, engine.summary.findings.mismatch);
+    assert.ok(mismatches.every((k) => k === 'mismatch'), `only mismatches: ${[...new Set(mismatches)].join(', ')}`);
+    await h.screenshot('timeline-2008-filtered-mismatches');
+    // Next/Previous Finding walk the filtered list in its order, and wrap around
+    const n1 = await h.command('nextFinding');
+    const n2 = await h.command('nextFinding');
+    assert.deepEqual([n1?.finding, n1?.findingKind, n2?.finding, n2?.findingKind], [0, 'mismatch', 1, 'mismatch']);
+    const listed = await h.page.locator('#findings li').evaluateAll((lis) => lis.map((li) => Number((li as unknown as { dataset: { event: string } }).dataset.event)));
+    assert.deepEqual([n1?.event, n2?.event], listed.slice(0, 2));
+    await h.command('prevFinding');
+    const wrapped = await h.command('prevFinding');
+    assert.deepEqual([wrapped?.finding, wrapped?.event], [mismatches.length - 1, listed[listed.length - 1]]);
+    // the chips are buttons in the tab order: Tab to the next kind, Space adds it to the filter
+    await h.page.keyboard.press('Tab');
+    await h.page.keyboard.press('Space');
+    const two = await listedKinds(h);
+    const next = Object.entries(engine.summary.findings).find(([k, n]) => k !== 'mismatch' && n > 0 && two.includes(k));
+    assert.ok(next, `a second kind is shown: ${[...new Set(two)].join(', ')}`);
+    assert.equal(two.length, engine.summary.findings.mismatch + next[1]);
+  });
+
+  test('the details pane states the pairing: which request an answer answers, which request took it, and the waits', async () => {
+    const file = await replay2008();
+    const mm = firstMismatch((await analyzeTranscript(file)).findings);
+    const [taker, owner] = [mm.request!, mm.answers!];
+    await h.load(file);
+    await h.page.locator('#findings li').first().click();
+    await h.waitForText('#details-pairing', 'Taken by');
+    const pairing = (await text(h, '#details-pairing')).replace(/\s+/g, ' ');
+    assert.match(await text(h, '#details-title'), new RegExp(`^response #${mm.response!.seq} on connection ${mm.conn}$`));
+    for (const s of [`Answers request #${owner.seq} (asked ${owner.key}, sent at`, `Taken by request #${taker.seq} (asked ${taker.key}, sent at`, 'waited']) {
+      assert.ok(pairing.includes(s), `the pairing says "${s}": ${pairing}`);
+    }
+    await h.screenshot('timeline-2008-pairing');
+    // the request it answers, seen from that request: answered by it, after the client gave up
+    const timeout = h.page.locator('#findings li[data-kind="timeout"]', { hasText: `request #${owner.seq} "` }).first();
+    await timeout.click();
+    await h.waitForText('#details-pairing', 'Timed out');
+    const asked = await text(h, '#details-pairing');
+    assert.match(asked, new RegExp(`Answered by response #${mm.response!.seq} at .+ after it was sent`));
+    assert.match(asked, /Timed out: the client gave up on it at .+ after sending it; its answer came .+ later/);
+  });
+
+  test('the selected finding and the filter survive a reload; a forged state is checked, not trusted', async () => {
+    await h.load(await replay2008());
+    await h.page.locator('#findings-kinds [data-kind="mismatch"]').click();
+    const second = h.page.locator('#findings li').nth(1);
+    const event = Number(await second.getAttribute('data-event'));
+    await second.click();
+    await h.waitFor((m) => m.type === 'stateChanged' && m.state.finding?.event === event);
+    await h.reload();
+    assert.equal(await h.page.locator('#findings-kinds [data-kind="mismatch"]').getAttribute('checked'), '');
+    assert.ok((await listedKinds(h)).every((k) => k === 'mismatch'));
+    assert.equal(await h.page.locator('#findings li[aria-current]').getAttribute('data-event'), String(event));
+    await h.waitForText('#details-pairing', 'Taken by');
+    assert.deepEqual(await h.command('nextFinding').then((c) => c?.finding), 2, 'Next Finding goes on from the restored one');
+    // a state another version (or a hostile page) wrote: unknown kinds, a finding not in the list, a bad connection
+    await h.evaluate(`(() => {
+      const s = JSON.parse(sessionStorage.getItem('irState'));
+      sessionStorage.setItem('irState', JSON.stringify({ ...s, cursor: -1, finding: { kind: 'mismatch', event: 1e9 }, filter: { kinds: ['<b>', 'timeout'], conn: -3 } }));
+    })()`);
+    await h.reload();
+    assert.ok((await listedKinds(h)).every((k) => k === 'timeout'), 'the known kind of the filter is kept');
+    assert.equal(await h.page.locator('#findings li[aria-current]').count(), 0);
+    assert.match(await text(h, '#details-title'), /^Nothing selected/);
+    assert.deepEqual(h.pageErrors, []);
+  });
+
+  test('the details pane never stays on Loading…: nothing selected, an empty transcript and a failed load each say so', async () => {
+    await h.load(await replay2008());
+    assert.match(await text(h, '#details-title'), /^Nothing selected: click an event or a finding/);
+    const empty = join(dir, 'empty.transcript.jsonl');
+    writeFileSync(empty, JSON.stringify({ type: 'header', format: 'incident-replay/transcript', version: 1, protocol: 'mogilefs', startedAt: '2008-01-21T14:00:00.000Z', clock: 'us', source: { tool: 'test' } }) + '\n');
+    await h.load(empty);
+    assert.equal(await text(h, '#details-title'), 'This transcript is empty: it holds no events to show.');
+    await h.screenshot('timeline-empty');
+    // the host reports a load that failed (a file that is not a transcript) after `load`
+    await h.post({ type: 'load', source: 'file:///x.jsonl', title: 'x.jsonl' });
+    await h.post({ type: 'error', message: 'x.jsonl:1: not a transcript (no header line)' });
+    assert.equal(await text(h, '#details-title'), 'The transcript could not be loaded: x.jsonl:1: not a transcript (no header line)');
   });
 
   test('stepping with the keys and the buttons moves the cursor and the details pane', async () => {

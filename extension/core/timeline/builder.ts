@@ -8,7 +8,7 @@ import type { WireMessage } from '../protocols';
 import { LazyDecoded } from '../protocols/types';
 import { openTranscript, type ClientEvent, type SidecarOptions, type TranscriptEvent } from '../transcript';
 import { ReadDataEvent } from '../transcript/fast-line';
-import { cut, DetailsSpill } from './details';
+import { cut, DetailsSpill, MAX_KEY_CHARS, type DetailsRecord } from './details';
 import { DETAILS_MAX_BYTES, EventFlag, EventKind, MAX_TEXT_CHARS, type TimelineFinding, type TimelineSummary } from './model';
 import { ChunkWriter, type ChunkSink } from './chunks';
 
@@ -34,14 +34,14 @@ export interface BuiltTimeline {
   details: DetailsSpill;
 }
 
-/** Per connection: the event index of each request and response by its 1-based sequence number. */
+/** Per connection: the event index of each request and response by its 1-based sequence number (-1: not seen yet). */
 class ConnIndex {
-  req = new Int32Array(64);
-  resp = new Int32Array(64);
+  req = new Int32Array(64).fill(-1);
+  resp = new Int32Array(64).fill(-1);
   set(which: 'req' | 'resp', seq: number, event: number): void {
     let a = this[which];
     if (seq >= a.length) {
-      const grown = new Int32Array(Math.max(a.length * 2, seq + 1));
+      const grown = new Int32Array(Math.max(a.length * 2, seq + 1)).fill(-1);
       grown.set(a);
       a = this[which] = grown;
     }
@@ -82,14 +82,14 @@ export async function buildTimeline(file: string, opts: BuildOptions): Promise<B
     return ci;
   };
 
-  const onMessage = (c: number, msg: WireMessage, ref: { seq: number; line: number }, pairedWith: { seq: number } | null): void => {
+  const onMessage = (c: number, msg: WireMessage, ref: { seq: number; line: number; key?: string }, pairedWith: { seq: number } | null): void => {
     const isReq = msg.dir === 'c2s';
     const ci = connOf(c);
     const paired = isReq ? -1 : ci.get('req', pairedWith?.seq);
     let flags = 0;
     if (msg.decoded.failed) flags |= EventFlag.failed;
     if (msg.decoded.error) flags |= EventFlag.undecoded;
-    const i = out.add(msg.tEndUs, laneOf(c), isReq ? EventKind.request : EventKind.response, paired, flags);
+    const i = out.add(msg.tEndUs, laneOf(c), isReq ? EventKind.request : EventKind.response, paired, flags, ref.seq);
     ci.set(isReq ? 'req' : 'resp', ref.seq, i);
     const what = `${isReq ? 'request' : 'response'} #${ref.seq}`;
     // a message its protocol decodes from its bytes alone is decoded when shown; its stored bytes must be all of it
@@ -97,13 +97,41 @@ export async function buildTimeline(file: string, opts: BuildOptions): Promise<B
     if (d instanceof LazyDecoded && d.alone && msg.bytes.length <= DETAILS_MAX_BYTES) {
       details.add([c, what, ref.line || line, msg.bytes.length, d.error ?? null, null, `${d.alone}/${msg.dir}`], msg.bytes, null);
     } else {
-      details.add([c, what, ref.line || line, msg.bytes.length, d.error ?? null, d.fields ?? null], msg.bytes, cut(d.summary, MAX_TEXT_CHARS));
+      // decoded whole already, so its key costs little; the pairing text names it ("asked msg:1032")
+      const key = ref.key;
+      const record: DetailsRecord = [c, what, ref.line || line, msg.bytes.length, d.error ?? null, d.fields ?? null, null, key === undefined ? null : cut(key, MAX_KEY_CHARS)];
+      details.add(record, msg.bytes, cut(d.summary, MAX_TEXT_CHARS));
     }
+    if (held.length > 0) placeHeld(false);
+  };
+
+  /**
+   * Findings about a request not on the wire yet: an instrumented client can report what it read for a request
+   * before the request's bytes are seen (pairing judges those first). Each is placed once its messages have events.
+   */
+  let held: Finding[] = [];
+  const seen = (f: Finding): boolean => {
+    const ci = conns.get(f.conn);
+    const has = (which: 'req' | 'resp', ref: { seq: number } | undefined) => !ref || ref.seq <= 0 || (ci?.get(which, ref.seq) ?? -1) >= 0;
+    return has('req', f.request) && has('resp', f.response) && has('req', f.answers);
+  };
+  const placeHeld = (all: boolean): void => {
+    const still: Finding[] = [];
+    for (const f of held) {
+      if (all || seen(f)) place(f);
+      else still.push(f);
+    }
+    held = still;
   };
 
   const onFinding = (f: Finding): void => {
     if (listed >= maxFindings) return;
     listed++;
+    if (seen(f)) place(f);
+    else held.push(f);
+  };
+
+  const place = (f: Finding): void => {
     const ci = connOf(f.conn);
     const request = ci.get('req', f.request?.seq);
     const response = ci.get('resp', f.response?.seq);
@@ -151,6 +179,7 @@ export async function buildTimeline(file: string, opts: BuildOptions): Promise<B
     }
   }
   pairing.finish();
+  placeHeld(true);
   await details.flush(true);
   await out.flush();
   opts.onProgress?.(1, out.events);

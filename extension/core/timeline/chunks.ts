@@ -11,6 +11,7 @@ export class ChunkWriter {
   private lane: Uint32Array;
   private kind: Uint8Array;
   private paired: Int32Array;
+  private seq: Uint32Array;
   private flags: Uint8Array;
   private newLanes: number[] = [];
   private findings: TimelineFinding[] = [];
@@ -20,6 +21,7 @@ export class ChunkWriter {
     this.lane = new Uint32Array(size);
     this.kind = new Uint8Array(size);
     this.paired = new Int32Array(size);
+    this.seq = new Uint32Array(size);
     this.flags = new Uint8Array(size);
   }
 
@@ -36,8 +38,8 @@ export class ChunkWriter {
     this.newLanes.push(conn);
   }
 
-  /** Adds an event and returns its index in the whole model. */
-  add(tUs: number, lane: number, kind: number, paired: number, flags: number): number {
+  /** Adds an event and returns its index in the whole model. `seq`: a message's number on its connection, else 0. */
+  add(tUs: number, lane: number, kind: number, paired: number, flags: number, seq = 0): number {
     // one transcript line can yield several events (a mark and the messages it completes): grow past the size
     if (this.n === this.tUs.length) this.grow();
     const i = this.n++;
@@ -45,6 +47,7 @@ export class ChunkWriter {
     this.lane[i] = lane;
     this.kind[i] = kind;
     this.paired[i] = paired;
+    this.seq[i] = seq;
     this.flags[i] = flags;
     return this.start + i;
   }
@@ -56,6 +59,7 @@ export class ChunkWriter {
     this.lane = more(this.lane, new Uint32Array(n));
     this.kind = more(this.kind, new Uint8Array(n));
     this.paired = more(this.paired, new Int32Array(n));
+    this.seq = more(this.seq, new Uint32Array(n));
     this.flags = more(this.flags, new Uint8Array(n));
   }
 
@@ -74,6 +78,7 @@ export class ChunkWriter {
       lane: this.lane.slice(0, n),
       kind: this.kind.slice(0, n),
       paired: this.paired.slice(0, n),
+      seq: this.seq.slice(0, n),
       flags: this.flags.slice(0, n),
       newLanes: this.newLanes,
       findings: this.findings,
@@ -88,6 +93,6 @@ export class ChunkWriter {
 
 /** About what a chunk holds in memory: its typed arrays, and its findings and lanes at a rough size each. */
 export function chunkBytes(chunk: TimelineChunk): number {
-  const n = chunk.tUs.byteLength + chunk.lane.byteLength + chunk.kind.byteLength + chunk.paired.byteLength + chunk.flags.byteLength;
+  const n = chunk.tUs.byteLength + chunk.lane.byteLength + chunk.kind.byteLength + chunk.paired.byteLength + chunk.seq.byteLength + chunk.flags.byteLength;
   return n + chunk.findings.length * 256 + chunk.newLanes.length * 8;
 }

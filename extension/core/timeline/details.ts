@@ -11,16 +11,20 @@ import { join } from 'node:path';
 import { decodedView } from './decoded-view';
 import { protocolByName } from '../protocols';
 import type { Decoded } from '../protocols/types';
-import { DETAILS_MAX_BYTES, MAX_TEXT_CHARS, type EventDetails } from './model';
+import { DETAILS_MAX_BYTES, MAX_TEXT_CHARS, type EventBrief, type EventDetails } from './model';
 
 /**
  * What is stored per event, cheap to write: [connection, what ("request #3", "fault", …), transcript line, total
- * bytes, decoding error or null, decoded fields or the event's own fields]. The title and table are made on read.
+ * bytes, decoding error or null, decoded fields or the event's own fields, the protocol that decodes it alone, its
+ * key]. The title and table are made on read; a message decoded alone has its key made on read too.
  */
-export type DetailsRecord = [conn: number, what: string, line: number, totalBytes: number, error: string | null, fields: unknown, alone?: string];
+export type DetailsRecord = [conn: number, what: string, line: number, totalBytes: number, error: string | null, fields: unknown, alone?: string | null, key?: string | null];
+
+/** a key longer than this is cut: it is shown in a sentence */
+export const MAX_KEY_CHARS = 200;
 
 /** A record's `alone`: the protocol that decodes the message from its stored bytes, and the direction. */
-function describedBy(alone: string | undefined, bytes: Buffer): Decoded | null {
+function describedBy(alone: string | null | undefined, bytes: Buffer): Decoded | null {
   if (!alone) return null;
   const [name, dir] = alone.split('/');
   const p = protocolByName(name);
@@ -122,7 +126,7 @@ export class DetailsSpill {
     let meta = JSON.stringify(record);
     if (meta.length > MAX_META_CHARS) {
       // a 10 MB argument: keep the table's cut-down rows rather than the whole value
-      meta = JSON.stringify([record[0], record[1], record[2], record[3], record[4], Object.fromEntries(fieldRows(record[5] as Record<string, unknown>))]);
+      meta = JSON.stringify([record[0], record[1], record[2], record[3], record[4], Object.fromEntries(fieldRows(record[5] as Record<string, unknown>)), record[6] ?? null, record[7] ?? null]);
     }
     const rawLen = raw ? Math.min(raw.length, DETAILS_MAX_BYTES) : 0;
     this.offsets = room(this.offsets, this.count, (n) => new Float64Array(n));
@@ -197,6 +201,22 @@ export class DetailsSpill {
       }),
     );
     return texts;
+  }
+
+  /**
+   * What the pairing text says of other events (the request an answer answers, the one that took it): each one's
+   * key and one-line summary, in the order asked ('' and null for an index past the model).
+   */
+  async briefs(events: number[]): Promise<EventBrief[]> {
+    const texts = await this.readTexts(events);
+    return Promise.all(
+      events.map(async (event, k) => {
+        const r = await this.record(event);
+        const stored = r?.record[7];
+        const key = r && r.record[6] ? describedBy(r.record[6], r.raw)?.key : stored;
+        return { event, key: typeof key === 'string' ? cut(key, MAX_KEY_CHARS) : null, text: texts[k] };
+      }),
+    );
   }
 
   /** One event's stored record and raw bytes (what has been flushed). */

@@ -30,6 +30,13 @@ export const EventFlag = {
 
 export type TimelineFindingKind = 'mismatch' | 'timeout' | 'late' | 'unanswered' | 'orphan';
 
+/**
+ * The kinds, most severe first: the order the findings list groups them in. A wrong answer delivered comes first,
+ * then answers that arrived where nobody waited for them (on a kept connection, the next request's wrong answer),
+ * then requests that never got one, then give-ups (the expected trace of a slow server).
+ */
+export const FINDING_KINDS: readonly TimelineFindingKind[] = ['mismatch', 'late', 'orphan', 'unanswered', 'timeout'];
+
 /** A finding placed on the timeline: indices of the events it involves, -1 where none. */
 export interface TimelineFinding {
   kind: TimelineFindingKind;
@@ -58,6 +65,8 @@ export interface TimelineChunk {
   kind: Uint8Array;
   /** for a response: the request it truly answers (server truth); -1 otherwise. Requests get theirs from it. */
   paired: Int32Array;
+  /** a request's or response's 1-based number on its connection ("request #24"); 0 for marks and unpaired messages */
+  seq: Uint32Array;
   flags: Uint8Array;
   /** connection numbers of lanes first seen in this chunk, appended to the lane list */
   newLanes: number[];
@@ -101,6 +110,15 @@ export interface EventDetails {
   totalBytes: number;
   /** transcript line of the last byte */
   line: number;
+}
+
+/** What the pairing text says of an event other than the one shown (the request an answer answers, …). */
+export interface EventBrief {
+  event: number;
+  /** the key the message asks for or carries ("msg:1032"), when its protocol names one */
+  key: string | null;
+  /** its one-line summary */
+  text: string;
 }
 
 export const DETAILS_MAX_BYTES = 64 * 1024;
