@@ -33,6 +33,8 @@ function notes(r: SweepResult): string[] {
   for (const x of r.rows) {
     if (x.firstMismatch) out.push(`${x.point}: first mismatch on connection ${x.firstMismatch.conn}: ${x.firstMismatch.text}`);
     if (x.verdict === 'inconclusive') out.push(`${x.point}: not judged: ${x.notJudged.join('; ')}`);
+    // a fault point whose fault never fired tested nothing beyond the point without one
+    if (x.faults.length > 0 && x.faultsApplied === 0 && !x.faults.some((f) => f.startsWith('bandwidth'))) out.push(`${x.point}: the fault never fired in this run (too few chunks for its share): run the program longer`);
   }
   return out;
 }
