@@ -19,7 +19,7 @@ import { registerTranscriptEditor } from './transcript-editor';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = createLog(context);
-  const timelines = new Timelines(context.extensionUri, log);
+  const timelines = new Timelines(context.extensionUri, log, vscode.Uri.joinPath(context.globalStorageUri, 'sidecars').fsPath);
   context.subscriptions.push(timelines);
   registerTranscriptEditor(context, timelines);
   registerTimelineSerializer(context, timelines, log);

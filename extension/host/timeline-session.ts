@@ -42,6 +42,7 @@ export class TimelineSession implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly log: Log,
     private readonly onDisposed: (s: TimelineSession) => void,
+    private readonly sidecarDir?: string,
   ) {
     const dist = vscode.Uri.joinPath(extensionUri, 'dist');
     panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
@@ -149,6 +150,7 @@ export class TimelineSession implements vscode.Disposable {
       if (this.uri.scheme !== 'file') throw new UserError(`${this.uri.toString()}: only transcripts on this machine's disk can be opened`);
       const built = await buildTimeline(this.uri.fsPath, {
         lenient: true,
+        sidecar: this.sidecarDir ? { dir: this.sidecarDir } : undefined,
         signal: abort.signal,
         onDetails: (d) => (this.loading = mine = d),
         onChunk: async (chunk) => {

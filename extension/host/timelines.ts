@@ -10,11 +10,12 @@ export class Timelines implements vscode.Disposable {
   private readonly sessions: TimelineSession[] = [];
   private recent: TimelineSession | null = null;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: Log) {}
+  /** sidecarDir: where transcripts' binary sidecars are kept, so a reopened transcript is read without parsing */
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: Log, private readonly sidecarDir?: string) {}
 
   /** Binds a webview panel (a new one, a restored one or a custom editor's) to a transcript. */
   attach(uri: vscode.Uri, panel: vscode.WebviewPanel): TimelineSession {
-    const s = new TimelineSession(uri, panel, this.extensionUri, this.log, (gone) => this.forget(gone));
+    const s = new TimelineSession(uri, panel, this.extensionUri, this.log, (gone) => this.forget(gone), this.sidecarDir);
     this.sessions.push(s);
     this.recent = s;
     panel.onDidChangeViewState((e) => {
