@@ -137,3 +137,20 @@ test('CRLF line ends and a missing final newline read the same', async () => {
   const { samples } = await load('time,shard,data_bytes,ram_bytes\r\n1,a,1,10\r\n2,a,2,10');
   assert.deepEqual(samples.map((s) => s.dataBytes), [1, 2]);
 });
+
+test('what collect writes reads back whatever the name: .csv, .jsonl, .ndjson, .json and another name', async () => {
+  const { MetricsWriter } = await import('../../extension/core/metrics/writer');
+  for (const ext of ['metrics.csv', 'metrics.jsonl', 'metrics.ndjson', 'metrics.json', 'metrics.txt']) {
+    const p = join(dir, `written-${ext}`);
+    const w = await MetricsWriter.create(p);
+    const base = { shard: 's0', dataBytes: 100, indexBytes: 10, ramBytes: 1000 };
+    await w.write([
+      { sample: { tSec: 1_700_000_000, ...base }, note: null },
+      { sample: { tSec: 1_700_000_060, ...base, dataBytes: 200 }, note: null },
+    ] as never);
+    await w.close();
+    const samples: Sample[] = [];
+    await readMetrics(p, { sample: (s) => samples.push(s), note: () => undefined });
+    assert.deepEqual(samples.map((s) => s.dataBytes), [100, 200], ext);
+  }
+});

@@ -7,7 +7,7 @@ import { parse, parseDurationMs, UsageError, type Verb } from '../verb';
 const help = `usage: incident-replay collect URL --out FILE [--interval 10s] [--duration 1m] [--ram buffer|machine|SIZE]
                                 [--tables LIKE] [--shard NAME]
 
-Samples a live server into a shard metrics file (CSV, or JSON Lines when FILE ends in .jsonl), one round every
+Samples a live server into a shard metrics file (CSV, or JSON Lines when FILE ends in .jsonl, .ndjson or .json), one round every
 interval for the duration, appending as it goes (Ctrl-C stops it and keeps what was written). Never overwrites FILE.
 
   mysql://user:pass@host:3306/db     table + index sizes (information_schema) against innodb_buffer_pool_size

@@ -56,3 +56,8 @@ export function workingSet(s: Sample, kind: WorkingSetKind): number {
       return s.storageBytes ?? s.dataBytes + (s.indexBytes ?? 0);
   }
 }
+
+/** A metrics file's format by its name, for the reader and the writer alike: JSON Lines for .jsonl, .ndjson and .json, CSV for .csv; null for any other name (the reader then looks at the content, the writer writes CSV). */
+export function formatByName(file: string): 'csv' | 'jsonl' | null {
+  return /\.(jsonl|ndjson|json)$/i.test(file) ? 'jsonl' : /\.csv$/i.test(file) ? 'csv' : null;
+}

@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { UserError } from '../errors';
 import { splitCsvLine } from './csv';
 import { LineTooLong, readLineBatches } from './line-batches';
-import { KNOWN_COLUMNS, REQUIRED_COLUMNS, type MetricsSink, type Note, type Sample } from './format';
+import { formatByName, KNOWN_COLUMNS, REQUIRED_COLUMNS, type MetricsSink, type Note, type Sample } from './format';
 import { PlainRows } from './plain-row';
 import { parseRow, RowProblem, type Cell, type RowContext } from './row';
 import { isoTime } from './time';
@@ -47,7 +47,7 @@ export async function readMetrics(file: string, sink: MetricsSink): Promise<Load
     if (err instanceof MetricsError) throw err;
     throw new MetricsError(file, 0, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  const byName = /\.(jsonl|ndjson|json)$/i.test(file) ? 'jsonl' : /\.csv$/i.test(file) ? 'csv' : null;
+  const byName = formatByName(file);
   const report: LoadReport = {
     file, format: byName ?? 'csv', lines: 0, samples: 0, notes: 0, shards: [], appeared: [], columns: [], ignoredColumns: [],
     unitStyle: 'bytes', firstTSec: NaN, lastTSec: NaN,

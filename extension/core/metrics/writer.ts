@@ -3,7 +3,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { UserError } from '../errors';
 import { csvField } from './csv';
-import { WRITE_COLUMNS, type Note, type Sample } from './format';
+import { formatByName, WRITE_COLUMNS, type Note, type Sample } from './format';
 import { isoTime } from './time';
 
 /** One row as the writer lays it out; plain bytes, ISO time. A row with only a note has no sample. */
@@ -37,7 +37,8 @@ export class MetricsWriter {
 
   /** Creates the file (refusing one that exists) and writes the CSV header. */
   static async create(file: string): Promise<MetricsWriter> {
-    const format = /\.(jsonl|ndjson)$/i.test(file) ? 'jsonl' : 'csv';
+    // read back as it was written: the reader takes the format from the same name
+    const format = formatByName(file) ?? 'csv';
     let fh: FileHandle;
     try {
       fh = await open(file, 'wx');
