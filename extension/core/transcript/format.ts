@@ -26,8 +26,9 @@ interface EventBase {
   [extra: string]: unknown;
 }
 export interface OpenEvent extends EventBase { k: 'open'; peer?: string }
-export interface CloseEvent extends EventBase { k: 'close'; by?: 'client' | 'server'; error?: string }
-export interface ResetEvent extends EventBase { k: 'reset'; by?: 'client' | 'server'; error?: string }
+export interface CloseEvent extends EventBase { k: 'close'; by?: 'client' | 'server' | 'proxy'; error?: string }
+/** by: the side that reset, or the proxy itself (a `reset` fault) */
+export interface ResetEvent extends EventBase { k: 'reset'; by?: 'client' | 'server' | 'proxy'; error?: string }
 export interface DataEvent extends EventBase { k: 'c2s' | 's2c'; d: string; e?: 'utf8' | 'base64' }
 export interface FaultEvent extends EventBase { k: 'fault'; fault: string; dir?: Direction }
 export type ClientOp = 'request' | 'timeout' | 'result' | 'close';
