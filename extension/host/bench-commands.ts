@@ -7,12 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { makeSpec, readBenchConfig, runBench, SEED_COUNT, writeBenchFile, type BenchDocument, type BenchProgress, type Workload } from '../core/bench';
-import { UserError } from '../core/errors';
 import { redactSecrets } from '../core/redact';
 import type { ChartPanels } from './chart-panel';
 import { benchSource } from './chart-sources';
 import { askCount, pickDatabaseUrl } from './database-pick';
-import type { Log } from './output';
+import { showFailure, type Log } from './output';
 
 export function registerBenchCommands(context: vscode.ExtensionContext, charts: ChartPanels, log: Log): void {
   context.subscriptions.push(
@@ -136,11 +135,7 @@ async function runBenchmark(charts: ChartPanels, log: Log): Promise<number | und
 }
 
 function fail(log: Log, err: unknown): undefined {
-  const msg = err instanceof UserError ? err.message : `the benchmark failed: ${(err as Error).message}`;
-  if (err instanceof UserError) log.warn(`bench: ${msg}`);
-  else log.error(`bench: ${(err as Error).stack ?? String(err)}`);
-  void vscode.window.showErrorMessage(`Incident Replay: ${msg}`);
-  return undefined;
+  return showFailure(log, 'benchmark', err);
 }
 
 function fraction(p: BenchProgress): number {

@@ -12,7 +12,7 @@ import { duration, parseFaultSpec } from '../core/record/fault-spec';
 import type { ChartPanels } from './chart-panel';
 import { checkSource } from './chart-sources';
 import { askCount, pickDatabaseUrl } from './database-pick';
-import type { Log } from './output';
+import { showFailure, type Log } from './output';
 import { outputFile } from './record-commands';
 import type { Timelines } from './timelines';
 
@@ -102,11 +102,7 @@ async function runMismatchCheck(charts: ChartPanels, timelines: Timelines, log: 
     if (verdict.verdict !== 'clean') void vscode.window.showWarningMessage(`Incident Replay: ${client}: ${verdictWords(verdict)}`);
     return await charts.open(checkSource(vscode.Uri.file(verdictFile), timelines)).rendered();
   } catch (err) {
-    const msg = err instanceof UserError ? err.message : `the check failed: ${(err as Error).message}`;
-    if (err instanceof UserError) log.warn(msg);
-    else log.error(`check: ${(err as Error).stack ?? String(err)}`);
-    void vscode.window.showErrorMessage(`Incident Replay: ${msg}`);
-    return undefined;
+    return showFailure(log, 'check', err);
   }
 }
 

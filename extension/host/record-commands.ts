@@ -4,10 +4,9 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { UserError } from '../core/errors';
 import { protocolNames } from '../core/protocols';
 import { parseFaultSpec, startRecorder, type Recorder } from '../core/record';
-import type { Log } from './output';
+import { showFailure, type Log } from './output';
 import { readSettings } from './settings';
 import type { Timelines } from './timelines';
 
@@ -31,10 +30,7 @@ export function registerRecordCommands(context: vscode.ExtensionContext, timelin
       try {
         recorder = await startRecorder({ listen: ask.listen, target: ask.target, out, protocol: ask.protocol, faults: ask.faults, log: (l) => log.info(`recorder: ${l}`) });
       } catch (err) {
-        const msg = err instanceof UserError ? err.message : String(err);
-        log.warn(`record: ${msg}`);
-        void vscode.window.showErrorMessage(`Incident Replay: ${msg}`);
-        return undefined;
+        return showFailure(log, 'recording', err);
       }
       const where = `${recorder.address.host}:${recorder.address.port}`;
       log.info(`recording ${ask.protocol} on ${where} → ${ask.target} into ${out}${ask.faults.length ? ` with faults ${ask.faults.join(', ')}` : ''}`);

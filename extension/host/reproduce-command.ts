@@ -1,9 +1,8 @@
 // Reproduce the 2008 Tracker Desync: runs the embedded tracker, the recording proxy and both clients on loopback
 // (the engine's reproduceMogilefs2008), reports progress and the tallies, then opens the transcript's timeline.
 import * as vscode from 'vscode';
-import { UserError } from '../core/errors';
 import { reproduceMogilefs2008 } from '../core/tracker/reproduce';
-import type { Log } from './output';
+import { showFailure, type Log } from './output';
 import { outputFile } from './record-commands';
 import type { Timelines } from './timelines';
 
@@ -43,10 +42,7 @@ export function registerReproduceCommand(context: vscode.ExtensionContext, timel
         return await timelines.open(vscode.Uri.file(r.transcript)).interactive();
       } catch (err) {
         if (abort.signal.aborted) return undefined;
-        const msg = err instanceof UserError ? err.message : `the reproduction failed: ${(err as Error).message}`;
-        log.error(msg);
-        void vscode.window.showErrorMessage(`Incident Replay: ${msg}`);
-        return undefined;
+        return showFailure(log, 'reproduction', err);
       }
     }),
   );

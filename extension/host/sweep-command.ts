@@ -9,7 +9,7 @@ import { parseHostPort } from '../core/address';
 import { UserError } from '../core/errors';
 import { duration } from '../core/record/fault-spec';
 import { tryOrMessage } from './check-command';
-import type { Log } from './output';
+import { showFailure, type Log } from './output';
 import { outputFile } from './record-commands';
 
 export function registerSweepCommand(context: vscode.ExtensionContext, log: Log): void {
@@ -77,10 +77,6 @@ async function checkClient(log: Log): Promise<SweepResult | undefined> {
     await vscode.commands.executeCommand('markdown.showPreview', md);
     return result;
   } catch (err) {
-    const msg = err instanceof UserError ? err.message : `the check failed: ${(err as Error).message}`;
-    if (err instanceof UserError) log.warn(msg);
-    else log.error(`check: ${(err as Error).stack ?? String(err)}`);
-    void vscode.window.showErrorMessage(`Incident Replay: ${msg}`);
-    return undefined;
+    return showFailure(log, 'check', err);
   }
 }
