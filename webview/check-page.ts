@@ -4,6 +4,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { CheckPayload } from './protocol';
 import { verdictWords } from '../extension/core/check/verdict';
+import { fmtUs } from '../extension/core/time-text';
 
 export class CheckPage {
   readonly items: number;
@@ -88,7 +89,7 @@ export class CheckPage {
     const body = mt.createTBody();
     v.mismatches.forEach((m, i) => {
       const r = body.insertRow();
-      for (const x of [String(i + 1), m.asked, m.got, `${(m.t / 1000).toFixed(1)} ms`, m.conn === null ? '–' : String(m.conn)]) r.insertCell().textContent = x;
+      for (const x of [String(i + 1), m.asked, m.got, fmtUs(m.t), m.conn === null ? '–' : String(m.conn)]) r.insertCell().textContent = x;
       const go = doc.createElement('vscode-button');
       go.setAttribute('secondary', '');
       go.textContent = 'Show';

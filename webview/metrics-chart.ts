@@ -8,6 +8,7 @@
 import uPlot from 'uplot';
 import { formatSize } from '../extension/core/metrics/units';
 import { isoTime } from '../extension/core/metrics/time';
+import { shardMarksLine } from '../extension/core/metrics/words';
 import { drawMarks, stripHeight, type Mark } from './chart-marks';
 import { axis, vline, type ChartTheme } from './chart-theme';
 import type { TimeWindow } from './metrics-window';
@@ -209,15 +210,7 @@ function setOrDelete(data: DOMStringMap, key: string, v: number | undefined): vo
 
 /** What the chart's marks stand for, in words. */
 function titleText(c: MetricsShardChart): string {
-  const crossover = c.crossoverSec !== null ? `crosses RAM at ${isoTime(c.crossoverSec)}` : 'stays within RAM';
-  const alert = c.alertSec !== null ? `, alert at ${isoTime(c.alertSec)}` : '';
-  return `${c.shard}: ${crossover}${alert}${noReliefText(c.noRelief)}`;
-}
-
-function noReliefText(r: MetricsShardChart['noRelief']): string {
-  if (!r) return '';
-  const held = r.endSec !== null ? `until ${isoTime(r.endSec)}` : 'to the end of the file';
-  return `, no relief at ${isoTime(r.startSec)} (pages held ${held})`;
+  return `${c.shard}: ${shardMarksLine(c)}`;
 }
 
 /**

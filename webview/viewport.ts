@@ -87,10 +87,4 @@ export function tickStep(usPerPx: number, minPx: number): number {
   return 10 * p;
 }
 
-export function fmtTime(us: number): string {
-  if (us === 0) return '0 s';
-  const a = Math.abs(us);
-  if (a < 1000) return `${+us.toFixed(1)} µs`;
-  if (a < 1e6) return `${+(us / 1000).toFixed(3)} ms`;
-  return `${+(us / 1e6).toFixed(3)} s`;
-}
+export { fmtUsFine as fmtTime } from '../extension/core/time-text';

@@ -111,7 +111,7 @@ describe('chart pages in Chromium', { timeout: 300_000 }, () => {
     const noRelief = h.page.locator('#metrics-events li[data-kind="no-relief"][data-shard="shard0"]');
     assert.match((await noRelief.textContent()) ?? '', /2010-10-04T19:00:00Z shard0.*until 2010-10-05T14:00:00\.000Z: the freed documents emptied no pages/);
     assert.ok((await h.page.locator('#metrics-events li[data-kind="note"]').count()) >= 6);
-    assert.match(await text(h, '.shard-chart[data-shard="shard0"] h3'), /crosses RAM at 2010-10-04T14:00:00Z.*, no relief at 2010-10-04T19:00:00Z \(pages held until 2010-10-05T14:00:00Z\)/);
+    assert.match(await text(h, '.shard-chart[data-shard="shard0"] h3'), /crossover at 2010-10-04T14:00:00Z.*, NO RELIEF at 2010-10-04T19:00:00Z \(pages held until 2010-10-05T14:00:00Z\)/);
     await h.screenshot('metrics-foursquare');
     assert.deepEqual(h.pageErrors, []);
   });

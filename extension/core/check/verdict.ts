@@ -1,6 +1,7 @@
 // The check's verdict for one client: what it asked, what it verified, and every answer that belonged to another
 // key, set beside what the transcript of the same run shows on the wire.
 import type { Verdict } from '../pairing/unseen';
+import { fmtUs } from '../time-text';
 
 export interface CheckMismatch {
   asked: string;
@@ -67,7 +68,7 @@ export function verdictText(v: CheckVerdict): string {
   ];
   if (v.lateCallbacks > 0) lines.push(`  the driver called back ${v.lateCallbacks} times more than once for one request (late answers after a timeout)`);
   for (const m of v.mismatches.slice(0, 10)) {
-    lines.push(`  mismatch: asked for ${m.asked}, got the row of ${m.got} at ${(m.t / 1000).toFixed(1)} ms${m.conn !== null ? ` on connection ${m.conn}` : ''}`);
+    lines.push(`  mismatch: asked for ${m.asked}, got the row of ${m.got} at ${fmtUs(m.t)}${m.conn !== null ? ` on connection ${m.conn}` : ''}`);
   }
   if (v.mismatches.length > 10) lines.push(`  … ${v.mismatches.length - 10} more`);
   lines.push(`  verdict: ${verdictWords(v)}`);

@@ -14,3 +14,4 @@ export * from './units';
 export * from './writer';
 export * from './window';
 export * from './relief';
+export * from './words';

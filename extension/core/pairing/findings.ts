@@ -1,4 +1,5 @@
 // What pairing reports: references to the requests and responses involved, and the findings (docs/verdicts.md).
+import { fmtUs } from '../time-text';
 
 export interface RequestRef {
   conn: number;
@@ -62,8 +63,4 @@ export function describeFinding(f: Finding): string {
   }
 }
 
-export function fmtUs(us: number): string {
-  if (us < 1000) return `${us} µs`;
-  if (us < 1e6) return `${(us / 1000).toFixed(1)} ms`;
-  return `${(us / 1e6).toFixed(3)} s`;
-}
+export { fmtUs };
