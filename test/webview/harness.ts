@@ -185,12 +185,16 @@ export class WebviewHarness {
     }
   }
 
+  /** when set, the host side reads and builds transcripts' binary sidecars here, as the extension does */
+  sidecarDir: string | null = null;
+
   private async send(): Promise<void> {
     const file = this.file;
     if (!file) return;
     await this.details?.dispose();
     await this.post({ type: 'load', source: `file://${file}`, title: file.split('/').pop() ?? file });
     const built = await buildTimeline(file, {
+      sidecar: this.sidecarDir ? { dir: this.sidecarDir, minBytes: 0 } : undefined,
       onDetails: (d) => (this.loading = d),
       onChunk: (chunk) => this.post({ type: 'chunk', chunk }),
       onProgress: (fraction, events) => void this.post({ type: 'progress', fraction, events }).catch(() => undefined),
