@@ -1,5 +1,6 @@
 // What the runner needs from a database, whatever the driver: an admin connection that prepares the table and
 // counts rows, and sessions, one connection per simulated client, that run one statement at a time.
+import { defaultPort } from '../protocols/detect';
 import { UserError } from '../errors';
 
 export type TargetKind = 'mysql' | 'postgres' | 'mongodb';
@@ -15,7 +16,6 @@ export interface TargetUrl {
   database: string;
 }
 
-const DEFAULT_PORT: Record<TargetKind, number> = { mysql: 3306, postgres: 5432, mongodb: 27017 };
 const SCHEMES: Record<string, TargetKind> = { 'mysql:': 'mysql', 'mariadb:': 'mysql', 'postgres:': 'postgres', 'postgresql:': 'postgres', 'mongodb:': 'mongodb' };
 
 export function parseTargetUrl(url: string): TargetUrl {
@@ -35,7 +35,7 @@ export function parseTargetUrl(url: string): TargetUrl {
     kind,
     url,
     shown: shown.toString(),
-    where: `${u.hostname}:${u.port || DEFAULT_PORT[kind]}`,
+    where: `${u.hostname}:${u.port || defaultPort(kind)}`,
     user: decodeURIComponent(u.username),
     database: database || 'test',
   };

@@ -3,14 +3,6 @@
 // line, an HTTP request or status line), and failing that from the server's well-known port. The bytes win over the
 // port.
 
-const PORTS: Record<number, string> = {
-  3306: 'mysql',
-  5432: 'postgres',
-  27017: 'mongodb',
-  6379: 'redis',
-  7001: 'mogilefs',
-  ...Object.fromEntries([80, 8000, 8008, 8080, 8081, 8888].map((p) => [p, 'http'])),
-};
 /** a tracker command without arguments: one of MogileFS's own command names alone on its line */
 const TRACKER_LINE = /^(?:noop|get_domains|get_hosts|get_devices|list_fids|replicate_now|clear_cache|!\w+)\r?\n/i;
 const PG_CODES = new Set([196608, 80877103, 80877104, 80877102]);
@@ -23,22 +15,43 @@ export interface DetectInput {
   port?: number;
 }
 
+/**
+ * The wire protocols in the order their first bytes are tried, each with its well-known ports: the one table of
+ * which protocol a connection speaks. Order matters where two could read the same bytes: a MongoDB header first (its
+ * little-endian length has a 0 high byte and its requestID may start with 10, which a MySQL greeting check alone
+ * would take for sequence 0 and protocol version 10); HTTP before the tracker line (`GET /x?a=b HTTP/1.1` reads like a
+ * tracker command with an argument); a RESP reply alone last.
+ */
+export const WIRE_PROTOCOLS: ReadonlyArray<{ name: string; ports: readonly number[]; byBytes: (c: Buffer | undefined, s: Buffer | undefined, port: number | undefined) => boolean }> = [
+  { name: 'mongodb', ports: [27017], byBytes: (c, s) => (!!c && isMongoHeader(c, MONGO_REQUEST_OPS)) || (!!s && isMongoHeader(s, MONGO_REPLY_OPS)) },
+  { name: 'mysql', ports: [3306], byBytes: (_c, s) => !!s && isMysqlGreeting(s) },
+  { name: 'postgres', ports: [5432], byBytes: (c) => !!c && isPostgresStartup(c) },
+  { name: 'http', ports: [80, 8000, 8008, 8080, 8081, 8888], byBytes: (c, s) => (!!c && isHttpRequest(c)) || (!!s && /^HTTP\/1\.[01] \d{3}[ \r\n]/.test(s.toString('latin1', 0, 16))) },
+  { name: 'redis', ports: [6379], byBytes: (c) => !!c && /^\*\d{1,9}\r\n\$/.test(c.toString('latin1', 0, 16)) },
+  { name: 'mogilefs', ports: [7001], byBytes: (c) => !!c && (/^[a-z_!][a-z0-9_]* \S*=/i.test(c.toString('latin1', 0, 64)) || TRACKER_LINE.test(c.toString('latin1', 0, 64))) },
+  // a RESP reply alone (the command's bytes missed) tells Redis only on its port, or beside an array command
+  { name: 'redis', ports: [], byBytes: (c, s, port) => !!s && isRespReply(s) && (port === 6379 || (!!c && /^\*\d/.test(c.toString('latin1', 0, 4)))) },
+];
+
+const PORTS = new Map(WIRE_PROTOCOLS.flatMap((p) => p.ports.map((port) => [port, p.name] as const)));
+
+/** The well-known port of a protocol (its first), for a URL that names none. */
+export function defaultPort(name: string): number | undefined {
+  return WIRE_PROTOCOLS.find((p) => p.name === name && p.ports.length > 0)?.ports[0];
+}
+
+/** Every port a server of ours is known on, and TLS's and memcached's: what marks a captured connection's server side. */
+export function knownServerPorts(): number[] {
+  return [...PORTS.keys(), 443, 11211];
+}
+
 export function detectProtocol(input: DetectInput): string | null {
-  const c = input.firstC2S;
-  const s = input.firstS2C;
-  // a MongoDB header first: its little-endian length has a 0 high byte and its requestID may start with 10, which a
-  // MySQL greeting check alone would take for sequence 0 and protocol version 10
-  if ((c && isMongoHeader(c, MONGO_REQUEST_OPS)) || (s && isMongoHeader(s, MONGO_REPLY_OPS))) return 'mongodb';
-  if (s && isMysqlGreeting(s)) return 'mysql';
-  if (c && isPostgresStartup(c)) return 'postgres';
-  // before the tracker line: `GET /x?a=b HTTP/1.1` reads like a tracker command with an argument
-  if ((c && isHttpRequest(c)) || (s && /^HTTP\/1\.[01] \d{3}[ \r\n]/.test(s.toString('latin1', 0, 16)))) return 'http';
-  if (c && /^\*\d{1,9}\r\n\$/.test(c.toString('latin1', 0, 16))) return 'redis';
-  if (c && (/^[a-z_!][a-z0-9_]* \S*=/i.test(c.toString('latin1', 0, 64)) || TRACKER_LINE.test(c.toString('latin1', 0, 64)))) return 'mogilefs';
-  if (s && /^[+\-:$*%>_#,(!=|]/.test(s.toString('latin1', 0, 1)) && /\r\n/.test(s.toString('latin1', 0, 256)) && !/^(OK|ERR)\b/.test(s.toString('latin1', 0, 3))) {
-    if (input.port === 6379 || (c && /^\*\d/.test(c.toString('latin1', 0, 4)))) return 'redis';
-  }
-  return input.port !== undefined ? (PORTS[input.port] ?? null) : null;
+  for (const p of WIRE_PROTOCOLS) if (p.byBytes(input.firstC2S, input.firstS2C, input.port)) return p.name;
+  return input.port !== undefined ? (PORTS.get(input.port) ?? null) : null;
+}
+
+function isRespReply(s: Buffer): boolean {
+  return /^[+\-:$*%>_#,(!=|]/.test(s.toString('latin1', 0, 1)) && /\r\n/.test(s.toString('latin1', 0, 256)) && !/^(OK|ERR)\b/.test(s.toString('latin1', 0, 3));
 }
 
 /**
