@@ -1,6 +1,7 @@
 // The findings list beside the timeline: a chip per kind with its count and a connection select that filter it, then
-// one item per finding shown, mismatches first. Activating an item (click, Enter, Space) moves the cursor to it. Long
-// lists show their first items only, the rest are reached with Next Finding. Chips and select are @vscode-elements.
+// one item per finding shown, mismatches first. Activating an item (click, Enter, Space) moves the cursor to it; its
+// ladder button shows its connection as a ladder. Long lists show their first items only, the rest are reached with
+// Next Finding. Chips and select are @vscode-elements.
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import { FINDING_KINDS, type TimelineFinding, type TimelineFindingKind } from '../extension/core/timeline/model';
 import { NO_FILTER, type FindingFilter } from './finding-nav';
@@ -17,6 +18,8 @@ export interface FindingsHandlers {
   pick(index: number): void;
   /** the filter was changed in the chips or the select */
   filter(f: FindingFilter): void;
+  /** a finding's ladder button: show its connection as a ladder, at it */
+  ladder(index: number): void;
 }
 
 export class FindingsList {
@@ -50,8 +53,15 @@ export class FindingsList {
     this.note = doc.createElement('p');
     this.note.id = 'findings-note';
     this.root.append(head, this.chips, this.connSelect, this.list, this.note);
-    this.list.addEventListener('click', (e) => this.pick(e.target));
+    this.list.addEventListener('click', (e) => {
+      const ladder = (e.target as HTMLElement | null)?.closest?.('.ladder-button');
+      const index = Number(ladder?.closest('li')?.dataset.index);
+      if (ladder && Number.isInteger(index)) this.h.ladder(index);
+      else this.pick(e.target);
+    });
     this.list.addEventListener('keydown', (e) => {
+      // the ladder button takes its own Enter and Space (a click)
+      if ((e.target as HTMLElement | null)?.closest?.('.ladder-button')) return;
       if (e.key === 'Enter' || e.key === ' ') {
         e.preventDefault();
         this.pick(e.target);
@@ -157,7 +167,12 @@ export class FindingsList {
       const text = doc.createElement('span');
       text.className = 'text';
       text.textContent = f.text;
-      li.append(kind, where, text);
+      const ladder = doc.createElement('button');
+      ladder.type = 'button';
+      ladder.className = 'ladder-button';
+      ladder.textContent = 'ladder';
+      ladder.title = 'Show this connection as a ladder, at this finding (L)';
+      li.append(kind, where, ladder, text);
       this.items.set(index, li);
     }
     this.list.replaceChildren(...this.items.values());

@@ -1,5 +1,5 @@
 // The timeline's keys, on the whole page: ←/→ step, N/P and F8/Shift+F8 jump between findings, Space plays, +/-
-// zoom, Home/0 fit all, ↑/↓ scroll lanes. Not while a control that takes the same keys (a findings item, a chip,
+// zoom, Home/0 fit all, ↑/↓ scroll lanes, L opens the selected event's connection as a ladder, Escape closes it. Not while a control that takes the same keys (a findings item, a chip,
 // a button, a select) has the focus.
 import type { ViewCommand } from './protocol';
 
@@ -9,6 +9,8 @@ export interface KeyActions {
   /** below 1 zooms in */
   zoomBy(factor: number): void;
   panLanes(d: number): void;
+  /** open (true) the ladder of the cursor's connection, or close it */
+  ladder(open: boolean): void;
 }
 
 export function bindTimelineKeys(doc: Document, a: KeyActions): void {
@@ -30,6 +32,9 @@ export function bindTimelineKeys(doc: Document, a: KeyActions): void {
       '-': () => a.zoomBy(2),
       ArrowUp: () => a.panLanes(-1),
       ArrowDown: () => a.panLanes(1),
+      l: () => a.ladder(true),
+      L: () => a.ladder(true),
+      Escape: () => a.ladder(false),
     };
     const act = keys[e.key];
     if (!act || e.altKey || e.ctrlKey || e.metaKey) return;

@@ -2,6 +2,7 @@
 // that turn what crosses the boundary (a message from the webview, a restored state) into typed values once.
 // Handshake: the webview posts `ready` when its script runs; only then does the host send `load` and the chunks.
 import type { CheckVerdict } from '../extension/core/check/verdict';
+import { parseSelection, type ReviewHostMessage, type ReviewWebviewMessage } from './review-protocol';
 import { FINDING_KINDS, type EventBrief, type EventDetails, type TimelineChunk, type TimelineFindingKind, type TimelineSummary } from '../extension/core/timeline/model';
 
 export type ViewCommand = 'nextFinding' | 'prevFinding' | 'stepForward' | 'stepBack' | 'fitAll' | 'play' | 'pause';
@@ -37,8 +38,10 @@ export type HostMessage =
   | { type: 'error'; message: string }
   /** `related`: the keys and summaries of the events asked for with the details, in the order asked */
   | { type: 'details'; id: number; details: EventDetails | null; related: EventBrief[] }
-  | { type: 'texts'; id: number; events: number[]; texts: string[] }
-  | { type: 'command'; id: number; command: ViewCommand };
+  /** the events' one-line summaries, and the key each names (null: none), in the order asked */
+  | { type: 'texts'; id: number; events: number[]; texts: string[]; keys: Array<string | null> }
+  | { type: 'command'; id: number; command: ViewCommand }
+  | ReviewHostMessage;
 
 /** Where the cursor is, as the webview reports it after a command. */
 export interface CursorReport {
@@ -52,14 +55,15 @@ export type WebviewMessage =
   | { type: 'ready' }
   /** an event's details, and the keys and summaries of the other events of its exchange (at most MAX_RELATED) */
   | { type: 'requestDetails'; id: number; event: number; related: number[] }
-  /** the texts of the events the view labels (at most MAX_TEXTS_ASKED at a time) */
+  /** the texts and keys of the events the view labels, the ladder shows or the hover card names (at most MAX_TEXTS_ASKED at a time) */
   | { type: 'requestTexts'; id: number; events: number[] }
   | { type: 'stateChanged'; state: ViewState }
   | { type: 'commandDone'; id: number; cursor: CursorReport }
   /** the first chunk is drawn: the view can be looked at, panned and zoomed while the rest loads */
   | { type: 'firstFrame'; events: number }
   | { type: 'interactive'; events: number; findings: number }
-  | { type: 'log'; message: string };
+  | { type: 'log'; message: string }
+  | ReviewWebviewMessage;
 
 /** texts asked for in one message: a screen's labels */
 export const MAX_TEXTS_ASKED = 2000;
@@ -120,6 +124,10 @@ export function parseWebviewMessage(v: unknown): WebviewMessage | null {
       return isInt(v.events) && isInt(v.findings) ? { type, events: v.events, findings: v.findings } : null;
     case 'log':
       return typeof v.message === 'string' ? { type, message: v.message.slice(0, 2000) } : null;
+    case 'selection': {
+      const selection = parseSelection(v.selection);
+      return selection ? { type, selection } : null;
+    }
     default: {
       // exhaustive over the union, yet a stranger's type from the wire is dropped, not thrown on
       void (type satisfies never);

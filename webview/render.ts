@@ -1,6 +1,7 @@
 // Draws the visible part of the timeline on a canvas. Only events in the visible time range and lanes are
 // touched: with few of them each gets its mark, its label and its request→response line; with many, each pixel
 // column shows which lanes are busy. Mismatch findings are always drawn in full, red, whatever the zoom.
+import { fitKeepingKey, stackSpans } from '../extension/core/ladder/label';
 import { EventFlag, EventKind } from '../extension/core/timeline/model';
 import type { Palette } from './theme';
 import type { TimelineStore } from './store';
@@ -76,7 +77,7 @@ function drawLanes(ctx: CanvasRenderingContext2D, s: TimelineStore, v: Viewport,
 }
 
 /** y of an event's mark: requests in the upper half of the lane, responses in the lower. */
-function markY(v: Viewport, lane: number, kind: number): number {
+export function markY(v: Viewport, lane: number, kind: number): number {
   const top = v.laneY(lane);
   if (kind === EventKind.request) return top + 7;
   if (kind === EventKind.response) return top + LANE_PX - 7;
@@ -122,11 +123,11 @@ function drawDetail(ctx: CanvasRenderingContext2D, s: TimelineStore, v: Viewport
       // a label only where it does not run into the next mark on the lane
       const next = nextOnLane(s, i, i1, lane);
       const room = (next < 0 ? v.widthPx : v.x(s.tUs[next])) - x - 10;
-      const text = room > 40 && x + 6 > lastLabelEnd[slot] ? s.textOf(i) : undefined;
+      const brief = room > 40 && x + 6 > lastLabelEnd[slot] ? s.briefOf(i) : undefined;
       // a text not here yet has been asked for: the label is drawn when it comes
-      if (text !== undefined) {
+      if (brief !== undefined) {
         ctx.fillStyle = f & EventFlag.mismatch ? p.mismatch : p.foreground;
-        const label = fitText(ctx, text, room);
+        const label = fitLabel(ctx, brief.text, brief.key, room);
         ctx.fillText(label, x + 6, y);
         lastLabelEnd[slot] = x + 6 + ctx.measureText(label).width;
         labels++;
@@ -141,11 +142,10 @@ function nextOnLane(s: TimelineStore, i: number, i1: number, lane: number): numb
   return -1;
 }
 
-function fitText(ctx: CanvasRenderingContext2D, text: string, room: number): string {
+/** The label in its room, cut in the command and never in the key ("get_paths…key=msg:1032"). */
+function fitLabel(ctx: CanvasRenderingContext2D, text: string, key: string | null, room: number): string {
   // the canvas draws text as pixels: hostile strings are harmless here, but cut them to the room there is
-  let t = text.length > 200 ? text.slice(0, 200) : text;
-  while (t.length > 1 && ctx.measureText(t).width > room) t = t.slice(0, Math.floor(t.length * 0.7));
-  return t.length < text.length ? `${t}…` : t;
+  return fitKeepingKey(text.length > 200 ? text.slice(0, 200) : text, key, (t) => ctx.measureText(t).width <= room);
 }
 
 function drawMark(ctx: CanvasRenderingContext2D, p: Palette, k: number, f: number, x: number, y: number, top: number): void {
@@ -217,32 +217,49 @@ function drawDensity(ctx: CanvasRenderingContext2D, s: TimelineStore, v: Viewpor
   ctx.globalAlpha = 1;
 }
 
+/**
+ * Mismatches as red arcs from the request that took the answer to the answer it took, always, whatever the zoom;
+ * arcs that overlap on a lane rise to different heights so that many on one connection stay apart. The selected
+ * finding (of any kind) is ringed.
+ */
 function drawFindings(ctx: CanvasRenderingContext2D, s: TimelineStore, v: Viewport, p: Palette, laneEnd: number, selected: number): void {
+  const shown: Array<{ n: number; xa: number; xb: number }> = [];
   for (let n = 0; n < s.findings.length; n++) {
     const f = s.findings[n];
     if (f.kind !== 'mismatch' && n !== selected) continue;
     const ev = f.event;
     if (ev < 0 || ev >= s.count) continue;
-    const lane = s.lane[ev];
-    if (!visibleLane(v, lane, laneEnd)) continue;
+    if (!visibleLane(v, s.lane[ev], laneEnd)) continue;
     const req = f.request >= 0 ? f.request : ev;
     const xa = v.x(s.tUs[req]);
     const xb = v.x(s.tUs[ev]);
     if (Math.max(xa, xb) < GUTTER_PX - 10 || Math.min(xa, xb) > v.widthPx + 10) continue;
-    const color = f.kind === 'mismatch' ? p.mismatch : p.warning;
-    ctx.strokeStyle = color;
+    shown.push({ n, xa, xb });
+  }
+  // the arcs of each lane stacked apart, lane by lane
+  const levels = new Array<number>(shown.length).fill(0);
+  const byLane = new Map<number, number[]>();
+  shown.forEach(({ n }, k) => byLane.set(s.lane[s.findings[n].event], [...(byLane.get(s.lane[s.findings[n].event]) ?? []), k]));
+  for (const ks of byLane.values()) stackSpans(ks.map((k) => [shown[k].xa, shown[k].xb] as const), 3).forEach((level, j) => (levels[ks[j]] = level));
+  shown.forEach(({ n, xa, xb }, k) => {
+    const f = s.findings[n];
+    const lane = s.lane[f.event];
+    ctx.strokeStyle = f.kind === 'mismatch' ? p.mismatch : p.warning;
     ctx.lineWidth = n === selected ? 3 : 2;
     if (f.kind === 'mismatch' && f.request >= 0 && f.response >= 0) {
-      // the red line: from the request to the answer the client took
+      const ya = markY(v, lane, EventKind.request);
+      const yb = markY(v, lane, EventKind.response);
+      // the control point rises 8 px a level: the arc's top 4 px a level, at most 4 levels (a crowd at a far zoom)
+      const lift = 4 + (levels[k] % 4) * 8;
       ctx.beginPath();
-      ctx.moveTo(xa, markY(v, lane, EventKind.request));
-      ctx.lineTo(xb, markY(v, lane, EventKind.response));
+      ctx.moveTo(xa, ya);
+      ctx.quadraticCurveTo((xa + xb) / 2, ya - lift, xb, yb);
       ctx.stroke();
     }
     ctx.beginPath();
-    ctx.arc(xb, markY(v, lane, s.kind[ev]), 7, 0, Math.PI * 2);
+    ctx.arc(xb, markY(v, lane, s.kind[f.event]), 7, 0, Math.PI * 2);
     ctx.stroke();
-  }
+  });
 }
 
 function drawCursor(ctx: CanvasRenderingContext2D, s: TimelineStore, v: Viewport, p: Palette, cursor: number, laneEnd: number): void {

@@ -1,7 +1,7 @@
 // The webview's copy of the timeline model: chunks appended into growable typed arrays, with the links the host
 // cannot send up front filled in as they arrive (a request learns its response when the response comes; findings
-// set flags and the "client took" link). Event texts are not in the chunks: the ones drawn are asked of the host
-// as they are needed and kept in a bounded cache. No DOM here, so it is tested under Node.
+// set flags and the "client took" link). Event texts (and keys) are not in the chunks: the ones drawn are asked of
+// the host as they are needed and kept in a bounded cache. No DOM here, so it is tested under Node.
 import { EventFlag, EventKind, FINDING_KINDS, type TimelineChunk, type TimelineFinding, type TimelineSummary } from '../extension/core/timeline/model';
 
 function grow<T extends Float64Array | Uint32Array | Int32Array | Uint8Array>(a: T, need: number, make: (n: number) => T): T {
@@ -32,6 +32,8 @@ export class TimelineStore {
   gaveUpUs = new Map<number, number>();
   /** texts the host has sent, by event index */
   private texts = new Map<number, string>();
+  /** keys the host has sent with the texts (null: the message names none), by event index */
+  private keys = new Map<number, string | null>();
   /** events whose text was wanted and is not here yet, in the order wanted */
   private wanted = new Set<number>();
   /** told (once per batch) when texts are wanted that are not here */
@@ -44,6 +46,7 @@ export class TimelineStore {
   reset(): void {
     this.count = 0;
     this.texts = new Map();
+    this.keys = new Map();
     this.wanted = new Set();
     this.lanes = [];
     this.findings = [];
@@ -141,6 +144,12 @@ export class TimelineStore {
     return t;
   }
 
+  /** The event's key and text, or undefined while the host has not sent them (they are then asked for). */
+  briefOf(i: number): { key: string | null; text: string } | undefined {
+    const text = this.textOf(i);
+    return text === undefined ? undefined : { key: this.keys.get(i) ?? null, text };
+  }
+
   /** The events whose texts to ask for next (at most `max`), taken off the wanted list. */
   takeWanted(max: number): number[] {
     const out: number[] = [];
@@ -156,10 +165,20 @@ export class TimelineStore {
     return this.wanted.size > 0;
   }
 
-  /** Texts from the host; the cache is emptied when it grows past `TEXT_CACHE` (the view asks again for what it draws). */
-  setTexts(events: number[], texts: string[]): void {
-    if (this.texts.size + events.length > TEXT_CACHE) this.texts = new Map();
-    for (let k = 0; k < events.length; k++) if (events[k] < this.count) this.texts.set(events[k], texts[k] ?? '');
+  /**
+   * Texts and keys from the host; the cache is emptied when it grows past `TEXT_CACHE` (the view asks again for what
+   * it draws).
+   */
+  setTexts(events: number[], texts: string[], keys: ReadonlyArray<string | null> = []): void {
+    if (this.texts.size + events.length > TEXT_CACHE) {
+      this.texts = new Map();
+      this.keys = new Map();
+    }
+    for (let k = 0; k < events.length; k++) {
+      if (events[k] >= this.count) continue;
+      this.texts.set(events[k], texts[k] ?? '');
+      this.keys.set(events[k], keys[k] ?? null);
+    }
   }
 
   get firstUs(): number {

@@ -1,14 +1,18 @@
 // The timeline page: builds it, says `ready`, then takes the host's messages (load, chunks, done, details replies,
 // commands). Keeps its view (cursor, zoom, the selected finding, the findings filter) in vscode.setState so hide/show
-// and reload restore it.
+// and reload restore it. Beside the lanes, a connection's ladder opens from a lane's name, a finding's button or L.
 import { FINDING_KINDS, type TimelineFindingKind, type TimelineSummary } from '../extension/core/timeline/model';
 import { DetailsPane, NOTHING_SELECTED } from './details';
 import { exchangeLines, exchangeOf, relatedOf } from './exchange';
 import { FindingNav, type FindingFilter } from './finding-nav';
 import { FindingsList } from './findings';
 import { bindTimelineKeys } from './keys';
+import { LadderPane } from './ladder-pane';
 import { assertUnreachable, MAX_TEXTS_ASKED, parseViewState, type CursorReport, type HostMessage, type ViewCommand, type ViewState, type WebviewMessage } from './protocol';
+import { ReviewLayer } from './review-notes';
 import { TimelineStore } from './store';
+import { HoverCard } from './timeline-hover';
+import { timelineLegend } from './timeline-legend';
 import { TimelineView } from './timeline-view';
 import { SPEEDS, Toolbar } from './toolbar';
 import { fmtTime } from './viewport';
@@ -40,13 +44,20 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
       view.canvas.focus();
     },
     filter: (f) => applyFilter(f),
+    ladder: (n) => {
+      view.selectFinding(n);
+      openLadder(view.cursor);
+    },
   });
   const view = new TimelineView(
     doc,
     store,
     nav,
     (reason) => cursorMoved(reason),
-    () => saveState(),
+    () => {
+      saveState();
+      review.redraw();
+    },
     (playing) => toolbar.setPlaying(playing),
   );
   const toolbar = new Toolbar(doc, {
@@ -56,14 +67,24 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
       saveState();
     },
   });
+  const hover = new HoverCard(doc, store);
+  view.onHover = (event, x, y) => hover.show(event, x, y);
+  // a click on an arrow or a row of the ladder selects that event in the timeline (and the ladder follows)
+  const ladder = new LadderPane(doc, store, (event) => view.setCursor(event, 'step'));
+  view.onLane = (lane, tUs) => ladder.open(lane, tUs >= 0 ? store.lowerBound(tUs) : view.cursor, view.cursor);
   const plot = doc.createElement('div');
   plot.id = 'plot';
-  plot.append(view.canvas);
+  plot.append(view.canvas, hover.root);
+  const review = new ReviewLayer(doc, plot, store, view, details.root, (selection) => vscode.postMessage({ type: 'selection', selection }));
   const middle = doc.createElement('div');
   middle.id = 'middle';
-  middle.append(plot, findings.root);
-  doc.body.append(toolbar.root, summaryLine, middle, details.root);
-  new ResizeObserver(() => view.resize(plot.clientWidth, plot.clientHeight)).observe(plot);
+  middle.append(plot, ladder.root, findings.root);
+  doc.body.append(toolbar.root, summaryLine, timelineLegend(doc), middle, details.root);
+  // the plot narrows when the ladder opens: the cursor stays in view
+  new ResizeObserver(() => {
+    view.resize(plot.clientWidth, plot.clientHeight);
+    view.revealCursor();
+  }).observe(plot);
 
   function run(c: ViewCommand): void {
     switch (c) {
@@ -86,8 +107,13 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
     }
   }
 
+  /** Shows the connection of an event as a ladder, at that event. */
+  const openLadder = (event: number) => event >= 0 && event < store.count && ladder.open(store.lane[event], event, view.cursor);
+
   function cursorMoved(reason: 'step' | 'play' | 'pick'): void {
     findings.select(nav.current);
+    ladder.follow(view.cursor);
+    review.changed();
     saveState();
     // while playing, ask for details a few times a second rather than every frame
     window.clearTimeout(detailsTimer);
@@ -178,6 +204,9 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
         textsAsked = false;
         textsFloor = textsId;
         store.reset();
+        review.reset();
+        ladder.close();
+        hover.show(-1, 0, 0);
         view.cursor = -1;
         view.finding = -1;
         nav.current = -1;
@@ -205,6 +234,7 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
       }
       case 'done':
         finishLoad(msg.summary);
+        review.changed();
         return;
       case 'error':
         toolbar.setProgress(null);
@@ -216,8 +246,10 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
       case 'texts':
         if (msg.id <= textsFloor) return;
         textsAsked = false;
-        store.setTexts(msg.events, msg.texts);
+        store.setTexts(msg.events, msg.texts, msg.keys);
         view.redraw();
+        ladder.textsArrived();
+        hover.refresh();
         requestTexts();
         return;
       case 'details':
@@ -229,6 +261,13 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
         return;
       case 'command':
         run(msg.command);
+        vscode.postMessage({ type: 'commandDone', id: msg.id, cursor: cursorReport() });
+        return;
+      case 'notes':
+        review.setNotes(msg.notes);
+        return;
+      case 'select':
+        view.setCursor(msg.event, 'step');
         vscode.postMessage({ type: 'commandDone', id: msg.id, cursor: cursorReport() });
         return;
       default:
@@ -278,7 +317,8 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
     if (e.data && typeof e.data === 'object' && typeof e.data.type === 'string') onMessage(e.data);
   });
 
-  bindTimelineKeys(doc, { run, playPause: () => view.setPlaying(!view.playing), zoomBy: (f) => view.zoomBy(f), panLanes: (d) => view.panLanes(d) });
+  const ladderKey = (open: boolean) => (open ? openLadder(view.cursor) : ladder.close());
+  bindTimelineKeys(doc, { run, playPause: () => view.setPlaying(!view.playing), zoomBy: (f) => view.zoomBy(f), panLanes: (d) => view.panLanes(d), ladder: ladderKey });
 
   vscode.postMessage({ type: 'ready' });
 }

@@ -1,11 +1,12 @@
 // The interactive canvas: cursor stepping, finding jumps, play at a speed, wheel zoom, drag pan, click to select.
-// Draws at most once a frame, and only when something changed. Reports cursor moves through onCursor.
+// Draws at most once a frame, and only when something changed. Reports cursor moves through onCursor, the event
+// under the pointer through onHover, and a lane asked for (its label clicked, a right-click) through onLane.
 import { EventKind } from '../extension/core/timeline/model';
 import type { FindingNav } from './finding-nav';
-import { drawTimeline } from './render';
+import { drawTimeline, markY } from './render';
 import type { TimelineStore } from './store';
 import { readPalette, type Palette } from './theme';
-import { GUTTER_PX, LANE_PX, Viewport } from './viewport';
+import { AXIS_PX, GUTTER_PX, LANE_PX, Viewport } from './viewport';
 
 export class TimelineView {
   readonly canvas: HTMLCanvasElement;
@@ -20,6 +21,10 @@ export class TimelineView {
   private lastFrameMs = 0;
   private playUs = 0;
   private drag: { x: number; y: number; moved: boolean; lanes: number } | null = null;
+  /** the pointer is over an event (-1: over none, or gone), at canvas x, y */
+  onHover: ((event: number, xPx: number, yPx: number) => void) | null = null;
+  /** a lane's label was clicked (tUs -1), or a lane right-clicked at a time: open its ladder */
+  onLane: ((lane: number, tUs: number) => void) | null = null;
 
   constructor(
     doc: Document,
@@ -39,6 +44,14 @@ export class TimelineView {
     this.canvas.addEventListener('pointerdown', (e) => this.down(e));
     this.canvas.addEventListener('pointermove', (e) => this.move(e));
     this.canvas.addEventListener('pointerup', (e) => this.up(e));
+    this.canvas.addEventListener('pointerleave', () => this.onHover?.(-1, 0, 0));
+    this.canvas.addEventListener('contextmenu', (e) => {
+      const { x, y } = this.local(e);
+      const lane = this.laneAt(y);
+      if (lane < 0) return;
+      e.preventDefault();
+      this.onLane?.(lane, x >= GUTTER_PX ? this.view.t(x) : -1);
+    });
     // a theme change rewrites the body's class and style: read the colours again
     new MutationObserver(() => {
       this.palette = readPalette(doc.body);
@@ -72,6 +85,10 @@ export class TimelineView {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     // how many labels are drawn, for the tests (the canvas shows text only as pixels)
     this.canvas.dataset.labels = String(drawTimeline(ctx, this.store, this.view, this.palette, { cursor: this.cursor, finding: this.finding }));
+    // where the cursor's mark is, for the tests (they point at it to hover)
+    const at = this.markAt(this.cursor);
+    if (at) this.canvas.dataset.cursorAt = `${Math.round(at.x)},${Math.round(at.y)}`;
+    else delete this.canvas.dataset.cursorAt;
     if (this.playing) this.redraw();
   }
 
@@ -105,6 +122,14 @@ export class TimelineView {
     this.finding = current >= 0 && this.store.findings[current]?.event === this.cursor ? current : this.nav.atEvent(this.cursor);
     if (this.finding >= 0) this.nav.current = this.finding;
     this.onCursor(reason);
+    this.redraw();
+  }
+
+  /** Pans (never zooms) so that the cursor is on screen, if there is one. */
+  revealCursor(): void {
+    if (this.cursor < 0 || this.cursor >= this.store.count) return;
+    this.view.reveal(this.store.tUs[this.cursor], this.store.lane[this.cursor]);
+    this.onView();
     this.redraw();
   }
 
@@ -164,9 +189,36 @@ export class TimelineView {
     this.drag = { x: e.clientX, y: e.clientY, moved: false, lanes: 0 };
   }
 
+  private local(e: MouseEvent): { x: number; y: number } {
+    const rect = this.canvas.getBoundingClientRect();
+    return { x: e.clientX - rect.left, y: e.clientY - rect.top };
+  }
+
+  /** The lane under a canvas y; -1 above the lanes or past the last. */
+  laneAt(y: number): number {
+    const v = this.view;
+    if (y < AXIS_PX) return -1;
+    const lane = v.laneTop + Math.floor((y - v.laneY(v.laneTop)) / LANE_PX);
+    return lane < this.store.lanes.length ? lane : -1;
+  }
+
+  /** Where an event's mark is on the canvas; null when it is off screen. */
+  markAt(i: number): { x: number; y: number } | null {
+    if (i < 0 || i >= this.store.count) return null;
+    const v = this.view;
+    const lane = this.store.lane[i];
+    const x = v.x(this.store.tUs[i]);
+    if (lane < v.laneTop || lane >= v.laneTop + v.lanesShown || x < GUTTER_PX || x > v.widthPx) return null;
+    return { x, y: markY(v, lane, this.store.kind[i]) };
+  }
+
   private move(e: PointerEvent): void {
     const d = this.drag;
-    if (!d) return;
+    if (!d) {
+      const { x, y } = this.local(e);
+      this.onHover?.(x >= GUTTER_PX ? this.hit(x, y) : -1, x, y);
+      return;
+    }
     const dx = e.clientX - d.x;
     const lanes = Math.trunc((d.y - e.clientY) / LANE_PX);
     if (!d.moved && Math.abs(dx) < 3 && lanes === 0) return;
@@ -182,25 +234,38 @@ export class TimelineView {
     const d = this.drag;
     this.drag = null;
     if (!d || d.moved) return;
-    const rect = this.canvas.getBoundingClientRect();
-    const hit = this.hit(e.clientX - rect.left, e.clientY - rect.top);
+    const { x, y } = this.local(e);
+    // a lane's label opens its ladder
+    if (x < GUTTER_PX) {
+      const lane = this.laneAt(y);
+      if (lane >= 0) this.onLane?.(lane, -1);
+      return;
+    }
+    const hit = this.hit(x, y);
     if (hit >= 0) this.setCursor(hit, 'pick');
   }
 
-  /** The event nearest a point, within 8 px on the lane under it; -1 when none. */
+  /**
+   * The event nearest a point, within 8 px across on the lane under it: the nearest mark (requests are drawn in the
+   * lane's upper half, responses in its lower), the first of marks as near (two answers read at once); -1 when none.
+   */
   hit(x: number, y: number): number {
     const v = this.view;
-    const lane = v.laneTop + Math.floor((y - v.laneY(v.laneTop)) / LANE_PX);
+    const lane = this.laneAt(y);
+    if (lane < 0) return -1;
     let best = -1;
-    let bestDx = 8;
+    let bestD = Infinity;
     const end = this.store.lowerBound(v.t(x + 8));
     // at a million events a pixel can hold thousands: look at the nearest few hundred only
     for (let i = Math.max(this.store.lowerBound(v.t(x - 8)), end - 400); i < end; i++) {
       if (this.store.lane[i] !== lane) continue;
       const dx = Math.abs(v.x(this.store.tUs[i]) - x);
-      if (dx <= bestDx && (best < 0 || this.store.kind[i] !== EventKind.other)) {
+      if (dx > 8) continue;
+      // marks without a shape of their own (client events) only where nothing else is
+      const d = dx + Math.abs(markY(v, lane, this.store.kind[i]) - y) / 2 + (this.store.kind[i] === EventKind.other ? 100 : 0);
+      if (d < bestD) {
         best = i;
-        bestDx = dx;
+        bestD = d;
       }
     }
     return best;

@@ -1,5 +1,7 @@
 // The `incident-replay` command: one verb a file under verbs/, the same engine as the editor.
 import { UserError } from '../core/errors';
+// the bundle takes only this field of package.json (esbuild keeps the JSON properties imported), so it cannot drift
+import { version } from '../../package.json';
 import type { Io } from './verb';
 import { analyzeTranscript } from '../core/pairing';
 
@@ -19,6 +21,7 @@ function usage(): string {
     'usage: incident-replay <verb> [options]   (incident-replay <verb> --help for each)',
     '',
     ...verbs.map((v) => `  ${v.name.padEnd(width)}  ${v.summary}`),
+    `  ${'version'.padEnd(width)}  print the version (also --version)`,
   ].join('\n');
 }
 
@@ -28,8 +31,8 @@ export async function main(argv: string[]): Promise<number> {
     io.out(usage());
     return name === undefined ? 2 : 0;
   }
-  if (name === '--version') {
-    io.out(process.env.INCIDENT_REPLAY_VERSION ?? '0.1.0');
+  if (name === '--version' || name === 'version') {
+    io.out(version);
     return 0;
   }
   const verb = verbs.find((v) => v.name === name);
@@ -54,6 +57,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // what reads our standard output went away (| head): stop at once and quietly, as a Unix tool killed by SIGPIPE
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(128 + 13);
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -33,24 +33,19 @@ export function parse<O extends Options>(verb: string, argv: string[], options: 
   }
 }
 
-/** Parses a duration such as 250ms, 1.5s, 2m or 300 (ms). */
-export function parseDurationMs(s: string, what: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(us|µs|ms|s|m|h)?$/.exec(s.trim());
-  if (!m) throw new UsageError(`${what}: "${s}" is not a duration (like 250ms, 2s)`);
-  const n = Number(m[1]);
-  const unit = m[2] ?? 'ms';
-  const factor = { us: 0.001, µs: 0.001, ms: 1, s: 1000, m: 60000, h: 3600000 }[unit] as number;
-  const ms = n * factor;
-  // a timer cannot wait longer than 2^31 ms (it would fire at once); no run of this tool needs more than a day
-  if (!Number.isFinite(ms) || ms > MAX_DURATION_MS) throw new UsageError(`${what}: "${s}" is longer than 24h`);
-  return ms;
-}
-
-export const MAX_DURATION_MS = 24 * 3600 * 1000;
-
 export function parseIntArg(s: string | undefined, what: string, min: number, max: number): number | undefined {
   if (s === undefined) return undefined;
   const n = Number(s);
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${what}: "${s}" is not a whole number from ${min} to ${max}`);
   return n;
+}
+
+/** --key-pattern: where payloads carry their own key, the regular expression that finds it; a bad one is a usage error. */
+export function parseKeyPattern(verb: string, s: string | undefined): RegExp | undefined {
+  if (s === undefined) return undefined;
+  try {
+    return new RegExp(s);
+  } catch (err) {
+    throw new UsageError(`${verb}: --key-pattern is not a regular expression: ${(err as Error).message}`);
+  }
 }

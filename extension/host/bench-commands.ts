@@ -12,17 +12,18 @@ import type { ChartPanels } from './chart-panel';
 import { benchSource } from './chart-sources';
 import { askCount, pickDatabaseUrl } from './database-pick';
 import { showFailure, type Log } from './output';
+import { whenTrusted } from './trust';
 
 export function registerBenchCommands(context: vscode.ExtensionContext, charts: ChartPanels, log: Log): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand('incidentReplay.runBenchmark', () => runBenchmark(charts, log)),
+    vscode.commands.registerCommand('incidentReplay.runBenchmark', whenTrusted('Run Benchmark…', () => runBenchmark(charts, log, context.secrets))),
     vscode.commands.registerCommand('incidentReplay.openBenchResults', (uri?: vscode.Uri, all?: vscode.Uri[]) => openBenchResults(charts, uri, all)),
-    vscode.commands.registerCommand('incidentReplay.runBenchConfig', (uri?: vscode.Uri) => runBenchConfig(charts, log, uri)),
+    vscode.commands.registerCommand('incidentReplay.runBenchConfig', whenTrusted('Run Benchmark Configuration…', (uri?: vscode.Uri) => runBenchConfig(charts, log, context.secrets, uri))),
   );
 }
 
 /** Run Benchmark Configuration…: every run of a config file (replays/db-speed-2010/bench.json) against one target. */
-async function runBenchConfig(charts: ChartPanels, log: Log, uri?: vscode.Uri): Promise<number | undefined> {
+async function runBenchConfig(charts: ChartPanels, log: Log, secrets: vscode.SecretStorage, uri?: vscode.Uri): Promise<number | undefined> {
   const title = 'Run Benchmark Configuration';
   let file = uri instanceof vscode.Uri ? uri : undefined;
   if (!file) {
@@ -32,7 +33,7 @@ async function runBenchConfig(charts: ChartPanels, log: Log, uri?: vscode.Uri): 
   if (!file) return undefined;
   try {
     const config = await readBenchConfig(file.fsPath);
-    const url = await pickDatabaseUrl({ title: `${title} (1/2): target`, schemes: ['mysql', 'postgres', 'postgresql', 'mongodb'], placeholder: 'postgres://postgres@127.0.0.1:5432/test' });
+    const url = await pickDatabaseUrl({ title: `${title} (1/2): target`, schemes: ['mysql', 'postgres', 'postgresql', 'mongodb'], placeholder: 'postgres://postgres@127.0.0.1:5432/test' }, secrets, log);
     if (!url) return undefined;
     const largest = Math.max(...config.runs.map((r) => r.count ?? SEED_COUNT[r.workload ?? 'select']));
     const count = await askCount(`${title} (2/2): statements per client at each level`, Math.min(largest, 1000), `The file asks up to ${largest.toLocaleString('en-US')}; a smaller number runs the same shape sooner`);
@@ -79,9 +80,9 @@ async function openBenchResults(charts: ChartPanels, uri?: vscode.Uri, all?: vsc
   return charts.open(benchSource(files)).rendered();
 }
 
-async function runBenchmark(charts: ChartPanels, log: Log): Promise<number | undefined> {
+async function runBenchmark(charts: ChartPanels, log: Log, secrets: vscode.SecretStorage): Promise<number | undefined> {
   const title = 'Run Benchmark';
-  const url = await pickDatabaseUrl({ title: `${title} (1/4): target`, schemes: ['mysql', 'postgres', 'postgresql', 'mongodb'], placeholder: 'postgres://postgres@127.0.0.1:5432/test' });
+  const url = await pickDatabaseUrl({ title: `${title} (1/4): target`, schemes: ['mysql', 'postgres', 'postgresql', 'mongodb'], placeholder: 'postgres://postgres@127.0.0.1:5432/test' }, secrets, log);
   if (!url) return undefined;
   const workload = (await vscode.window.showQuickPick(
     [

@@ -15,6 +15,7 @@ import { askCount, pickDatabaseUrl } from './database-pick';
 import { showFailure, type Log } from './output';
 import { outputFile } from './record-commands';
 import type { Timelines } from './timelines';
+import { whenTrusted } from './trust';
 
 const SCHEMES: Record<ClientName, { schemes: string[]; placeholder: string }> = {
   mysql2: { schemes: ['mysql'], placeholder: 'mysql://root@127.0.0.1:3306/test' },
@@ -30,7 +31,7 @@ const SCHEMES: Record<ClientName, { schemes: string[]; placeholder: string }> = 
 
 export function registerCheckCommand(context: vscode.ExtensionContext, charts: ChartPanels, timelines: Timelines, log: Log): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand('incidentReplay.runMismatchCheck', () => runMismatchCheck(charts, timelines, log)),
+    vscode.commands.registerCommand('incidentReplay.runMismatchCheck', whenTrusted('Run Mismatch Check…', () => runMismatchCheck(charts, timelines, log, context.secrets))),
     vscode.commands.registerCommand('incidentReplay.openVerdict', (uri?: vscode.Uri) => openVerdict(charts, timelines, uri)),
   );
 }
@@ -46,7 +47,7 @@ async function openVerdict(charts: ChartPanels, timelines: Timelines, uri?: vsco
   return charts.open(checkSource(file, timelines)).rendered();
 }
 
-async function runMismatchCheck(charts: ChartPanels, timelines: Timelines, log: Log): Promise<number | undefined> {
+async function runMismatchCheck(charts: ChartPanels, timelines: Timelines, log: Log, secrets: vscode.SecretStorage): Promise<number | undefined> {
   const title = 'Run Mismatch Check';
   const client = (await vscode.window.showQuickPick(
     CLIENT_NAMES.map((c) => ({ label: c, description: c.startsWith('tracker') ? `the embedded MogileFS tracker's ${c.slice(8)} client (2008)` : `${SCHEMES[c].schemes[0]}://` })),
@@ -54,7 +55,7 @@ async function runMismatchCheck(charts: ChartPanels, timelines: Timelines, log: 
   ))?.label as ClientName | undefined;
   if (!client) return undefined;
   const tracker = client.startsWith('tracker');
-  const url = await pickDatabaseUrl({ title: `${title} (2/5): server`, ...SCHEMES[client], ...(tracker ? { noUrl: 'The embedded tracker (started for the check)' } : {}) });
+  const url = await pickDatabaseUrl({ title: `${title} (2/5): server`, ...SCHEMES[client], ...(tracker ? { noUrl: 'The embedded tracker (started for the check)' } : {}) }, secrets, log);
   if (url === undefined) return undefined;
   const latency = await vscode.window.showInputBox({
     title: `${title} (3/5): latency injected into a share of responses`,

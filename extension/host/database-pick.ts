@@ -1,7 +1,10 @@
 // Asks for a database URL: the ones in the `incidentReplay.databaseUrls` setting that fit (shown with their
-// passwords masked), or one typed in. Shared by Run Benchmark… and Run Mismatch Check….
+// passwords masked), or one typed in; its password comes from secret storage, or is asked for once
+// (database-passwords.ts). Shared by Run Benchmark… and Run Mismatch Check….
 import * as vscode from 'vscode';
 import { redactSecrets } from '../core/redact';
+import { resolvePassword } from './database-passwords';
+import type { Log } from './output';
 import { readSettings } from './settings';
 
 export interface UrlPick {
@@ -15,8 +18,8 @@ export interface UrlPick {
 
 const OTHER = 'Enter a URL…';
 
-/** The URL, null for the no-URL choice, undefined when the user backed out. */
-export async function pickDatabaseUrl(p: UrlPick): Promise<string | null | undefined> {
+/** The URL to connect with (its password included), null for the no-URL choice, undefined when the user backed out. */
+export async function pickDatabaseUrl(p: UrlPick, secrets: vscode.SecretStorage, log: Log): Promise<string | null | undefined> {
   const fits = (url: string) => p.schemes.some((s) => url.toLowerCase().startsWith(`${s}://`));
   const configured = Object.entries(readSettings().databaseUrls)
     .filter(([, url]) => fits(url))
@@ -24,14 +27,15 @@ export async function pickDatabaseUrl(p: UrlPick): Promise<string | null | undef
   const items = [...(p.noUrl ? [{ label: p.noUrl, description: '', url: null }] : []), ...configured, { label: OTHER, description: 'not in the incidentReplay.databaseUrls setting', url: null }];
   const picked = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: p.title, placeHolder: 'from the incidentReplay.databaseUrls setting' });
   if (!picked) return undefined;
-  if (picked.label !== OTHER) return picked.url;
+  if (picked.url === null && picked.label !== OTHER) return null;
+  if (picked.url !== null) return resolvePassword(picked.url, { setting: picked.label }, secrets, log);
   const typed = await vscode.window.showInputBox({
     title: p.title,
     placeHolder: p.placeholder,
-    prompt: `A ${p.schemes.map((s) => `${s}://`).join(' or ')} URL`,
+    prompt: `A ${p.schemes.map((s) => `${s}://`).join(' or ')} URL; a password in it goes to secret storage, the URL without it to the setting`,
     validateInput: (v) => (fits(v.trim()) ? null : `a ${p.schemes.map((s) => `${s}://`).join(' or ')} URL, like ${p.placeholder}`),
   });
-  return typed === undefined || typed.trim() === '' ? undefined : typed.trim();
+  return typed === undefined || typed.trim() === '' ? undefined : resolvePassword(typed.trim(), { typed: true }, secrets, log);
 }
 
 /** A positive whole number typed in, or undefined when the user backed out. */

@@ -8,9 +8,12 @@ import { registerChartSerializers } from './chart-serializer';
 import { registerCheckCommand } from './check-command';
 import { registerSweepCommand } from './sweep-command';
 import { registerMetricsCommand } from './metrics-command';
+import { registerDatabasePasswordCommands } from './database-passwords';
 import { createLog } from './output';
 import { registerRecordCommands } from './record-commands';
 import { registerReproduceCommand } from './reproduce-command';
+import { registerReviewCommands } from './review-commands';
+import { registerReviewUriHandler } from './review-uri';
 import { readSettings } from './settings';
 import { registerTimelineCommands } from './timeline-commands';
 import { registerTimelineSerializer } from './timeline-serializer';
@@ -19,13 +22,15 @@ import { registerTranscriptEditor } from './transcript-editor';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = createLog(context);
-  const timelines = new Timelines(context.extensionUri, log, vscode.Uri.joinPath(context.globalStorageUri, 'sidecars').fsPath);
+  const timelines = new Timelines(context.extensionUri, log, context.globalStorageUri.fsPath);
   context.subscriptions.push(timelines);
   registerTranscriptEditor(context, timelines);
   registerTimelineSerializer(context, timelines, log);
   registerTimelineCommands(context, timelines, log);
   registerRecordCommands(context, timelines, log);
   registerReproduceCommand(context, timelines, log);
+  registerReviewCommands(context, timelines, log);
+  registerReviewUriHandler(context, timelines, log);
   const charts = new ChartPanels(context.extensionUri, log);
   context.subscriptions.push(charts);
   registerChartSerializers(context, charts, timelines, log);
@@ -33,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerBenchCommands(context, charts, log);
   registerCheckCommand(context, charts, timelines, log);
   registerSweepCommand(context, log);
+  registerDatabasePasswordCommands(context, log);
   logSettings(log);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -8,6 +8,7 @@ import { protocolNames } from '../core/protocols';
 import { parseFaultSpec, startRecorder, type Recorder } from '../core/record';
 import { showFailure, type Log } from './output';
 import { readSettings } from './settings';
+import { whenTrusted } from './trust';
 import type { Timelines } from './timelines';
 
 const HOST_PORT = /^(\[[0-9a-f:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/i;
@@ -18,7 +19,7 @@ export function registerRecordCommands(context: vscode.ExtensionContext, timelin
   status.command = 'incidentReplay.stopRecording';
   context.subscriptions.push(
     status,
-    vscode.commands.registerCommand('incidentReplay.recordTranscript', async () => {
+    vscode.commands.registerCommand('incidentReplay.recordTranscript', whenTrusted('Record Transcript…', async () => {
       if (active) {
         void vscode.window.showWarningMessage('Incident Replay: a recording is already running; stop it first (status bar).');
         return undefined;
@@ -57,7 +58,7 @@ export function registerRecordCommands(context: vscode.ExtensionContext, timelin
       await recorder.close();
       log.info(`recording stopped: ${out}`);
       return timelines.open(vscode.Uri.file(out)).interactive();
-    }),
+    })),
     vscode.commands.registerCommand('incidentReplay.stopRecording', () => {
       const a = active as { stop: () => void } | null;
       a?.stop();
@@ -74,7 +75,7 @@ interface RecordingAsk {
 
 async function askRecording(): Promise<RecordingAsk | undefined> {
   const settings = readSettings();
-  const hostPort = (v: string) => (HOST_PORT.test(v.trim()) ? null : 'host:port, like 127.0.0.1:7001');
+  const hostPort = (v: string) => (HOST_PORT.test(v.trim()) ? null : 'host:port, like 127.0.0.1:17001');
   const listen = await vscode.window.showInputBox({ title: 'Record Transcript (1/4): listen on', value: settings.recordListen, prompt: 'The address clients connect to (loopback)', validateInput: hostPort });
   if (!listen) return undefined;
   const target = await vscode.window.showInputBox({ title: 'Record Transcript (2/4): forward to', placeHolder: '127.0.0.1:7001', prompt: 'The server being recorded', validateInput: hostPort });

@@ -23,7 +23,8 @@ export function readSettings(): Settings {
         .map(([k, v]) => [k, (v as unknown[]).filter((x): x is string => typeof x === 'string')]),
     ),
     databaseUrls: Object.fromEntries(Object.entries(urls).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '')),
-    recordListen: c.get<string>('record.listen') || '127.0.0.1:7001',
+    // not the embedded tracker's 7001: recording the tracker must not find its own port taken
+    recordListen: c.get<string>('record.listen') || '127.0.0.1:17001',
   };
 }
 

@@ -11,9 +11,10 @@ import { duration } from '../core/record/fault-spec';
 import { tryOrMessage } from './check-command';
 import { showFailure, type Log } from './output';
 import { outputFile } from './record-commands';
+import { whenTrusted } from './trust';
 
 export function registerSweepCommand(context: vscode.ExtensionContext, log: Log): void {
-  context.subscriptions.push(vscode.commands.registerCommand('incidentReplay.checkClient', () => checkClient(log)));
+  context.subscriptions.push(vscode.commands.registerCommand('incidentReplay.checkClient', whenTrusted('Check Your Own Client…', () => checkClient(log))));
 }
 
 async function checkClient(log: Log): Promise<SweepResult | undefined> {

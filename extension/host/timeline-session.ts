@@ -2,13 +2,14 @@
 // `ready`, streams the model to it in chunks, answers details requests from the spill, and forwards commands.
 // A webview that is hidden and shown again says `ready` again: the model is re-sent from memory when it fits the
 // cache's budget (a million events take about 22 MB: numbers only, the texts stay in the spill), else built again.
-// The webview asks for the texts of the events it labels (`requestTexts`), read from the spill of the model shown or
-// of the one still loading, and with an event's details for the keys of the others of its exchange.
+// The webview asks for the texts and keys of the events it labels (`requestTexts`), read from the spill of the model
+// shown or of the one still loading, and with an event's details for the keys of the others of its exchange.
 import * as vscode from 'vscode';
 import { UserError } from '../core/errors';
-import { buildTimeline, chunkBytes, type DetailsSpill, type TimelineChunk, type TimelineSummary } from '../core/timeline';
+import { chunkBytes, openTimeline, type DetailsSpill, type ModelCache, type TimelineChunk, type TimelineSummary } from '../core/timeline';
 import { webviewHtml } from './html';
 import type { Log } from './output';
+import { NO_SELECTION, type NoteMark, type TimelineSelection } from '../../webview/review-protocol';
 import { parseWebviewMessage, type CursorReport, type HostMessage, type ViewCommand, type ViewState } from '../../webview/protocol';
 
 /** the most the host keeps of one timeline's model to show it again without building it again */
@@ -33,7 +34,13 @@ export class TimelineSession implements vscode.Disposable {
   /** who waits for the model to be drawn; told null if the timeline closes first */
   private interactiveWaiters: Array<(i: Interactive | null) => void> = [];
   private lastInteractive: Interactive | null = null;
+  /** why the last load failed, if it did: a command given then is told so instead of waiting for a model */
+  loadError: string | null = null;
   state: ViewState | null = null;
+  /** what the view has selected, as it last said (what Add Review Note… writes on) */
+  selection: TimelineSelection = NO_SELECTION;
+  /** the review notes marked on the view; sent again after each load */
+  private notes: NoteMark[] = [];
   disposed = false;
 
   constructor(
@@ -43,12 +50,18 @@ export class TimelineSession implements vscode.Disposable {
     private readonly log: Log,
     private readonly onDisposed: (s: TimelineSession) => void,
     private readonly sidecarDir?: string,
+    private readonly models?: ModelCache,
   ) {
     const dist = vscode.Uri.joinPath(extensionUri, 'dist');
     panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
       panel.onDidDispose(() => this.dispose()),
+      // a hidden webview loses its page (no retainContextWhenHidden): shown again it says `ready` and loads anew, so
+      // a command given meanwhile waits for that load rather than go to a page that is not there
+      panel.onDidChangeViewState((e) => {
+        if (!e.webviewPanel.visible) this.lastInteractive = null;
+      }),
     );
     panel.webview.html = webviewHtml({
       cspSource: panel.webview.cspSource,
@@ -60,6 +73,11 @@ export class TimelineSession implements vscode.Disposable {
 
   get title(): string {
     return this.uri.path.split('/').pop() ?? 'transcript';
+  }
+
+  /** Whether the webview shows the whole model now (a command would be answered at once). */
+  get loaded(): boolean {
+    return this.lastInteractive !== null;
   }
 
   /** Resolves once the webview has drawn the whole model. */
@@ -74,6 +92,21 @@ export class TimelineSession implements vscode.Disposable {
    * only closing the timeline drops it. The webview's answer is then awaited for a bounded time.
    */
   async command(command: ViewCommand): Promise<CursorReport | undefined> {
+    return this.ask((id) => ({ type: 'command', id, command }));
+  }
+
+  /** Selects an event (a draft's link) once the model is drawn; resolves with where the cursor is then. */
+  async select(event: number): Promise<CursorReport | undefined> {
+    return this.ask((id) => ({ type: 'select', id, event }));
+  }
+
+  /** Marks these review notes on the view (now if it is drawn, else once it is). */
+  showNotes(notes: NoteMark[]): void {
+    this.notes = notes;
+    if (this.lastInteractive) void this.post({ type: 'notes', notes });
+  }
+
+  private async ask(message: (id: number) => HostMessage): Promise<CursorReport | undefined> {
     const ready = this.lastInteractive ?? (this.disposed ? null : await new Promise<Interactive | null>((resolve) => this.interactiveWaiters.push(resolve)));
     if (!ready || this.disposed) return undefined;
     const id = this.nextCommandId++;
@@ -86,7 +119,7 @@ export class TimelineSession implements vscode.Disposable {
         clearTimeout(timer);
         resolve(c);
       });
-      this.post({ type: 'command', id, command });
+      this.post(message(id));
     });
   }
 
@@ -122,6 +155,10 @@ export class TimelineSession implements vscode.Disposable {
       case 'interactive':
         this.lastInteractive = { events: m.events, findings: m.findings };
         for (const w of this.interactiveWaiters.splice(0)) w(this.lastInteractive);
+        void this.post({ type: 'notes', notes: this.notes });
+        return;
+      case 'selection':
+        this.selection = m.selection;
         return;
       case 'log':
         this.log.warn(`timeline webview: ${m.message}`);
@@ -132,6 +169,7 @@ export class TimelineSession implements vscode.Disposable {
   /** Sends the model: from memory when it was kept, else built (again) from the file. */
   private async send(): Promise<void> {
     this.lastInteractive = null;
+    this.loadError = null;
     await this.post({ type: 'load', source: this.uri.toString(), title: this.title });
     if (this.cached && this.summary) {
       for (const chunk of this.cached) await this.post({ type: 'chunk', chunk });
@@ -148,7 +186,8 @@ export class TimelineSession implements vscode.Disposable {
     let cachedBytes = 0;
     try {
       if (this.uri.scheme !== 'file') throw new UserError(`${this.uri.toString()}: only transcripts on this machine's disk can be opened`);
-      const built = await buildTimeline(this.uri.fsPath, {
+      const built = await openTimeline(this.uri.fsPath, {
+        models: this.models,
         lenient: true,
         sidecar: this.sidecarDir ? { dir: this.sidecarDir } : undefined,
         signal: abort.signal,
@@ -175,21 +214,25 @@ export class TimelineSession implements vscode.Disposable {
       this.summary = built.summary;
       this.cached = cacheable ? cache : null;
       await this.post({ type: 'done', summary: built.summary });
-      this.log.info(`opened ${this.uri.fsPath}: ${built.summary.events} events, ${built.summary.verdict} (${Date.now() - started} ms)`);
+      this.log.info(`opened ${this.uri.fsPath}${built.fromCache ? ' from the model cache' : ''}: ${built.summary.events} events, ${built.summary.verdict} (${Date.now() - started} ms)`);
     } catch (err) {
       if (this.loading === mine) this.loading = null;
       if (abort.signal.aborted) return;
       const message = err instanceof UserError ? err.message : `could not open the transcript: ${(err as Error).message}`;
       if (!(err instanceof UserError)) this.log.error(`timeline: ${(err as Error).stack ?? String(err)}`);
       else this.log.warn(message);
+      this.loadError = message;
+      // commands waiting for this load are answered now (with nothing) rather than never
+      for (const w of this.interactiveWaiters.splice(0)) w(null);
       await this.post({ type: 'error', message });
     }
   }
 
+  /** The texts the view labels with, and their keys (a label is cut in its command, never in its key). */
   private async answerTexts(id: number, events: number[]): Promise<void> {
     const spill = this.loading ?? this.details;
-    const texts = (await spill?.readTexts(events).catch(() => null)) ?? events.map(() => '');
-    await this.post({ type: 'texts', id, events, texts });
+    const briefs = (await spill?.briefs(events).catch(() => null)) ?? [];
+    await this.post({ type: 'texts', id, events, texts: events.map((_, k) => briefs[k]?.text ?? ''), keys: events.map((_, k) => briefs[k]?.key ?? null) });
   }
 
   /** One event's details, and the keys and summaries of the other events of its exchange (for the pairing text). */

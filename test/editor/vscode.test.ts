@@ -3,14 +3,16 @@
 // mismatch inside the webview, and Open Shard Metrics… on the Foursquare replay shows its charts; and the
 // extension-host mocha suite (test/editor/suite) passes inside VS Code.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext } from 'playwright-core';
 import { freshDir, write2008Like } from '../helpers/timeline-fixtures';
 import { closedPort } from '../helpers/net';
 import { ARTIFACTS, CHROMIUM_ARGS } from '../webview/harness';
+import { answerFileDialog, healthy, packageVsix, run, runFromPalette } from './code-server';
+import { svgProblem } from '../helpers/svg-check';
 
 const ROOT = resolve(__dirname, '../..');
 const BIN = join(ROOT, 'node_modules/.bin');
@@ -26,54 +28,6 @@ const env = {
 const UD = join(tmp, 'user-data');
 const EXT = join(tmp, 'extensions');
 const WS = join(tmp, 'workspace');
-
-function run(cmd: string, args: string[], timeoutMs: number): string {
-  const r = spawnSync(cmd, args, { cwd: ROOT, env, encoding: 'utf8', timeout: timeoutMs });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr || r.stdout}`);
-  return r.stdout;
-}
-
-
-async function healthy(port: number, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`code-server did not answer on 127.0.0.1:${port} within ${timeoutMs} ms`);
-}
-
-async function runFromPalette(page: Page, title: string): Promise<void> {
-  for (let attempt = 0; attempt < 10; attempt++) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-    // the extension's commands register a moment after the workbench shows
-    if (await row.waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false)) {
-      await page.keyboard.press('Enter');
-      return;
-    }
-    await page.keyboard.press('Escape');
-  }
-  throw new Error(`the command palette never offered "${title}"`);
-}
-
-/** The remote file dialog is a quick input holding a path: give it the file's. */
-async function answerFileDialog(page: Page, file: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  // the palette's input is the same element and the dialog puts its folder in it when it opens, which can come after
-  // a first fill: so the path is filled again whenever the input does not hold it, and Enter pressed while the dialog
-  // stays open (it validates the typed path first), bounded
-  for (let i = 0; i < 20 && (await input.isVisible()); i++) {
-    if ((await input.inputValue().catch(() => file)) !== file) await input.fill(file).catch(() => undefined);
-    await page.waitForTimeout(300);
-    if (await input.isVisible()) await page.keyboard.press('Enter');
-  }
-}
 
 describe('Incident Replay in a real VS Code (code-server)', { timeout: 300_000 }, () => {
   let server: ChildProcess | null = null;
@@ -103,8 +57,12 @@ describe('Incident Replay in a real VS Code (code-server)', { timeout: 300_000 }
       }),
     );
     const vsix = join(tmp, 'incident-replay.vsix');
-    run(join(BIN, 'vsce'), ['package', '--no-dependencies', '--skip-license', '--out', vsix], 120_000);
-    run(join(BIN, 'code-server'), ['--user-data-dir', UD, '--extensions-dir', EXT, '--install-extension', vsix], 120_000);
+    packageVsix(vsix, env);
+    // what the installed extension reads, and nothing it never loads (source maps, the CLI bundle)
+    const packed = run('unzip', ['-Z1', vsix], 10_000, env).split('\n');
+    for (const f of ['extension/dist/extension.js', 'extension/dist/webview.js', 'extension/LICENSE.txt', 'extension/media/icon.png', 'extension/changelog.md']) assert.ok(packed.includes(f), `the .vsix holds ${f}`);
+    assert.deepEqual(packed.filter((f) => f.endsWith('.map') || f === 'extension/dist/cli.js'), []);
+    run(join(BIN, 'code-server'), ['--user-data-dir', UD, '--extensions-dir', EXT, '--install-extension', vsix], 120_000, env);
     port = await closedPort();
     server = spawn(
       'timeout',
@@ -170,6 +128,91 @@ describe('Incident Replay in a real VS Code (code-server)', { timeout: 300_000 }
     assert.equal(await frame.locator('#metrics-events li[data-kind="alert"][data-shard="shard0"]').count(), 1);
     assert.match((await frame.locator('#frag-freed').textContent()) ?? '', /0\.00% of the pages/);
     await page.screenshot({ path: join(ARTIFACTS, 'vscode-open-metrics.png') });
+    await page.close();
+  });
+
+  test('from the palette: a note on the first mismatch, then Export Postmortem Draft writes the Markdown with its pictures and link', async () => {
+    assert.ok(browser);
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(WS)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await runFromPalette(page, 'Incident Replay: Open Transcript…');
+    await answerFileDialog(page, transcript);
+    const frame = page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
+    const mismatch = frame.locator('#findings li[data-kind="mismatch"]').first();
+    await mismatch.waitFor({ timeout: 60_000 });
+    await mismatch.click();
+    await frame.locator('#details-title', { hasText: 'response' }).waitFor({ timeout: 10_000 });
+    await runFromPalette(page, 'Incident Replay: Add Review Note…');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill('Noted from the palette: the first wrong answer');
+    await page.keyboard.press('Enter');
+    // the note is marked on the timeline and shown with the event's details
+    await frame.locator('#review-notes .review-note-text', { hasText: 'Noted from the palette' }).waitFor({ timeout: 10_000 });
+    await runFromPalette(page, 'Incident Replay: Export Postmortem Draft');
+    const draft = join(WS, 'mogilefs-2008.postmortem.md');
+    for (let i = 0; i < 100 && !existsSync(draft); i++) await page.waitForTimeout(200);
+    await page.screenshot({ path: join(ARTIFACTS, 'vscode-postmortem-draft.png') });
+    await page.close();
+    const md = readFileSync(draft, 'utf8');
+    assert.match(md, /^\*\*mismatch\*\*: \d+ responses reached the wrong request$/m);
+    assert.match(md, /### Note 1: at [\d.]+ ms, connection \d+, on the mismatch finding\n\n> Noted from the palette: the first wrong answer/);
+    assert.match(md, /\[Open the transcript at event \d+\]\(vscode:\/\/incident-replay\.incident-replay\/open\?file=[^)&]+mogilefs-2008\.transcript\.jsonl&event=\d+\)/);
+    const pictures = [...md.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => join(WS, decodeURI(m[1])));
+    assert.ok(pictures.length > 0);
+    for (const p of pictures) assert.equal(svgProblem(readFileSync(p, 'utf8')), null, p);
+  });
+
+  test('keybindings drive the timeline: Alt+Right steps forward from the selected event, Alt+Left steps back', async () => {
+    assert.ok(browser);
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(WS)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await runFromPalette(page, 'Incident Replay: Open Transcript…');
+    await answerFileDialog(page, transcript);
+    const frame = page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
+    const mismatch = frame.locator('#findings li[data-kind="mismatch"]').first();
+    await mismatch.waitFor({ timeout: 60_000 });
+    await mismatch.click();
+    const meta = frame.locator('#details-meta');
+    await meta.filter({ hasText: /^event \d+ / }).waitFor({ timeout: 10_000 });
+    const at = Number(/^event (\d+) /.exec((await meta.textContent()) ?? '')?.[1]);
+    // the page leaves Alt+keys to the workbench, which runs the contributed keybinding's command
+    await page.keyboard.press('Alt+ArrowRight');
+    await meta.filter({ hasText: new RegExp(`^event ${at + 1} `) }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Alt+ArrowLeft');
+    await meta.filter({ hasText: new RegExp(`^event ${at} `) }).waitFor({ timeout: 10_000 });
+    await page.close();
+  });
+
+  test('a database password is asked once, kept out of settings.json, and not asked again', async () => {
+    assert.ok(browser);
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(WS)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const input = page.locator('.quick-input-widget input');
+    const title = page.locator('.quick-input-widget .quick-input-title');
+    await runFromPalette(page, 'Incident Replay: Run Benchmark…');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Enter a URL…' }).click();
+    await title.filter({ hasText: 'Run Benchmark (1/4)' }).waitFor({ timeout: 10_000 });
+    await input.fill('mysql://tester@127.0.0.1:3306/test');
+    await page.keyboard.press('Enter');
+    await title.filter({ hasText: 'Password for mysql://tester@127.0.0.1:3306/test' }).waitFor({ timeout: 10_000 });
+    assert.equal(await input.getAttribute('type'), 'password');
+    await input.fill('s3cret-pw');
+    await page.keyboard.press('Enter');
+    await title.filter({ hasText: 'Run Benchmark (2/4)' }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Escape');
+    const settings = readFileSync(join(UD, 'User/settings.json'), 'utf8');
+    assert.match(settings, /"tester@127\.0\.0\.1:3306\/test": "mysql:\/\/tester@127\.0\.0\.1:3306\/test"/);
+    assert.doesNotMatch(settings, /s3cret-pw/);
+    // the URL is offered from the setting now, and its password is not asked again
+    await runFromPalette(page, 'Incident Replay: Run Benchmark…');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'tester@127.0.0.1:3306/test' }).click();
+    await title.filter({ hasText: /Run Benchmark \(2\/4\)|Password for/ }).waitFor({ timeout: 10_000 });
+    assert.match((await title.textContent()) ?? '', /Run Benchmark \(2\/4\)/);
+    await page.keyboard.press('Escape');
     await page.close();
   });
 

@@ -10,10 +10,16 @@ export interface CliResult {
   stderr: string;
 }
 
-export function cli(args: string[], opts: { cwd?: string; timeoutMs?: number; heapMb?: number } = {}): Promise<CliResult> {
+/** `input`: what the CLI reads on its standard input (a capture or a transcript for `-`); a stream is piped in. */
+export function cli(args: string[], opts: { cwd?: string; timeoutMs?: number; heapMb?: number; input?: Buffer | string | NodeJS.ReadableStream; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const heap = opts.heapMb ? [`--max-old-space-size=${opts.heapMb}`] : [];
-    const child = spawn(process.execPath, [...heap, '--import', 'tsx', MAIN, ...args], { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...heap, '--import', 'tsx', MAIN, ...args], { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // no input: standard input at its end at once, as </dev/null
+    if (opts.input === undefined || typeof opts.input === 'string' || Buffer.isBuffer(opts.input)) child.stdin.end(opts.input);
+    else opts.input.pipe(child.stdin);
+    // a CLI that stops reading early (an import past its window) closes the pipe: not the test's error
+    child.stdin.on('error', () => {});
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -16,7 +16,7 @@ async function build(file: string, chunkEvents?: number) {
   const at = (i: number) => {
     const c = chunks.find((x) => i >= x.start && i < x.start + x.count) as TimelineChunk;
     const j = i - c.start;
-    return { tUs: c.tUs[j], lane: c.lane[j], kind: c.kind[j], paired: c.paired[j], flags: c.flags[j], text: strings[i] };
+    return { tUs: c.tUs[j], lane: c.lane[j], kind: c.kind[j], paired: c.paired[j], flags: c.flags[j], seq: c.seq[j], text: strings[i] };
   };
   return { ...built, chunks, at, findings: chunks.flatMap((c) => c.findings), lanes: chunks.flatMap((c) => c.newLanes) };
 }
@@ -59,6 +59,8 @@ test('details come on demand: the decoded arguments and the exact wire bytes of 
   assert.deepEqual(Object.fromEntries(d.fields), { command: 'get_paths', domain: 'mail', key: 'B' });
   assert.equal(Buffer.from(d.bytes).toString(), 'get_paths domain=mail&key=B\r\n');
   assert.equal(d.totalBytes, d.bytes.length);
+  assert.equal(d.title, `request #${m.at(mm.request).seq} on connection ${m.lanes[m.at(mm.request).lane]}`);
+  assert.ok(d.line > 1 && d.error === undefined, JSON.stringify(d));
   assert.equal(await m.details.read(m.summary.events), null);
 });
 

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { buildTimeline, type DetailsSpill, type TimelineSummary } from '../../extension/core/timeline';
+import { openTimeline, type DetailsSpill, type ModelCache, type TimelineSummary } from '../../extension/core/timeline';
 import { webviewHtml } from '../../extension/host/html';
 import { parseChartWebviewMessage, parseWebviewMessage, type ChartHostMessage, type ChartPayload, type ChartView, type ChartWebviewMessage, type HostMessage, type ViewCommand, type WebviewMessage } from '../../webview/protocol';
 import { freshDir } from '../helpers/timeline-fixtures';
@@ -177,23 +177,33 @@ export class WebviewHarness {
     if (m.type === 'ready') void this.send();
     if (m.type === 'requestDetails') {
       const spill = this.details;
-      void Promise.all([spill?.read(m.event), spill?.briefs(m.related)]).then(([details, related]) => this.post({ type: 'details', id: m.id, details: details ?? null, related: related ?? [] }));
+      void Promise.all([spill?.read(m.event), spill?.briefs(m.related)]).then(([details, related]) => this.reply({ type: 'details', id: m.id, details: details ?? null, related: related ?? [] }));
     }
     if (m.type === 'requestTexts') {
       this.textsAsked += m.events.length;
-      void (this.loading ?? this.details)?.readTexts(m.events).then((texts) => this.post({ type: 'texts', id: m.id, events: m.events, texts }));
+      void (this.loading ?? this.details)?.briefs(m.events).then((b) => this.reply({ type: 'texts', id: m.id, events: m.events, texts: b.map((x) => x.text), keys: b.map((x) => x.key) }));
     }
+  }
+
+  /** An answer to the page's request: dropped when the page that asked has gone (a test reloaded or moved on). */
+  private async reply(m: HostMessage): Promise<void> {
+    await this.post(m).catch((err: unknown) => {
+      if (!/Execution context was destroyed|has been closed/.test(String(err))) throw err;
+    });
   }
 
   /** when set, the host side reads and builds transcripts' binary sidecars here, as the extension does */
   sidecarDir: string | null = null;
+  /** when set, the host side reads and keeps built models here, as the extension does */
+  modelCache: ModelCache | null = null;
 
   private async send(): Promise<void> {
     const file = this.file;
     if (!file) return;
     await this.details?.dispose();
     await this.post({ type: 'load', source: `file://${file}`, title: file.split('/').pop() ?? file });
-    const built = await buildTimeline(file, {
+    const built = await openTimeline(file, {
+      models: this.modelCache ?? undefined,
       sidecar: this.sidecarDir ? { dir: this.sidecarDir, minBytes: 0 } : undefined,
       onDetails: (d) => (this.loading = d),
       onChunk: (chunk) => this.post({ type: 'chunk', chunk }),

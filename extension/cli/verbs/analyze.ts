@@ -1,18 +1,25 @@
-// `incident-replay analyze FILE… [--json] [--lenient]`: who answered whom, and the verdict: exit 0 clean, 1 a
-// mismatch, 2 bad input, 3 inconclusive (part of the traffic could not be judged).
+// `incident-replay analyze FILE…|- [--json|--jsonl] [--lenient]`: who answered whom, and the verdict: exit 0 clean, 1 a
+// mismatch, 2 bad input, 3 inconclusive (part of the traffic could not be judged). `-` reads standard input.
 import { analyzeTranscript, describeFinding, fmtUs, verdictLine, VERDICT_EXIT, type Analysis } from '../../core/pairing';
-import type { ClientModel, FindingKind } from '../../core/pairing';
+import type { ClientModel, Finding, FindingKind } from '../../core/pairing';
 import { UserError } from '../../core/errors';
 import { sidecarCache } from '../cache';
-import { parse, UsageError, type Verb } from '../verb';
+import { stdinSource } from '../stdio';
+import { parse, parseKeyPattern, UsageError, type Verb } from '../verb';
 
-const help = `usage: incident-replay analyze FILE... [--json] [--lenient] [--all]
+const help = `usage: incident-replay analyze FILE...|- [--json | --jsonl] [--lenient] [--all]
 
 Reads transcripts (*.transcript.jsonl), pairs every response with the request it answers and with the request
 the client took it for, and prints the findings: mismatches (the incident), timeouts, late answers, unanswered
 requests, orphan answers.
 
+  FILE        a transcript, or - to read one from standard input (incident-replay import app.pcap --out - |
+              incident-replay analyze -); a bad line there is named <stdin>:LINE
   --json      one JSON object per file on stdout (an array when several files are given)
+  --jsonl     JSON Lines, streamed as the analysis goes (as tshark -T ek): one line per finding as it is found,
+              {"type":"finding","file",...the finding as in --json}, then per file one last line
+              {"type":"summary","file","verdict","notJudged","summary","read",...}; a file that cannot be read in
+              a list of several: {"type":"error","file","error"}
   --lenient   read past bad lines and count them instead of stopping at the first
   --all       list every finding, not only the first ten of each kind
   --key-pattern RE
@@ -46,6 +53,7 @@ export const analyze: Verb = {
   async run(argv, io) {
     const { values, positionals } = parse('analyze', argv, {
       json: { type: 'boolean' },
+      jsonl: { type: 'boolean' },
       lenient: { type: 'boolean' },
       all: { type: 'boolean' },
       'key-pattern': { type: 'string' },
@@ -55,30 +63,33 @@ export const analyze: Verb = {
     const sidecar = sidecarCache(values.cache);
     const clientModel = values['client-model'] ?? 'auto';
     if (!MODELS.includes(clientModel)) throw new UsageError(`analyze: --client-model must be one of ${MODELS.join(', ')}, not "${clientModel}"`);
-    let keyPattern: RegExp | undefined;
-    if (values['key-pattern'] !== undefined) {
-      try {
-        keyPattern = new RegExp(values['key-pattern']);
-      } catch (err) {
-        throw new UsageError(`analyze: --key-pattern is not a regular expression: ${(err as Error).message}`);
-      }
-    }
-    if (positionals.length === 0) throw new UsageError('analyze: no transcript given (incident-replay analyze FILE)');
+    const keyPattern = parseKeyPattern('analyze', values['key-pattern']);
+    if (positionals.length === 0) throw new UsageError('analyze: no transcript given (incident-replay analyze FILE, or - for standard input)');
+    if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('analyze: - (standard input) can be read only once');
+    if (values.json && values.jsonl) throw new UsageError('analyze: give --json or --jsonl, not both');
+    const jsonl = values.jsonl ?? false;
     const results: Analysis[] = [];
     const bad: Array<{ file: string; error: string }> = [];
     for (const file of positionals) {
+      const source = file === '-' ? stdinSource('analyze', 'a transcript') : file;
+      const name = typeof source === 'string' ? source : source.name;
+      // each finding is written as pairing makes it: a long transcript shows its findings before its end is read
+      const onFinding = jsonl ? (f: Finding) => io.out(JSON.stringify({ type: 'finding', file: name, ...f })) : undefined;
       try {
-        results.push(await analyzeTranscript(file, { lenient: values.lenient ?? false, keyPattern, clientModel: clientModel as ClientModel, sidecar }));
+        const a = await analyzeTranscript(source, { lenient: values.lenient ?? false, keyPattern, clientModel: clientModel as ClientModel, sidecar, onFinding });
+        results.push(a);
+        if (jsonl) io.out(JSON.stringify({ type: 'summary', ...toJson(a), findings: undefined }));
       } catch (err) {
         // one bad file of several does not throw the others' results away; alone, it is the one line of exit 2
         if (!(err instanceof UserError) || positionals.length === 1) throw err;
-        bad.push({ file, error: err.message });
+        bad.push({ file: name, error: err.message });
+        if (jsonl) io.out(JSON.stringify({ type: 'error', file: name, error: err.message }));
       }
     }
     if (values.json) {
       const docs = [...results.map(toJson), ...bad];
       io.out(JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2));
-    } else if (results.length > 0) {
+    } else if (!jsonl && results.length > 0) {
       io.out(results.map((a) => report(a, values.all ?? false)).join('\n\n'));
     }
     for (const b of bad) io.err(`incident-replay analyze: ${b.error}`);

@@ -17,7 +17,8 @@ import {
   type SpecInput,
   type Workload,
 } from '../../core/bench';
-import { parse, parseDurationMs, parseIntArg, UsageError, type Io, type Verb } from '../verb';
+import { parseDurationMs, DURATION_HELP } from '../../core/units';
+import { parse, parseIntArg, UsageError, type Io, type Verb } from '../verb';
 
 const help = `usage: incident-replay bench URL... [--workload select|insert] [--concurrency 1,2,4,8,16,32,40]
                               [--count N | --duration 10s] [--no-index] [--out FILE|DIR] [--json]
@@ -59,6 +60,8 @@ result to a new *.bench.json (never over an existing file). The table is dropped
 
 compare: reads two or more *.bench.json files and prints, per concurrency level, each one's throughput, p99
 and errors, and its throughput against the first file's. --json prints the comparison.
+
+${DURATION_HELP} --warmup takes a bare number as a count of statements.
 
 Exit status: 0 every statement succeeded; 1 some failed (counted and shown); 2 bad usage, unreachable server
 or failed login.`;

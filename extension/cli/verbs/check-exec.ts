@@ -4,7 +4,8 @@
 import { choosePoints, DEFAULT_POINT_NAMES, runSweep } from '../../core/check/sweep';
 import { sweepTable } from '../../core/check/sweep-report';
 import { VERDICT_EXIT } from '../../core/pairing';
-import { parse, parseDurationMs, parseIntArg, UsageError, type Io } from '../verb';
+import { parseDurationMs, DURATION_HELP } from '../../core/units';
+import { parse, parseKeyPattern, parseIntArg, UsageError, type Io } from '../verb';
 
 export const execHelp = `usage: incident-replay check --exec "CMD" --target HOST:PORT [--faults LIST] [--fault SPEC]... [options]
 
@@ -24,6 +25,8 @@ of a fault sweep, the proxy's address in INCIDENT_REPLAY_ADDR (also _HOST and _P
   --out-dir DIR         where the transcripts go (default: here)
   --seed N              seed for the fault shares (default 2008)
   --json                one JSON object on stdout: {command, target, verdict, cancelled, rows: […]}
+
+${DURATION_HELP}
 
 Exit status: 0 clean at every point; 1 a response reached the wrong request at some point; 2 bad input or usage;
 3 no mismatch, but a point could not be judged whole.`;
@@ -45,14 +48,7 @@ export async function runExec(argv: string[], io: Io): Promise<number> {
   void positionals;
   if (!values.exec?.trim()) throw new UsageError('check: --exec needs a command');
   if (!values.target) throw new UsageError('check: --exec needs --target HOST:PORT, the server the program talks to');
-  let keyPattern: RegExp | undefined;
-  if (values['key-pattern'] !== undefined) {
-    try {
-      keyPattern = new RegExp(values['key-pattern']);
-    } catch (err) {
-      throw new UsageError(`check: --key-pattern is not a regular expression: ${(err as Error).message}`);
-    }
-  }
+  const keyPattern = parseKeyPattern('check', values['key-pattern']);
   const clientTimeoutMs = values['client-timeout'] ? parseDurationMs(values['client-timeout'], '--client-timeout') : 1000;
   const result = await runSweep(
     {

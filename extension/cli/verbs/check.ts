@@ -3,7 +3,8 @@
 // 3 inconclusive (part of the transcript could not be judged), as `analyze`.
 import { CLIENT_NAMES, runCheck, verdictText, type ClientName } from '../../core/check';
 import { VERDICT_EXIT } from '../../core/pairing';
-import { parse, parseDurationMs, parseIntArg, UsageError, type Verb } from '../verb';
+import { parseDurationMs, DURATION_HELP } from '../../core/units';
+import { parse, parseIntArg, UsageError, type Verb } from '../verb';
 import { execHelp, runExec } from './check-exec';
 
 const help = `usage: incident-replay check [URL] --client NAME [--latency 300ms@5%] [--timeout 100ms] [--requests 5000] [options]
@@ -24,6 +25,8 @@ using the client after each timeout as an application would. Every answer is che
   --seed N          seed for key choice and fault shares (default 2008)
   --out FILE        the transcript (default check-<client>-<time>.transcript.jsonl here); never overwritten
   --json            one JSON object on stdout: {client, version, requests, verified, timeouts, errors, mismatches, transcript, …}
+
+${DURATION_HELP}
 
 Exit status: 0 clean: no response reached the wrong request and the transcript was judged whole; 1 mismatch: at
 least one did; 2 bad input or usage; 3 inconclusive: no mismatch, but part of the transcript could not be judged.

@@ -2,7 +2,8 @@
 // [--tables LIKE] [--shard NAME]`: samples a live server into a metrics file, then prints what the file shows.
 import { collect as runCollect, parseRamChoice } from '../../core/metrics/collect';
 import { analyzeMetricsFile, formatSize, isoTime } from '../../core/metrics';
-import { parse, parseDurationMs, UsageError, type Verb } from '../verb';
+import { parseDurationMs, DURATION_HELP, SIZE_HELP } from '../../core/units';
+import { parse, UsageError, type Verb } from '../verb';
 
 const help = `usage: incident-replay collect URL --out FILE [--interval 10s] [--duration 1m] [--ram buffer|machine|SIZE]
                                 [--tables LIKE] [--shard NAME]
@@ -21,11 +22,15 @@ interval for the duration, appending as it goes (Ctrl-C stops it and keeps what 
   --tables LIKE   count only tables or collections whose name matches (SQL LIKE: orders_%)
   --shard NAME    the shard name to write for a single server (default host:port)
 
+${DURATION_HELP} --interval and --duration need a unit (a bare number there was seconds).
+${SIZE_HELP}
+
 Exit status: 0 collected; 2 bad usage, a refused connection, a failed login or an existing FILE.`;
 
 function duration(s: string | undefined, what: string, dflt: number): number {
   if (s === undefined) return dflt;
-  const ms = /^\d+(\.\d+)?$/.test(s.trim()) ? Number(s) * 1000 : parseDurationMs(s, what);
+  // a bare number was seconds here: asking for a unit rather than reading 10 as 10 ms
+  const ms = parseDurationMs(s, what, { bareWas: 'seconds' });
   if (!(ms > 0)) throw new UsageError(`collect: ${what} "${s}" must be more than 0`);
   return ms;
 }

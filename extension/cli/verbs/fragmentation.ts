@@ -1,6 +1,7 @@
 // `incident-replay fragmentation --doc-bytes 300 --move 5% [--page-bytes 4096] [--shard-bytes 67GB] [--json]`:
 // the fragmentation model's answer — pages freed by moving a share of the key space, against documents moved.
-import { formatSize, fragmentationModel, parseSize, simulateFragmentation } from '../../core/metrics';
+import { formatSize, fragmentationModel, simulateFragmentation } from '../../core/metrics';
+import { parseSizeBytes, SIZE_HELP } from '../../core/units';
 import { parse, UsageError, type Verb } from '../verb';
 
 const help = `usage: incident-replay fragmentation --doc-bytes N --move P% [--page-bytes 4096] [--shard-bytes SIZE] [--json]
@@ -10,11 +11,13 @@ insertion order and the shard key has nothing to do with that order (Foursquare 
 id). A page is freed only when every document on it moves. Prints the expected share of pages freed (the exact
 average), a simulation of 200,000 documents as a check, and what a compaction reclaims afterwards.
 
-  --doc-bytes N      document size in bytes (or 300B, 8KB, 8KiB)
+  --doc-bytes N      document size (300, 300B, 8KB, 8KiB)
   --move P           share moved: 5% or 0.05
   --page-bytes N     page size (default 4096)
   --shard-bytes S    the shard's size (like 67GB), to show freed RAM in bytes
-  --json             one JSON object on stdout`;
+  --json             one JSON object on stdout
+
+${SIZE_HELP}`;
 
 function share(s: string): number {
   const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(s.trim());
@@ -24,9 +27,7 @@ function share(s: string): number {
 }
 
 function bytes(s: string, what: string): number {
-  const p = parseSize(s);
-  if (typeof p === 'string' || !(p.bytes >= 1) || !(p.bytes <= 2 ** 40)) throw new UsageError(`fragmentation: ${what} "${s}" is not a size from 1 byte to 1 TiB`);
-  return Math.round(p.bytes);
+  return parseSizeBytes(s, what, { min: 1, max: 2 ** 40 });
 }
 
 export const fragmentation: Verb = {

@@ -8,7 +8,9 @@ import { fragmentation } from './fragmentation';
 import { importVerb } from './import';
 import { metrics } from './metrics';
 import { record } from './record';
+import { report } from './report';
 import { reproduce } from './reproduce';
+import { serve } from './serve';
 import { tracker } from './tracker';
 
-export const verbs: Verb[] = [analyze, reproduce, record, importVerb, tracker, check, bench, metrics, collect, fragmentation];
+export const verbs: Verb[] = [analyze, report, reproduce, record, importVerb, tracker, check, bench, metrics, collect, fragmentation, serve];

@@ -5,7 +5,9 @@ import {
   analyzeMetricsFile, fmtHours, formatSize, isoTime, WORKING_SET_KINDS,
   type Forecast, type MetricsFileAnalysis, type ShardAnalysis, type UnitStyle, type WorkingSetKind,
 } from '../../core/metrics';
-import { parse, parseDurationMs, UsageError, type Verb } from '../verb';
+import { parseDurationMs, DURATION_HELP } from '../../core/units';
+import { heldUntil, markHeading } from '../../core/metrics/words';
+import { parse, UsageError, type Verb } from '../verb';
 
 const help = `usage: incident-replay metrics FILE [--json] [--lead 12h] [--window 24h] [--working-set KIND]
 
@@ -19,15 +21,18 @@ counts, unequal bytes) and each shard's share of growth.
                       forecast: {...} | null, backtest, ...}], imbalance, notes}; times are ISO-8601, sizes bytes;
                       alert.leadHours is the warning the alert gave: hours to the real crossover, or, with none in
                       the file, the forecast's earliest time left when it fired
-  --lead D            alert when the crossover may be less than D away (default 12h; a bare number is hours)
+  --lead D            alert when the crossover may be less than D away (default 12h)
   --window D          the trailing window the forecast fits (default 24h)
   --working-set K     what must fit in RAM: data, data+index (default) or storage
+
+${DURATION_HELP} --lead and --window need a unit (a bare number there was hours).
 
 Exit status: 0 no shard crossed or alerted; 1 a shard crossed its RAM or alerted; 2 bad input or usage.`;
 
 function hoursArg(s: string | undefined, what: string, dflt: number): number {
   if (s === undefined) return dflt;
-  const h = /^\d+(\.\d+)?$/.test(s.trim()) ? Number(s) : parseDurationMs(s, what) / 3_600_000;
+  // a bare number was hours here: asking for a unit rather than reading 12 as 12 ms
+  const h = parseDurationMs(s, what, { bareWas: 'hours', maxMs: 10 * 365 * 86_400_000 }) / 3_600_000;
   if (!(h > 0)) throw new UsageError(`${what}: "${s}" must be more than 0`);
   return h;
 }
@@ -145,17 +150,17 @@ export function metricsReport(a: MetricsFileAnalysis): string {
     out.push('', `  ${s.shard}: ${formatSize(s.lastWorkingSetBytes, u)} of ${formatSize(s.last.ramBytes, u)} RAM at ${isoTime(s.lastSec)} (${s.samples} samples from ${isoTime(s.firstSec)})`);
     if (s.crossover) {
       const spells = s.overSpellCount > 1 ? `; ${s.overSpellCount} spells over RAM` : s.overSpells[0]?.endSec ? `; back under at ${isoTime(s.overSpells[0].endSec)}` : '; still over at the end';
-      out.push(`    CROSSOVER at ${isoTime(s.crossover.tSec)} (line ${s.crossover.line}): ${formatSize(s.crossover.workingSetBytes, u)} > ${formatSize(s.crossover.ramBytes, u)} RAM${spells}`);
-    } else out.push('    no crossover: the working set stayed within RAM');
+      out.push(`    ${markHeading('crossover', s.crossover.tSec)} (line ${s.crossover.line}): ${formatSize(s.crossover.workingSetBytes, u)} > ${formatSize(s.crossover.ramBytes, u)} RAM${spells}`);
+    } else out.push('    no crossover: the working set stays within RAM');
     if (s.falseRelief) {
       const r = s.falseRelief;
-      const until = r.relievedSec !== null ? `until ${isoTime(r.relievedSec)}` : 'to the end of the file';
-      out.push(`    NO RELIEF at ${isoTime(r.tSec)} (line ${r.line}): the working set fell back to ${formatSize(r.workingSetBytes, u)}, but the shard still held ${formatSize(r.heldBytes, u)} of pages > ${formatSize(r.ramBytes, u)} RAM ${until}: the freed documents emptied no pages (fragmentation); compact or add RAM`);
+      const until = heldUntil(r.relievedSec);
+      out.push(`    ${markHeading('noRelief', r.tSec)} (line ${r.line}): the working set fell back to ${formatSize(r.workingSetBytes, u)}, but the shard still held ${formatSize(r.heldBytes, u)} of pages > ${formatSize(r.ramBytes, u)} RAM ${until}: the freed documents emptied no pages (fragmentation); compact or add RAM`);
     }
     if (s.alert) {
       const b = s.backtest;
       const rel = b.hoursBeforeCrossover !== null ? `, ${fmtHours(b.hoursBeforeCrossover)} before the crossover (${b.verdict === 'in-time' ? 'in time' : 'late'} for a ${fmtHours(b.leadHours)} lead)` : ', no crossover followed in the file';
-      out.push(`    ALERT at ${isoTime(s.alert.tSec)} (line ${s.alert.line}): forecast crossing within ${fmtHours(s.alert.hoursLeftEarliest)} at the earliest${rel}`);
+      out.push(`    ${markHeading('alert', s.alert.tSec)} (line ${s.alert.line}): forecast crossing within ${fmtHours(s.alert.hoursLeftEarliest)} at the earliest${rel}`);
     } else if (s.backtest.verdict === 'missed') out.push('    no alert before the crossover: growth gave no warning the forecast could see');
     if (s.forecast) out.push(`    ${forecastLine(s.forecast, u)}`);
     if (s.fallbacks > 0) out.push(`    ${s.fallbacks} samples had no storage_bytes: data+index stood in`);

@@ -2,7 +2,8 @@
 // until Ctrl-C (or --duration).
 import { existsSync } from 'node:fs';
 import { protocolByName, protocolNames } from '../../core/protocols';
-import { parseDurationMs, parse, UsageError, type Verb } from '../verb';
+import { parseDurationMs, DURATION_HELP, SIZE_HELP } from '../../core/units';
+import { parse, UsageError, type Verb } from '../verb';
 import { parseFaultSpec, startCapture, startRecorder } from '../../core/record';
 import { fmtUs } from '../../core/pairing';
 
@@ -28,13 +29,18 @@ to capture (root or CAP_NET_RAW). Connections already open when it starts are re
                       stall[:5s][@1%]          hold the bytes (for a time, or until the connection ends)
                       reset[@1%][,after=64KB]  cut the connection with RST
                       bandwidth:64KB/s         limit the rate
-                    dir defaults to down (server to client); a share applies to each chunk read
+                      slow_close:2s, timeout[:5s], reset_peer[:100ms], slicer:64B, limit_data:64KB (Toxiproxy's)
+                    dir defaults to down (server to client); a share applies to each chunk read;
+                    toxicity=50%: to that share of connections; nth=3: to the third answer only
   --seed N          seed for the fault shares (default 2008), so a run repeats
   --duration D      stop after D (e.g. 30s); default: until Ctrl-C
   --keep-auth       keep every byte as sent (default: passwords and auth proofs masked, same length)
   --allow-remote    allow a listen address that is not loopback
   --capture         record with tcpdump instead of the proxy (no --listen, no --fault)
-  --interface IF    with --capture: where to capture (default lo for a loopback target, else any)`;
+  --interface IF    with --capture: where to capture (default lo for a loopback target, else any)
+
+${DURATION_HELP}
+${SIZE_HELP}`;
 
 export const record: Verb = {
   name: 'record',

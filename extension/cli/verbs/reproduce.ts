@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { describeFinding, fmtUs } from '../../core/pairing';
 import { reproduceMogilefs2008, type ClientTally } from '../../core/tracker/reproduce';
 import { parseSlowSpec } from '../../core/tracker/slow-spec';
-import { parse, parseDurationMs, parseIntArg, UsageError, type Verb } from '../verb';
+import { parseDurationMs, DURATION_HELP } from '../../core/units';
+import { parse, parseIntArg, UsageError, type Verb } from '../verb';
 
 const help = `usage: incident-replay reproduce mogilefs-2008 [--out FILE] [--requests N] [--timeout 250ms] [--slow 600ms@15%] [--seed N] [--json]
 
@@ -19,6 +20,8 @@ the transcript's analysis.
   --slow SPEC     the metadata slow-down (default 600ms@15%)
   --seed N        seed for the key choice and the slow-down (default 2008)
   --json          print the result as JSON
+
+${DURATION_HELP}
 
 Exit status: 0 when the buggy client showed mismatches and the safe one none (the incident reproduced), 1 otherwise.`;
 

@@ -1,4 +1,5 @@
 // `incident-replay tracker [--port N] [--slow SPEC]`: the embedded MogileFS-protocol tracker on loopback.
+import { DURATION_HELP } from '../../core/units';
 import { parse, parseIntArg, type Verb } from '../verb';
 import { startTracker } from '../../core/tracker/server';
 import { parseSlowSpec } from '../../core/tracker/slow-spec';
@@ -12,7 +13,9 @@ get_paths, delete, rename, list_keys, noop, !version, !stats), its metadata in m
   --host H      loopback address to listen on (default 127.0.0.1)
   --slow SPEC   slow down the metadata store, as a database in trouble: 300ms (every operation),
                 100ms..900ms (uniform), 600ms@15% (a share of operations)
-  --seed N      seed for the slow-down draws (default 2008)`;
+  --seed N      seed for the slow-down draws (default 2008)
+
+${DURATION_HELP} In a range, give both ends a unit or neither.`;
 
 export const tracker: Verb = {
   name: 'tracker',

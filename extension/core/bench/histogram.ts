@@ -1,6 +1,10 @@
 // Latency histograms in microseconds (hdr-histogram-js, 3 significant digits): recorded per thread, shipped
 // between threads as compressed base64, merged, and summarised as the percentiles a result file carries.
-import * as hdr from 'hdr-histogram-js';
+import type * as Hdr from 'hdr-histogram-js';
+
+// required on first use, not when the bundle loads: the editor's activation need not evaluate it (extension/core/drivers.ts)
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const hdr = (): typeof Hdr => require('hdr-histogram-js');
 
 export interface LatencyUs {
   p50: number;
@@ -11,10 +15,10 @@ export interface LatencyUs {
   mean: number;
 }
 
-export type LatencyHistogram = hdr.Histogram;
+export type LatencyHistogram = Hdr.Histogram;
 
 export function newHistogram(): LatencyHistogram {
-  return hdr.build({ bitBucketSize: 32, lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3, autoResize: true });
+  return hdr().build({ bitBucketSize: 32, lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3, autoResize: true });
 }
 
 /** Records one latency; sub-microsecond values count as 1 µs so that every operation is in the histogram. */
@@ -23,11 +27,11 @@ export function recordUs(h: LatencyHistogram, us: number): void {
 }
 
 export function encodeHistogram(h: LatencyHistogram): string {
-  return hdr.encodeIntoCompressedBase64(h);
+  return hdr().encodeIntoCompressedBase64(h);
 }
 
 export function decodeHistogram(s: string): LatencyHistogram {
-  return hdr.decodeFromCompressedBase64(s, 32);
+  return hdr().decodeFromCompressedBase64(s, 32);
 }
 
 /** Sums histograms recorded in different threads into one. */

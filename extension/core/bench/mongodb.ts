@@ -2,7 +2,8 @@
 // clients share one MongoClient whose pool holds exactly one connection per simulated client (min = max = n), so
 // each client has its own connection while it waits, as with the SQL targets.
 import { expectServerToWaitAt } from '../first-words';
-import { MongoClient, type Collection } from 'mongodb';
+import type { Collection, MongoClient } from 'mongodb';
+import { mongodb } from '../drivers';
 import { connectError } from './connect-error';
 import type { Admin, Driver, Session, SessionSet, TargetUrl } from './target';
 
@@ -22,7 +23,7 @@ function timeouts(url: string): { serverSelectionTimeoutMS?: number; connectTime
 
 async function open(t: TargetUrl, pool: number): Promise<MongoClient> {
   await expectServerToWaitAt(t.where, 'MongoDB');
-  const c = new MongoClient(t.url, { maxPoolSize: pool, minPoolSize: pool, ...timeouts(t.url) });
+  const c = new (mongodb().MongoClient)(t.url, { maxPoolSize: pool, minPoolSize: pool, ...timeouts(t.url) });
   try {
     await c.connect();
     await c.db(t.database).command({ ping: 1 });

@@ -2,14 +2,15 @@
 // connection, so every value is a bound parameter, as sysbench's point select does: by default through
 // MysqlStatement (one COM_STMT_EXECUTE a run, only the val column read off a row), or with driverQuery through
 // mysql2's ordinary connection.execute, which also builds every column of every row.
-import { createConnection, type Connection, type RowDataPacket } from 'mysql2';
+import type { Connection, RowDataPacket } from 'mysql2';
+import { mysql2 } from '../drivers';
 import { connectError } from './connect-error';
 import { MysqlStatement } from './mysql-statement';
 import { openAll, type Admin, type Driver, type Session, type SessionSet, type TargetUrl } from './target';
 
 function open(t: TargetUrl): Promise<Connection> {
   return new Promise((resolve, reject) => {
-    const c = createConnection({ uri: t.url, connectTimeout: 10_000 });
+    const c = mysql2().createConnection({ uri: t.url, connectTimeout: 10_000 });
     // a connection the server drops later must not crash the process: the session marks itself broken instead
     c.on('error', () => undefined);
     c.connect((err) => (err ? reject(connectError(err, t)) : resolve(c)));

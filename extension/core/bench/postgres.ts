@@ -1,13 +1,14 @@
 // postgres:// and postgresql:// through pg. Sessions run named prepared statements, parsed once per connection, as
 // pgbench -M prepared does: by default through PgStatement (described once, then Bind/Execute/Sync), or with
 // driverQuery through pg's ordinary client.query, which also describes every run and builds a Result.
-import { Client } from 'pg';
+import type { Client } from 'pg';
+import { pg } from '../drivers';
 import { connectError } from './connect-error';
 import { PgStatement } from './pg-statement';
 import { openAll, type Admin, type Driver, type Session, type SessionSet, type TargetUrl } from './target';
 
 async function open(t: TargetUrl): Promise<Client> {
-  const c = new Client({ connectionString: t.url, connectionTimeoutMillis: 10_000 });
+  const c = new (pg().Client)({ connectionString: t.url, connectionTimeoutMillis: 10_000 });
   c.on('error', () => undefined);
   try {
     await c.connect();

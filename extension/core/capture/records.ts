@@ -1,8 +1,10 @@
 // The packet records of a capture file, streamed: classic pcap (µs or ns, either byte order) and pcapng (section,
 // interface and enhanced/simple packet blocks, any timestamp resolution). A record is its time in µs since the
-// epoch, its link type and its bytes. Whatever does not parse is a UserError naming the file and the byte offset.
+// epoch, its link type and its bytes. Whatever does not parse is a UserError naming the file and the byte offset. The
+// bytes come from a file, or from a stream already open (standard input: `tcpdump -w - | … import -`).
 import { createReadStream } from 'node:fs';
 import { access, constants, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { UserError } from '../errors';
 
 export interface PacketRecord {
@@ -13,6 +15,12 @@ export interface PacketRecord {
 
 const MAX_RECORD = 64 * 1024 * 1024;
 
+/** A capture read from a stream rather than a file: `name` stands for it in messages (`<stdin>`). */
+export interface CaptureStream {
+  name: string;
+  stream: Readable;
+}
+
 /** The file ends in the middle of a record: tcpdump was killed, or the copy was cut short. */
 class CutShort extends UserError {}
 
@@ -21,9 +29,15 @@ class ByteSource {
   private buf: Buffer = Buffer.alloc(0);
   private readonly it: AsyncIterator<Buffer>;
   offset = 0;
-  constructor(file: string) {
-    this.it = (createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  constructor(source: string | Readable) {
+    const stream = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
+    this.it = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   }
+  /** Stops reading (the caller stopped early): the file is closed. */
+  async close(): Promise<void> {
+    await this.it.return?.();
+  }
+
   /** n bytes, or null at a clean end of file; throws on a file cut mid-record. */
   async take(n: number, what: string, file: string): Promise<Buffer | null> {
     while (this.buf.length < n) {
@@ -50,10 +64,10 @@ class ByteSource {
  * The records of a capture. A file cut in the middle of a record (tcpdump killed mid-write) yields every whole record
  * before the cut and says where it was cut in `report.cut`; a file cut before its first record is an error.
  */
-export async function* readCapture(file: string, report: { cut: string | null } = { cut: null }): AsyncGenerator<PacketRecord> {
+export async function* readCapture(source: string | CaptureStream, report: { cut: string | null } = { cut: null }): AsyncGenerator<PacketRecord> {
   let records = 0;
   try {
-    for await (const r of records0(file)) {
+    for await (const r of records0(source)) {
       records++;
       yield r;
     }
@@ -79,9 +93,19 @@ async function checkFile(file: string): Promise<void> {
   if (kind) throw new UserError(`${file}: ${kind}, not a capture file (write the capture to a file: tcpdump -w FILE)`);
 }
 
-async function* records0(file: string): AsyncGenerator<PacketRecord> {
-  await checkFile(file);
-  const src = new ByteSource(file);
+async function* records0(source: string | CaptureStream): AsyncGenerator<PacketRecord> {
+  const file = typeof source === 'string' ? source : source.name;
+  if (typeof source === 'string') await checkFile(source);
+  const src = new ByteSource(typeof source === 'string' ? source : source.stream);
+  try {
+    yield* recordsOf(file, src);
+  } finally {
+    // a reader that stops early (an import past its window) leaves no file open
+    await src.close();
+  }
+}
+
+async function* recordsOf(file: string, src: ByteSource): AsyncGenerator<PacketRecord> {
   const head = await src.take(4, 'the file header', file);
   if (!head) throw new UserError(`${file}: the capture is empty`);
   const magicLE = head.readUInt32LE(0);

@@ -2,10 +2,11 @@
 // application, or what went wrong. Each is used as an application would use it: after a timeout it keeps using
 // the client (a pool or driver recovers as it does by itself; a single connection that the driver declares dead
 // is replaced by a new one, as application code would).
-import { createConnection, createPool, type Connection, type Pool as MysqlPool, type RowDataPacket } from 'mysql2';
-import { Client as PgClient, Pool as PgPool } from 'pg';
-import Redis from 'ioredis';
-import { MongoClient } from 'mongodb';
+import type { Connection, Pool as MysqlPool, RowDataPacket } from 'mysql2';
+import type { Client as PgClient, Pool as PgPool } from 'pg';
+import type { Redis } from 'ioredis';
+import type { MongoClient } from 'mongodb';
+import { ioredis, mongodb, mysql2, pg } from '../drivers';
 import mongodbPkg from 'mongodb/package.json';
 import mysql2Pkg from 'mysql2/package.json';
 import pgPkg from 'pg/package.json';
@@ -100,7 +101,7 @@ class Mysql2Single implements CheckClient {
   constructor(private readonly ctx: ClientContext) {}
   private connection(): Connection {
     if (!this.conn) {
-      this.conn = createConnection({ uri: this.ctx.url });
+      this.conn = mysql2().createConnection({ uri: this.ctx.url });
       this.conn.on('error', () => (this.conn = null));
     }
     return this.conn;
@@ -129,7 +130,7 @@ class Mysql2Pool implements CheckClient {
   lateCallbacks = 0;
   private readonly pool: MysqlPool;
   constructor(private readonly ctx: ClientContext) {
-    this.pool = createPool({ uri: ctx.url, connectionLimit: ctx.poolSize });
+    this.pool = mysql2().createPool({ uri: ctx.url, connectionLimit: ctx.poolSize });
   }
   async get(key: string): Promise<Got> {
     try {
@@ -152,7 +153,7 @@ class PgSingle implements CheckClient {
   constructor(private readonly ctx: ClientContext) {}
   private connection(): Promise<PgClient> {
     if (!this.client) {
-      const c = new PgClient({ connectionString: this.ctx.url, query_timeout: this.ctx.timeoutMs });
+      const c = new (pg().Client)({ connectionString: this.ctx.url, query_timeout: this.ctx.timeoutMs });
       c.on('error', () => (this.client = null));
       c.on('end', () => (this.client = null));
       this.client = c.connect().then(() => c);
@@ -178,7 +179,7 @@ class PgPooled implements CheckClient {
   lateCallbacks = 0;
   private readonly pool: PgPool;
   constructor(private readonly ctx: ClientContext) {
-    this.pool = new PgPool({ connectionString: ctx.url, query_timeout: ctx.timeoutMs, max: ctx.poolSize });
+    this.pool = new (pg().Pool)({ connectionString: ctx.url, query_timeout: ctx.timeoutMs, max: ctx.poolSize });
     this.pool.on('error', () => {});
   }
   async get(key: string): Promise<Got> {
@@ -198,7 +199,7 @@ class IoredisClient implements CheckClient {
   lateCallbacks = 0;
   private readonly redis: Redis;
   constructor(private readonly ctx: ClientContext) {
-    this.redis = new Redis(ctx.url, { commandTimeout: ctx.timeoutMs, maxRetriesPerRequest: 1 });
+    this.redis = new (ioredis().Redis)(ctx.url, { commandTimeout: ctx.timeoutMs, maxRetriesPerRequest: 1 });
     this.redis.on('error', () => {});
   }
   async get(key: string): Promise<Got> {
@@ -219,7 +220,7 @@ class MongoCheckClient implements CheckClient {
   private readonly client: MongoClient;
   private readonly ready: Promise<MongoClient>;
   constructor(private readonly ctx: ClientContext) {
-    this.client = new MongoClient(ctx.url, { socketTimeoutMS: ctx.timeoutMs, maxPoolSize: ctx.poolSize, directConnection: true, serverSelectionTimeoutMS: 5000 });
+    this.client = new (mongodb().MongoClient)(ctx.url, { socketTimeoutMS: ctx.timeoutMs, maxPoolSize: ctx.poolSize, directConnection: true, serverSelectionTimeoutMS: 5000 });
     this.ready = this.client.connect();
   }
   async get(key: string): Promise<Got> {

@@ -1,10 +1,8 @@
 // Where the check reads from: a database URL (mysql, postgres, redis, mongodb, mogilefs) or, for the tracker
 // clients, the embedded tracker. Seeds the keyed rows straight to the server (not through the proxy) and cleans up.
 import { expectServerToWait } from '../first-words';
-import { createConnection, type RowDataPacket } from 'mysql2/promise';
-import { Client as PgClient } from 'pg';
-import Redis from 'ioredis';
-import { MongoClient } from 'mongodb';
+import type { RowDataPacket } from 'mysql2/promise';
+import { ioredis, mongodb, mysql2Promise, pg } from '../drivers';
 import { formatHostPort, parseHostPort, type HostPort } from '../address';
 import { connectError, kindName } from '../bench/connect-error';
 import { UserError } from '../errors';
@@ -111,7 +109,7 @@ const BATCH = 500;
 async function sqlBackend(kind: 'mysql' | 'postgres', server: HostPort, shown: string, via: (p: HostPort) => string, url: string): Promise<Backend> {
   const where = formatHostPort(server);
   if (kind === 'mysql') {
-    const c = await connected(createConnection({ uri: url, connectTimeout: CONNECT_MS }), url, where, 'mysql');
+    const c = await connected(mysql2Promise().createConnection({ uri: url, connectTimeout: CONNECT_MS }), url, where, 'mysql');
     return {
       kind, server, shown, via,
       async seed(table, rows) {
@@ -131,7 +129,7 @@ async function sqlBackend(kind: 'mysql' | 'postgres', server: HostPort, shown: s
       close: () => c.end(),
     };
   }
-  const c = new PgClient({ connectionString: url, connectionTimeoutMillis: CONNECT_MS });
+  const c = new (pg().Client)({ connectionString: url, connectionTimeoutMillis: CONNECT_MS });
   c.on('error', () => {}); // a server of another kind can send more after the failed connect: it is already said
   await connected(c.connect(), url, where, 'postgres').catch((e: unknown) => {
     void c.end().catch(() => {});
@@ -160,7 +158,7 @@ async function sqlBackend(kind: 'mysql' | 'postgres', server: HostPort, shown: s
 
 async function redisBackend(server: HostPort, shown: string, via: (p: HostPort) => string, url: string): Promise<Backend> {
   // one attempt, bounded: ioredis would otherwise retry a refused port for ever
-  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: CONNECT_MS, enableOfflineQueue: false });
+  const r = new (ioredis().Redis)(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: CONNECT_MS, enableOfflineQueue: false });
   r.on('error', () => {});
   await connected(r.connect().then(() => r.ping()), url, formatHostPort(server), 'redis').catch((e: unknown) => {
     r.disconnect();
@@ -191,7 +189,7 @@ async function redisBackend(server: HostPort, shown: string, via: (p: HostPort) 
 
 async function mongoBackend(server: HostPort, shown: string, via: (p: HostPort) => string, url: string): Promise<Backend> {
   await expectServerToWait(server, 'MongoDB');
-  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000, socketTimeoutMS: CONNECT_MS, directConnection: true });
+  const client = new (mongodb().MongoClient)(url, { serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000, socketTimeoutMS: CONNECT_MS, directConnection: true });
   await bounded(client.connect(), formatHostPort(server), 'mongodb').catch((e: Error) => {
     void client.close(true).catch(() => {});
     return Promise.reject(new UserError(`${formatHostPort(server)}: no MongoDB answered (${(e as Error).message.split('\n')[0]})`));

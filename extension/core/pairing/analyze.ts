@@ -1,7 +1,7 @@
 // Analysis of a whole transcript file: stream it through pairing and gather the summary, the findings, what the
 // reader noticed (skipped lines, a truncated end) and the verdict. Bounded memory whatever the file's size.
 import type { TranscriptHeader } from '../transcript/format';
-import { openTranscript, type ReadReport } from '../transcript/reader';
+import { openTranscript, type ReadReport, type TranscriptStream } from '../transcript/reader';
 import type { SidecarOptions } from '../transcript/sidecar';
 import type { Finding } from './findings';
 import { Pairing, type PairingOptions, type PairingSummary } from './pairing';
@@ -31,8 +31,10 @@ export interface AnalyzeOptions extends PairingOptions {
   sidecar?: SidecarOptions;
 }
 
-export async function analyzeTranscript(file: string, opts: AnalyzeOptions = {}): Promise<Analysis> {
-  const t = await openTranscript(file, { lenient: opts.lenient ?? false, sidecar: opts.sidecar });
+/** `source`: a file, or a stream (standard input) with the name it goes by in messages and in `file`. */
+export async function analyzeTranscript(source: string | TranscriptStream, opts: AnalyzeOptions = {}): Promise<Analysis> {
+  const t = await openTranscript(source, { lenient: opts.lenient ?? false, sidecar: opts.sidecar });
+  const file = t.file;
   const { protocol, serverPort, closingLine } = headerProtocol(t.header);
   const pairing = new Pairing(protocol, { serverPort, closingLine, ...opts });
   for await (const b of t.batches) {

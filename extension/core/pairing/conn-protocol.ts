@@ -38,6 +38,8 @@ export class ConnProtocol {
   private first: Partial<Record<Direction, Buffer>> = {};
   private encrypted = false;
   private opaqueKind: 'tls' | 'unknown' = 'unknown';
+  /** cut before any bytes (an import's window began after the connection opened): once told, it starts unsynced */
+  private cutBeforeData = false;
 
   constructor(protocol: Protocol | null, private readonly port: number | undefined, private readonly counts: Counts, private readonly sink: WireSink) {
     this.state = 'detecting';
@@ -58,17 +60,9 @@ export class ConnProtocol {
         this.first[dir] ??= bytes;
         this.detect(false);
         return;
-      case 'unsynced': {
-        const next = dir === 'c2s' ? (this.session?.resume?.(dir, bytes) ?? null) : null;
-        if (!next) {
-          this.counts.unseen.skippedBytes += bytes.length;
-          return;
-        }
-        this.session = next;
-        this.state = 'live';
-        this.feed(dir, bytes, ev.t, line);
+      case 'unsynced':
+        this.resume(dir, bytes, ev.t, line);
         return;
-      }
       case 'opaque':
         this.opaque(bytes.length);
         return;
@@ -92,6 +86,21 @@ export class ConnProtocol {
   }
 
   /**
+   * The transcript cuts the connection here (an import's time window): what was in flight is unknown, and the bytes
+   * after the cut may begin in the middle of a message, as after a gap, though no byte is known lost.
+   */
+  cut(): void {
+    this.afterGap = true;
+    if (this.state === 'detecting' && this.held.length === 0) {
+      this.cutBeforeData = true;
+      return;
+    }
+    if (this.state === 'detecting') this.detect(true);
+    if ((this.state as State) === 'live') this.state = 'unsynced';
+    if ((this.state as State) === 'unsynced') this.sink.gap();
+  }
+
+  /**
    * The connection ended: a protocol not yet guessed is guessed from what there is. `closed`: its clean close (not a
    * reset, nor the transcript's end), which makes whole a message delimited by it.
    */
@@ -112,9 +121,25 @@ export class ConnProtocol {
       return;
     }
     this.start(protocol);
+    if (this.cutBeforeData) this.state = 'unsynced';
     const held = this.held;
     this.held = [];
-    for (const [ev, line, bytes] of held) this.feed(ev.k, bytes, ev.t, line);
+    for (const [ev, line, bytes] of held) {
+      if (this.state === 'unsynced') this.resume(ev.k, bytes, ev.t, line);
+      else this.feed(ev.k, bytes, ev.t, line);
+    }
+  }
+
+  /** Out of step with the messages: bytes are skipped until a client chunk where a message can begin. */
+  private resume(dir: Direction, bytes: Buffer, tUs: number, line: number): void {
+    const next = dir === 'c2s' ? (this.session?.resume?.(dir, bytes) ?? null) : null;
+    if (!next) {
+      this.counts.unseen.skippedBytes += bytes.length;
+      return;
+    }
+    this.session = next;
+    this.state = 'live';
+    this.feed(dir, bytes, tUs, line);
   }
 
   private start(protocol: Protocol): void {

@@ -113,6 +113,8 @@ export class Pairing {
         return;
       case 'cut':
         this.summary.unseen.cut = typeof ev.what === 'string' && ev.what ? ev.what : 'the capture was cut short';
+        // on a connection (an import's window edge), not the whole capture: that connection is out of step there
+        if (ev.c > 0) this.conns.get(ev.c)?.wire.cut();
         return;
       case 'end':
         this.ended = true;

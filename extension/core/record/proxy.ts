@@ -1,14 +1,15 @@
-// The recording proxy: listens on loopback, forwards each connection to the target, injects the configured
-// faults and writes every byte both ways to a transcript. It survives clients and servers that vanish mid-stream
-// (recorded as reset/close events), refuses to overwrite a transcript and to listen beyond loopback unless allowed.
-import { createServer, connect, type Server, type Socket } from 'node:net';
+// The recording proxy: listens on loopback, forwards each connection to the target, injects the configured faults
+// and writes every byte both ways to a transcript. Its faults may be added, changed and removed while it runs (each
+// change a `fault` event with an `op`), and it may be taken down, brought back up or pointed elsewhere (Toxiproxy's
+// proxy fields), all into the same transcript. It refuses to overwrite a transcript and to listen beyond loopback.
+import { createServer, type Server, type Socket } from 'node:net';
 import { formatHostPort, isLoopback, parseHostPort, type HostPort } from '../address';
 import { describeNetError, UserError } from '../errors';
 import { seeded } from '../random';
 import { TranscriptWriter } from '../transcript/writer';
+import { ProxiedConnection } from './connection';
 import { parseFaultSpec, type FaultSpec } from './fault-spec';
-import { Pipe } from './pipe';
-import { connectionMask, type Recordable } from './connection-mask';
+import { FaultSet, type FaultChange } from './fault-set';
 
 export interface RecorderOptions {
   listen: string;
@@ -23,6 +24,10 @@ export interface RecorderOptions {
   source?: Record<string, unknown>;
   /** what the proxy has to say (a refused target, a reset): one line each */
   log?: (line: string) => void;
+  /** frame every connection's messages so faults on the n-th answer (nth=) can act; default: when a fault has nth */
+  frameAnswers?: boolean;
+  /** start listening (default true); false: created down, until enable() (Toxiproxy's `enabled: false`) */
+  enabled?: boolean;
 }
 
 export interface RecorderStats {
@@ -43,27 +48,32 @@ export interface Recorder {
   file: string;
   writer: TranscriptWriter;
   stats: RecorderStats;
+  /** the proxy's faults, live: a change acts on the open connections and is written to the transcript */
+  faults: FaultSet;
   /** the connection number the proxy gave the client whose local port this is (waits for the accept) */
   connectionFor(clientPort: number): Promise<number>;
   /** the write error that stopped the recording, if one did */
   readonly failure: Error | null;
+  /** whether it listens (Toxiproxy's `enabled`) */
+  readonly enabled: boolean;
+  /** where it forwards to */
+  readonly target: HostPort;
+  /** takes it down (closes the listener and every connection) or brings it back up, on the same address */
+  setEnabled(enabled: boolean): Promise<void>;
+  /** listens elsewhere and/or forwards elsewhere; open connections are closed (as Toxiproxy does) */
+  move(to: { listen?: string; target?: string }): Promise<void>;
+  /** resolves once every event so far is in the file */
+  synced(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startRecorder(opts: RecorderOptions): Promise<Recorder> {
   const listen = parseHostPort(opts.listen, '--listen');
   const target = parseHostPort(opts.target, '--target');
-  if (!isLoopback(listen.host) && !opts.allowRemote) {
-    throw new UserError(`--listen ${opts.listen}: not a loopback address; the recorder listens on loopback unless told --allow-remote`);
-  }
+  checkLoopback(listen, opts);
   const faults = (opts.faults ?? []).map((f) => (typeof f === 'string' ? parseFaultSpec(f) : f));
   const server = createServer({ allowHalfOpen: true, pauseOnConnect: false });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(new UserError(describeNetError(err, `--listen ${formatHostPort(listen)}`))));
-    server.listen(listen.port, listen.host, () => resolve());
-  });
-  const bound = server.address() as { address: string; port: number };
-  const address = { host: bound.address, port: bound.port };
+  const address = opts.enabled === false ? listen : await listenOn(server, listen);
   let writer: TranscriptWriter;
   try {
     writer = await TranscriptWriter.create(opts.out, {
@@ -74,41 +84,64 @@ export async function startRecorder(opts: RecorderOptions): Promise<Recorder> {
     server.close();
     throw err;
   }
-  const rec = new RecordingProxy(server, address, target, writer, faults, opts);
-  return rec;
+  return new RecordingProxy(server, address, target, writer, new FaultSet(faults), opts);
+}
+
+function checkLoopback(listen: HostPort, opts: RecorderOptions): void {
+  if (!isLoopback(listen.host) && !opts.allowRemote) {
+    throw new UserError(`--listen ${formatHostPort(listen)}: not a loopback address; the recorder listens on loopback unless told --allow-remote`);
+  }
+}
+
+async function listenOn(server: Server, at: HostPort): Promise<HostPort> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => reject(new UserError(describeNetError(err, `--listen ${formatHostPort(at)}`))));
+    server.listen(at.port, at.host, () => resolve());
+  });
+  const bound = server.address() as { address: string; port: number };
+  return { host: bound.address, port: bound.port };
 }
 
 class RecordingProxy implements Recorder {
   readonly stats: RecorderStats = { connections: 0, open: 0, c2sBytes: 0, s2cBytes: 0, faults: 0, resets: 0, refused: 0, droppedBytes: 0, maskedConnections: 0 };
   readonly file: string;
-  private readonly sockets = new Set<Socket>();
+  private readonly conns = new Set<ProxiedConnection>();
   private readonly byPort = new Map<number, number>();
   private readonly portWaiters = new Map<number, (c: number) => void>();
   private readonly rand;
+  private readonly headerTarget: string;
   private closing: Promise<void> | null = null;
+  private listening: boolean;
 
   constructor(
-    private readonly server: Server,
-    readonly address: HostPort,
-    private readonly target: HostPort,
+    private server: Server,
+    public address: HostPort,
+    public target: HostPort,
     readonly writer: TranscriptWriter,
-    private readonly faults: FaultSpec[],
+    readonly faults: FaultSet,
     private readonly opts: RecorderOptions,
   ) {
     this.file = writer.file;
     this.rand = seeded(opts.seed ?? 2008);
+    this.headerTarget = formatHostPort(target);
+    this.listening = opts.enabled !== false;
     server.on('connection', (client) => this.accept(client));
+    faults.onChange((change) => this.changed(change));
     // a transcript that cannot be written stops the recording: nothing is relayed unrecorded
     writer.onFailure((err) => {
       const code = (err as NodeJS.ErrnoException).code;
       this.opts.log?.(`${writer.file}: write failed (${code ? `${code}: ` : ''}${err.message}); recording stopped, ${this.stats.open} open connections closed`);
-      server.close();
-      for (const s of this.sockets) s.destroy();
+      this.server.close();
+      for (const c of this.conns) c.destroy();
     });
   }
 
   get failure(): Error | null {
     return this.writer.failure;
+  }
+
+  get enabled(): boolean {
+    return this.listening;
   }
 
   connectionFor(clientPort: number): Promise<number> {
@@ -117,135 +150,105 @@ class RecordingProxy implements Recorder {
     return new Promise((resolve) => this.portWaiters.set(clientPort, resolve));
   }
 
+  async setEnabled(enabled: boolean): Promise<void> {
+    if (enabled === this.listening || this.closing) return;
+    if (enabled) {
+      this.address = await listenOn(this.server, this.address);
+      this.listening = true;
+      this.writer.event(0, 'fault', { fault: 'down', op: 'remove' });
+    } else {
+      this.listening = false;
+      this.writer.event(0, 'fault', { fault: 'down', op: 'add' });
+      await this.takeDown();
+    }
+  }
+
+  async move(to: { listen?: string; target?: string }): Promise<void> {
+    const listen = to.listen !== undefined ? parseHostPort(to.listen, 'listen') : this.address;
+    const target = to.target !== undefined ? parseHostPort(to.target, 'upstream') : this.target;
+    checkLoopback(listen, this.opts);
+    const wasUp = this.listening;
+    if (wasUp) await this.takeDown();
+    this.target = target;
+    this.address = listen;
+    if (wasUp) {
+      try {
+        this.address = await listenOn(this.server, listen);
+      } catch (err) {
+        // it cannot listen there: it stays down, as Toxiproxy leaves a proxy it could not restart
+        this.listening = false;
+        this.writer.event(0, 'fault', { fault: 'down', op: 'add' });
+        throw err;
+      }
+    }
+    this.writer.event(0, 'fault', { fault: 'proxy', op: 'update', listen: formatHostPort(this.address), upstream: formatHostPort(this.target) });
+  }
+
+  async synced(): Promise<void> {
+    await this.writer.synced();
+  }
+
+  private async takeDown(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const conns = [...this.conns];
+    for (const c of conns) c.destroy();
+    await Promise.all([closed, ...conns.map((c) => c.closed)]);
+    // a new server for the next listen: a closed one keeps its handlers but not its address
+    this.server = createServer({ allowHalfOpen: true, pauseOnConnect: false });
+    this.server.on('connection', (client) => this.accept(client));
+  }
+
+  private changed(change: FaultChange): void {
+    const spec = change.fault.spec;
+    this.writer.event(0, 'fault', {
+      fault: spec.kind,
+      op: change.op,
+      name: change.fault.name,
+      spec: spec.text,
+      dirs: spec.dirs,
+      ...(spec.toxicity !== undefined ? { toxicity: spec.toxicity } : {}),
+      ...(spec.nth !== undefined ? { nth: spec.nth } : {}),
+    });
+    for (const c of this.conns) c.change(change);
+  }
+
   private accept(client: Socket): void {
-    if (this.writer.failure) {
+    if (this.writer.failure || !this.listening) {
       client.destroy();
       return;
     }
     const c = ++this.stats.connections;
-    this.stats.open++;
-    const peer = `${client.remoteAddress}:${client.remotePort}`;
-    this.writer.event(c, 'open', { peer });
     if (client.remotePort !== undefined) {
       this.byPort.set(client.remotePort, c);
       this.portWaiters.get(client.remotePort)?.(c);
       this.portWaiters.delete(client.remotePort);
     }
-    const upstream = connect({ host: this.target.host, port: this.target.port, allowHalfOpen: true });
-    this.sockets.add(client).add(upstream);
-    client.setNoDelay(true);
-    upstream.setNoDelay(true);
-
-    let ended: 'client' | 'server' | null = null;
-    let resetBy: 'client' | 'server' | 'proxy' | null = null;
-    let error: string | undefined;
-    let closed = 0;
-    const mask = this.opts.keepAuth
-      ? null
-      : connectionMask({
-          protocol: this.opts.protocol,
-          port: this.target.port,
-          onUnknown: () => {
-            this.stats.maskedConnections++;
-            this.opts.log?.(`connection ${c}: its protocol cannot be told from its first bytes or the target's port; its bytes are recorded masked (--protocol P or --keep-auth keeps them)`);
-          },
-        });
-    const record = (out: Recordable) => {
-      for (const [dir, bytes] of out) this.writer.data(c, dir, bytes);
-    };
-    const congested = () => (this.writer.congested ? this.writer.drained() : null);
-    const hooksFor = (dir: 'c2s' | 's2c') => ({
-      record: (bytes: Buffer) => {
-        if (dir === 'c2s') this.stats.c2sBytes += bytes.length;
-        else this.stats.s2cBytes += bytes.length;
-        if (mask) record(mask.take(dir, bytes));
-        else this.writer.data(c, dir, bytes);
-      },
-      fault: (spec: FaultSpec, detail: Record<string, unknown>) => {
-        this.stats.faults++;
-        this.writer.event(c, 'fault', { fault: spec.kind, dir, ...detail });
-      },
-      reset: () => {
-        resetBy = 'proxy';
-        client.resetAndDestroy();
-        upstream.resetAndDestroy();
-      },
-      congested,
+    const target = formatHostPort(this.target);
+    const conn = new ProxiedConnection(client, {
+      c,
+      target: this.target,
+      writer: this.writer,
+      stats: this.stats,
+      rand: this.rand,
+      opts: this.opts,
+      faults: this.faults.all,
+      frame: this.opts.frameAnswers ?? this.faults.all.some((f) => f.spec.nth !== undefined),
+      server: target !== this.headerTarget ? target : undefined,
     });
-    const up = new Pipe('c2s', client, this.faults, this.rand, hooksFor('c2s'));
-    const down = new Pipe('s2c', upstream, this.faults, this.rand, hooksFor('s2c'));
-    down.setDest(client);
-
-    upstream.once('connect', () => up.setDest(upstream));
-    client.on('data', (chunk: Buffer) => up.push(chunk));
-    upstream.on('data', (chunk: Buffer) => down.push(chunk));
-    client.on('end', () => {
-      ended ??= 'client';
-      up.end();
-    });
-    upstream.on('end', () => {
-      ended ??= 'server';
-      down.end();
-    });
-    // a reset is passed on as a reset, as a wire would: the other side sees ECONNRESET, not a clean end
-    client.on('error', (err: NodeJS.ErrnoException) => {
-      const reset = err.code === 'ECONNRESET' || err.code === 'EPIPE';
-      if (reset) resetBy ??= 'client';
-      error ??= `client ${peer}: ${err.code ?? err.message}`;
-      if (err.code === 'ECONNRESET' && !upstream.destroyed) upstream.resetAndDestroy();
-      else upstream.destroy();
-    });
-    upstream.on('error', (err: NodeJS.ErrnoException) => {
-      const where = formatHostPort(this.target);
-      if (err.code === 'ECONNREFUSED') {
-        this.stats.refused++;
-        this.opts.log?.(`connection ${c}: ${describeNetError(err, `target ${where}`)}`);
-      } else if (err.code === 'ECONNRESET' || err.code === 'EPIPE') {
-        resetBy ??= 'server';
-      }
-      error ??= describeNetError(err, `target ${where}`);
-      ended ??= 'server';
-      if (err.code === 'ECONNRESET' && !client.destroyed) client.resetAndDestroy();
-      else client.destroy();
-    });
-    const onClose = () => {
-      if (++closed < 2) {
-        // one side is gone: a side that closed without FIN (destroy) takes the other down with it
-        if (client.destroyed && !upstream.destroyed && (client.readableEnded === false || resetBy)) upstream.destroy();
-        if (upstream.destroyed && !client.destroyed && (upstream.readableEnded === false || resetBy)) client.destroy();
-        return;
-      }
-      up.stop();
-      down.stop();
-      this.sockets.delete(client);
-      this.sockets.delete(upstream);
-      this.stats.open--;
-      if (mask) record(mask.flush());
-      const dropped = up.undelivered + down.undelivered;
-      if (dropped > 0) {
-        this.stats.droppedBytes += dropped;
-        if (up.undelivered) this.writer.event(c, 'drop', { dir: 'c2s', bytes: up.undelivered });
-        if (down.undelivered) this.writer.event(c, 'drop', { dir: 's2c', bytes: down.undelivered });
-      }
-      if (resetBy) {
-        this.stats.resets++;
-        this.writer.event(c, 'reset', { by: resetBy, ...(error ? { error } : {}) });
-      } else {
-        this.writer.event(c, 'close', { by: ended ?? 'client', ...(error ? { error } : {}) });
-      }
-    };
-    client.once('close', onClose);
-    upstream.once('close', onClose);
+    this.conns.add(conn);
+    void conn.closed.then(() => this.conns.delete(conn));
   }
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      const conns = [...this.conns];
       await new Promise<void>((resolve) => {
-        this.server.close(() => resolve());
-        for (const s of this.sockets) s.destroy();
+        if (this.listening) this.server.close(() => resolve());
+        else resolve();
+        for (const c of conns) c.destroy();
       });
       // let the sockets' close handlers write their last events (bounded: 2 s)
-      for (let i = 0; i < 400 && this.sockets.size > 0; i++) await new Promise((r) => setTimeout(r, 5));
+      await Promise.race([Promise.all(conns.map((c) => c.closed)), new Promise((r) => setTimeout(r, 2000).unref())]);
       await this.writer.close();
     })();
     return this.closing;

@@ -91,14 +91,14 @@ export async function buildTimeline(file: string, opts: BuildOptions): Promise<B
     if (msg.decoded.error) flags |= EventFlag.undecoded;
     const i = out.add(msg.tEndUs, laneOf(c), isReq ? EventKind.request : EventKind.response, paired, flags, ref.seq);
     ci.set(isReq ? 'req' : 'resp', ref.seq, i);
-    const what = `${isReq ? 'request' : 'response'} #${ref.seq}`;
     // a message its protocol decodes from its bytes alone is decoded when shown; its stored bytes must be all of it
     const d = msg.decoded;
     if (d instanceof LazyDecoded && d.alone && msg.bytes.length <= DETAILS_MAX_BYTES) {
-      details.add([c, what, ref.line || line, msg.bytes.length, d.error ?? null, null, `${d.alone}/${msg.dir}`], msg.bytes, null);
+      details.addAlone(c, isReq, ref.seq, ref.line || line, d.error ?? null, d.alone, msg.dir, msg.bytes);
     } else {
       // decoded whole already, so its key costs little; the pairing text names it ("asked msg:1032")
       const key = ref.key;
+      const what = `${isReq ? 'request' : 'response'} #${ref.seq}`;
       const record: DetailsRecord = [c, what, ref.line || line, msg.bytes.length, d.error ?? null, d.fields ?? null, null, key === undefined ? null : cut(key, MAX_KEY_CHARS)];
       details.add(record, msg.bytes, cut(d.summary, MAX_TEXT_CHARS));
     }

@@ -2,10 +2,13 @@
 // built, so the webview can ask for one event's details on demand without the host keeping a million objects. Each
 // event's text (its one-line summary) goes to a second file, so the webview can ask for the texts of the events it
 // labels (a few hundred at a time) without the model carrying a million strings.
-// A record is [u32 metaBytes][u32 rawBytes][meta JSON][raw bytes]; raw bytes are capped at DETAILS_MAX_BYTES.
+// A record is [u32 metaBytes][u32 rawBytes][meta][raw bytes]; raw bytes are capped at DETAILS_MAX_BYTES. The meta
+// is JSON, or (metaBytes' top bit set) the fixed binary form of a message its protocol decodes alone (addAlone):
+// most events of a large transcript, written without a JSON.stringify each.
 // Records are written into a pooled buffer and the file in large writes: a million events cost one pass.
 import { BIDI_CONTROLS, escapeChars } from '../shown-safe';
-import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import { copyFile, mkdtemp, open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { deserialize, serialize } from 'node:v8';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodedView } from './decoded-view';
@@ -32,6 +35,24 @@ function describedBy(alone: string | null | undefined, bytes: Buffer): Decoded |
 }
 
 const POOL_BYTES = 1 << 20;
+/** set in a record's meta length: the meta is addAlone's binary form */
+const BINARY_META = 0x80000000;
+/** addAlone's meta before its two strings: conn, seq, line, total bytes, flags, alone's length, the error's length */
+const ALONE_HEAD = 4 + 4 + 4 + 8 + 1 + 1 + 2;
+
+/** The DetailsRecord of addAlone's binary meta. */
+function aloneRecord(b: Buffer): DetailsRecord {
+  const conn = b.readUInt32LE(0);
+  const seq = b.readUInt32LE(4);
+  const line = b.readUInt32LE(8);
+  const total = b.readDoubleLE(12);
+  const flags = b[20];
+  const aloneLen = b[21];
+  const errLen = b.readUInt16LE(22);
+  const alone = b.toString('latin1', 24, 24 + aloneLen);
+  const error = flags & 4 ? b.toString('utf8', 24 + aloneLen, 24 + aloneLen + errLen) : null;
+  return [conn, `${flags & 1 ? 'request' : 'response'} #${seq}`, line, total, error, null, `${alone}/${flags & 2 ? 's2c' : 'c2s'}`];
+}
 const MAX_META_CHARS = 256 * 1024;
 const MAX_FIELD_CHARS = 2000;
 
@@ -104,7 +125,30 @@ export class DetailsSpill {
   private offsets = new Float64Array(1024);
   private count = 0;
 
-  private constructor(private readonly dir: string, private readonly file: PooledFile, private readonly texts: TextSpill) {}
+  /** owned: the spill's folder is its own, removed on dispose; a saved one opened from a cache is only closed */
+  private constructor(private readonly dir: string, private readonly file: PooledFile, private readonly texts: TextSpill, private readonly owned = true) {}
+
+  /** Copies the whole spill into `dir` (a model cache's entry), for openSaved to read again later. */
+  async saveTo(dir: string): Promise<void> {
+    await this.flush(true);
+    await copyFile(join(this.dir, 'details.bin'), join(dir, 'details.bin'));
+    await copyFile(join(this.dir, 'texts.bin'), join(dir, 'texts.bin'));
+    await writeFile(join(dir, 'details.index'), serialize({ offsets: this.offsets.slice(0, this.count), texts: this.texts.index() }));
+  }
+
+  /** A spill saved by saveTo, read-only: disposing it closes its files and leaves them where they are. */
+  static async openSaved(dir: string): Promise<DetailsSpill> {
+    const index = deserialize(await readFile(join(dir, 'details.index'))) as { offsets: Float64Array<ArrayBuffer>; texts: TextIndex };
+    const fh = await open(join(dir, 'details.bin'), 'r');
+    const th = await open(join(dir, 'texts.bin'), 'r').catch(async (err: unknown) => {
+      await fh.close();
+      throw err;
+    });
+    const spill = new DetailsSpill(dir, new PooledFile(fh), TextSpill.restore(new PooledFile(th), index.texts), false);
+    spill.offsets = index.offsets;
+    spill.count = index.offsets.length;
+    return spill;
+  }
 
   static async create(): Promise<DetailsSpill> {
     const dir = await mkdtemp(join(tmpdir(), 'incident-replay-details-'));
@@ -153,6 +197,36 @@ export class DetailsSpill {
   }
 
   /** Writes what is buffered once enough has gathered (or always, with force). */
+  /**
+   * Appends a request or response that its protocol decodes from its bytes alone (`raw` must be all of it): the same
+   * record as add() with `alone`, in binary, since a million of them are most of a large transcript's build.
+   */
+  addAlone(conn: number, request: boolean, seq: number, line: number, error: string | null, alone: string, dir: 'c2s' | 's2c', raw: Buffer): void {
+    this.texts.add(null);
+    this.offsets = room(this.offsets, this.count, (n) => new Float64Array(n));
+    // an error is a sentence; cut so its length fits the u16 that holds it
+    const err = error === null ? '' : cut(error, 2000);
+    this.file.put(8 + ALONE_HEAD + alone.length + err.length * 3 + raw.length, (pool, at) => {
+      this.offsets[this.count++] = this.file.end;
+      let o = at + 8;
+      o = pool.writeUInt32LE(conn >>> 0, o);
+      o = pool.writeUInt32LE(seq >>> 0, o);
+      o = pool.writeUInt32LE(line >>> 0, o);
+      o = pool.writeDoubleLE(raw.length, o);
+      pool[o++] = (request ? 1 : 0) | (dir === 's2c' ? 2 : 0) | (error === null ? 0 : 4);
+      const aloneLen = pool.write(alone, o + 3, 'latin1');
+      pool[o] = aloneLen;
+      const errLen = pool.write(err, o + 3 + aloneLen, 'utf8');
+      pool.writeUInt16LE(errLen, o + 1);
+      o += 3 + aloneLen + errLen;
+      const metaLen = o - (at + 8);
+      pool.writeUInt32LE((metaLen | BINARY_META) >>> 0, at);
+      pool.writeUInt32LE(raw.length, at + 4);
+      pool.set(raw, o);
+      return 8 + metaLen + raw.length;
+    });
+  }
+
   async flush(force = false): Promise<void> {
     // the builder flushes as it goes and a reader may flush at the same time (texts asked for during a load): one
     // flush at a time, so that each write lands where the file said it would
@@ -225,17 +299,24 @@ export class DetailsSpill {
     const at = this.offsets[event];
     const head = Buffer.alloc(8);
     await this.file.fh.read(head, 0, 8, at);
-    const metaLen = head.readUInt32LE(0);
+    const word = head.readUInt32LE(0);
+    const metaLen = word & ~BINARY_META;
     const body = Buffer.alloc(metaLen + head.readUInt32LE(4));
     await this.file.fh.read(body, 0, body.length, at + 8);
-    return { record: JSON.parse(body.toString('utf8', 0, metaLen)) as DetailsRecord, raw: body.subarray(metaLen) };
+    const record = word & BINARY_META ? aloneRecord(body) : (JSON.parse(body.toString('utf8', 0, metaLen)) as DetailsRecord);
+    return { record, raw: body.subarray(metaLen) };
   }
 
   async dispose(): Promise<void> {
     await this.texts.close();
     await this.file.close();
-    await rm(this.dir, { recursive: true, force: true });
+    if (this.owned) await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+interface TextIndex {
+  ends: Float64Array<ArrayBuffer>;
+  onRead: Uint8Array<ArrayBuffer>;
 }
 
 /** Event texts as UTF-8, one after another, and where each ends. */
@@ -246,6 +327,18 @@ class TextSpill {
   private count = 0;
 
   constructor(private readonly file: PooledFile) {}
+
+  index(): TextIndex {
+    return { ends: this.ends.slice(0, this.count), onRead: this.onRead.slice(0, this.count) };
+  }
+
+  static restore(file: PooledFile, index: TextIndex): TextSpill {
+    const t = new TextSpill(file);
+    t.ends = index.ends;
+    t.onRead = index.onRead;
+    t.count = index.ends.length;
+    return t;
+  }
 
   madeOnRead(i: number): boolean {
     return i >= 0 && i < this.count && this.onRead[i] === 1;

@@ -1,6 +1,7 @@
 // How the tracker's metadata store is slowed, to replay a database that answers slowly (the 2008 "too many
 // connections"): `300ms` every operation; `100ms..900ms` uniform; `600ms@15%` a share of operations.
 import { UserError } from '../errors';
+import { parseDurationMs } from '../units';
 import type { Random } from '../random';
 
 export interface SlowSpec {
@@ -12,14 +13,17 @@ export interface SlowSpec {
 }
 
 export function parseSlowSpec(text: string): SlowSpec {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*(?:(?:\.\.|-)\s*(\d+(?:\.\d+)?)\s*(ms|s)?)?\s*(?:@\s*(\d+(?:\.\d+)?)%)?\s*$/.exec(text);
-  if (!m) throw new UserError(`--slow "${text}": expected a delay like 300ms, 100ms..900ms or 600ms@15%`);
-  const unit = (u: string | undefined, fallback: string | undefined) => ((u ?? fallback ?? 'ms') === 's' ? 1000 : 1);
-  const minMs = Number(m[1]) * unit(m[2], m[4]);
-  const maxMs = m[3] !== undefined ? Number(m[3]) * unit(m[4], m[2]) : minMs;
-  const share = m[5] !== undefined ? Number(m[5]) / 100 : 1;
-  if (maxMs < minMs) throw new UserError(`--slow "${text}": the range runs backwards`);
-  if (share > 1) throw new UserError(`--slow "${text}": the share is over 100%`);
+  const bad = (why: string) => new UserError(`--slow "${text}": ${why}`);
+  const m = /^\s*([^@]+?)\s*(?:@\s*(\d+(?:\.\d+)?)%)?\s*$/.exec(text);
+  const ends = m ? m[1].split(/\s*(?:\.\.|-)\s*/) : [];
+  if (!m || ends.length > 2) throw bad('expected a delay like 300ms, 100ms..900ms or 600ms@15%');
+  // "1..2s" once meant 1s..2s; a bare number is ms now, so an end without a unit beside one with a unit is an error
+  if (ends.length === 2 && /\d$/.test(ends[0]) !== /\d$/.test(ends[1])) throw bad('give both ends a unit (like 1s..2s), or neither (ms)');
+  const minMs = parseDurationMs(ends[0], bad);
+  const maxMs = ends.length === 2 ? parseDurationMs(ends[1], bad) : minMs;
+  const share = m[2] !== undefined ? Number(m[2]) / 100 : 1;
+  if (maxMs < minMs) throw bad('the range runs backwards');
+  if (share > 1) throw bad('the share is over 100%');
   return { minMs, maxMs, share, text: text.trim() };
 }
 

@@ -1,6 +1,8 @@
 // Splits a byte stream into numbered lines without holding more than one line (plus one read chunk) in memory.
-// A line longer than maxLineBytes is an error, so that a 2 GB file without a newline cannot exhaust memory.
+// A line longer than maxLineBytes is an error, so that a 2 GB file without a newline cannot exhaust memory. The bytes
+// come from a file, or from a stream already open (standard input).
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 
 export class Line {
   constructor(
@@ -37,8 +39,8 @@ export class LineTooLongError extends Error {
  * Yields the lines of each read chunk together: one await per chunk, not per line. A line past maxLineBytes is an
  * error, or with `skipLong` a line yielded empty with `tooLong` set, its bytes never held.
  */
-export async function* readLines(path: string, maxLineBytes: number, skipLong = false): AsyncGenerator<Line[]> {
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+export async function* readLines(source: string | Readable, maxLineBytes: number, skipLong = false): AsyncGenerator<Line[]> {
+  const stream = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
   let parts: Buffer[] = [];
   let partBytes = 0;
   let no = 0;

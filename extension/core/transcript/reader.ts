@@ -1,8 +1,10 @@
 // The streaming transcript reader: yields typed events, validating each line once at the door. Problems a user
 // can cause are TranscriptError values naming file, line and what is wrong; --lenient skips bad lines and counts
 // them; a truncated last line (a recorder that crashed) is reported, never thrown. Events come a batch per read
-// chunk (`batches`), or one at a time (`events`); read one or the other, not both.
+// chunk (`batches`), or one at a time (`events`); read one or the other, not both. A transcript comes from a file, or
+// from a stream (standard input: `analyze -`), which is named in messages as given and never has a sidecar.
 import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { UserError } from '../errors';
 import { eventProblem, headerProblem, type TranscriptEvent, type TranscriptHeader } from './format';
 import { fastDataEvent } from './fast-line';
@@ -55,8 +57,16 @@ const DEFAULT_MAX_LINE = 256 * 1024 * 1024;
 const SIDECAR_MIN_BYTES = 32 * 1024 * 1024;
 type Lines = AsyncGenerator<Line[]>;
 
+/** A transcript read from a stream rather than a file: `name` stands for it in messages (`<stdin>`). */
+export interface TranscriptStream {
+  name: string;
+  stream: Readable;
+}
+
 /** Opens a transcript: reads and checks its header, then streams its events. */
-export async function openTranscript(file: string, opts: ReadOptions = {}): Promise<OpenTranscript> {
+export async function openTranscript(source: string | TranscriptStream, opts: ReadOptions = {}): Promise<OpenTranscript> {
+  if (typeof source !== 'string') return openLines(source.name, readLines(source.stream, opts.maxLineBytes ?? DEFAULT_MAX_LINE, opts.lenient ?? false), opts, null);
+  const file = source;
   let size: number;
   let mtimeMs: number;
   try {
@@ -78,8 +88,14 @@ export async function openTranscript(file: string, opts: ReadOptions = {}): Prom
       return { file, header: sc.header, batches, events: oneByOne(batches, report), report };
     }
   }
+  const lines = readLines(file, opts.maxLineBytes ?? DEFAULT_MAX_LINE, opts.lenient ?? false);
+  return openLines(file, lines, opts, side ? { side, size, mtimeMs } : null);
+}
+
+/** The header, then the events, of a transcript's lines; `cache`: where and for what file to build a sidecar. */
+async function openLines(file: string, lines: Lines, opts: ReadOptions, cache: { side: SidecarOptions; size: number; mtimeMs: number } | null): Promise<OpenTranscript> {
+  const report: ReadReport = { lines: 0, events: 0, skipped: 0, firstSkipped: [], truncatedLastLine: null };
   const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_LINE;
-  const lines = readLines(file, maxLine, opts.lenient ?? false);
   const firstBatch = await next(file, lines);
   if (!firstBatch) throw new TranscriptError(file, 0, 'the file is empty (a transcript starts with a header line)');
   const [first, ...rest] = firstBatch;
@@ -93,7 +109,7 @@ export async function openTranscript(file: string, opts: ReadOptions = {}): Prom
   }
   const hp = headerProblem(parsed);
   if (hp) throw new TranscriptError(file, 1, hp);
-  const writer = side ? SidecarWriter.create(side, file, size, mtimeMs, parsed as TranscriptHeader) : null;
+  const writer = cache ? SidecarWriter.create(cache.side, file, cache.size, cache.mtimeMs, parsed as TranscriptHeader) : null;
   const batches = readBatches(file, rest, lines, report, opts.lenient ?? false, maxLine, writer);
   return { file, header: parsed as TranscriptHeader, batches, events: oneByOne(batches, report), report };
 }

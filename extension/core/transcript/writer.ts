@@ -1,8 +1,10 @@
 // The append-only transcript writer: refuses to overwrite, stamps each event with µs since its start on a
 // monotonic clock (so events are in time order as written), and writes one whole line per event. Its header promises
 // a closing line (`closing: true`), and a normal close writes it: an `end` event with the counts of what was written.
-// A transcript that promises one and lacks it was cut (the recorder killed or crashed), and is read as such.
-import { createWriteStream, type WriteStream } from 'node:fs';
+// A transcript that promises one and lacks it was cut (the recorder killed or crashed), and is read as such. It goes
+// to a new file, or to a stream already open (standard output: `import --out -`), which it leaves open.
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../errors';
 import { encodeBytes, FORMAT, VERSION, type Direction, type TranscriptHeader } from './format';
@@ -29,7 +31,13 @@ export class TranscriptWriter {
   /** events written after the header, and the wire bytes of the data events */
   private readonly counts = { events: 0, c2s: 0, s2c: 0 };
 
-  private constructor(readonly file: string, private readonly out: WriteStream, readonly header: TranscriptHeader) {}
+  private constructor(
+    readonly file: string,
+    private readonly out: Writable,
+    readonly header: TranscriptHeader,
+    /** a stream the writer did not open (standard output): close() flushes it and leaves it open */
+    private readonly keepOpen = false,
+  ) {}
 
   /** Creates the file (failing if it exists) and writes the header line. */
   static async create(file: string, opts: WriterOptions): Promise<TranscriptWriter> {
@@ -43,7 +51,16 @@ export class TranscriptWriter {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new TranscriptExistsError(file);
       throw new UserError(`${file}: cannot create: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     }
-    const header: TranscriptHeader = {
+    return TranscriptWriter.start(new TranscriptWriter(file, out, TranscriptWriter.headerOf(opts)));
+  }
+
+  /** Writes the transcript to a stream already open (standard output), named `name` in messages. */
+  static toStream(out: Writable, name: string, opts: WriterOptions): TranscriptWriter {
+    return TranscriptWriter.start(new TranscriptWriter(name, out, TranscriptWriter.headerOf(opts), true));
+  }
+
+  private static headerOf(opts: WriterOptions): TranscriptHeader {
+    return {
       type: 'header',
       format: FORMAT,
       version: VERSION,
@@ -53,9 +70,11 @@ export class TranscriptWriter {
       closing: true,
       source: opts.source ?? {},
     };
-    const w = new TranscriptWriter(file, out, header);
-    out.on('error', (err) => w.fail(err));
-    w.line(header);
+  }
+
+  private static start(w: TranscriptWriter): TranscriptWriter {
+    w.out.on('error', (err) => w.fail(err));
+    w.line(w.header);
     return w;
   }
 
@@ -89,6 +108,13 @@ export class TranscriptWriter {
     this.lastT = t;
     if ((k === 'c2s' || k === 's2c') && typeof fields.d === 'string') this.counts[k] += Buffer.byteLength(fields.d, fields.e === 'base64' ? 'base64' : 'utf8');
     this.line({ t, c, k, ...fields });
+  }
+
+  /** Resolves once every line accepted so far is in the file, so that a reader of a transcript still being written sees them whole. */
+  synced(): Promise<void> {
+    this.flush();
+    if (this.closed || this.failed || this.out.writableLength === 0) return Promise.resolve();
+    return new Promise((resolve) => this.out.write('', () => resolve()));
   }
 
   private readonly failureListeners: Array<(err: Error) => void> = [];
@@ -154,7 +180,7 @@ export class TranscriptWriter {
     if (this.closed) return;
     if (this.failed) {
       this.closed = true;
-      this.out.destroy();
+      if (!this.keepOpen) this.out.destroy();
       return;
     }
     const events = this.counts.events - 1; // the header is no event
@@ -163,7 +189,8 @@ export class TranscriptWriter {
     this.closed = true;
     await new Promise<void>((resolve, reject) => {
       this.out.once('error', reject);
-      this.out.end(() => resolve());
+      if (this.keepOpen) this.out.write('', (err) => (err ? reject(err) : resolve()));
+      else this.out.end(() => resolve());
     }).catch((err: Error) => {
       throw this.failed ?? err;
     });

@@ -1,7 +1,12 @@
 // Inside VS Code: every contributed command is registered, Open Transcript shows the timeline and the commands
 // drive it, and *.transcript.jsonl opens in the read-only custom editor.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { analyzeTranscript } from '../../../extension/core/pairing';
+import type { ExportedDraft, ReviewNote } from '../../../extension/core/review';
+import { svgProblem } from '../../helpers/svg-check';
 import type { CursorReport } from '../../../webview/protocol';
 
 const EXTENSION_ID = 'incident-replay.incident-replay';
@@ -106,6 +111,54 @@ describe('Incident Replay in VS Code', () => {
     assert.equal(charts, 6, 'six shards by the end of the replay');
     // the same file again reuses the panel, which has drawn already
     assert.equal(await vscode.commands.executeCommand('incidentReplay.openShardMetrics', metrics), 6);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('Add Review Note on the first mismatch, Export Postmortem Draft, and the draft\'s link opens the transcript at that event', async () => {
+    const uri = await transcript();
+    await vscode.commands.executeCommand('incidentReplay.openTranscript', uri);
+    // the list shows mismatches first: Next Finding from no cursor lands on the first one
+    const first = (await vscode.commands.executeCommand('incidentReplay.nextFinding')) as CursorReport;
+    assert.equal(first.findingKind, 'mismatch');
+    const note = (await vscode.commands.executeCommand('incidentReplay.addReviewNote', { on: 'finding', text: 'The first wrong answer: the client took another key\'s file.' })) as ReviewNote | undefined;
+    assert.ok(note, 'the note was added on the selected finding');
+    assert.equal(note.on, 'finding');
+    assert.equal(note.kind, 'mismatch');
+    assert.equal(note.event, first.event);
+    const review = JSON.parse(await readFile(uri.fsPath.replace(/\.transcript\.jsonl$/, '.review.json'), 'utf8')) as { format: string; notes: ReviewNote[] };
+    assert.equal(review.format, 'incident-replay/review');
+    assert.ok(review.notes.some((n) => n.id === note.id && n.event === first.event));
+
+    const draft = (await vscode.commands.executeCommand('incidentReplay.exportPostmortemDraft', uri, { replace: true })) as ExportedDraft | undefined;
+    assert.ok(draft, 'the draft was written');
+    assert.equal(dirname(draft.markdown), dirname(uri.fsPath));
+    const md = await readFile(draft.markdown, 'utf8');
+    const engine = await analyzeTranscript(uri.fsPath);
+    assert.match(md, new RegExp(`^\\| mismatch \\| ${engine.summary.findings.mismatch} \\|$`, 'm'));
+    assert.match(md, new RegExp(`### Note ${note.id}: .*on the mismatch finding\\n\\n> The first wrong answer`));
+    const pictures = [...md.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => join(dirname(draft.markdown), decodeURI(m[1])));
+    assert.ok(pictures.length >= engine.summary.findings.mismatch);
+    for (const p of pictures) assert.equal(svgProblem(await readFile(p, 'utf8')), null, p);
+    const link = new RegExp(`### Note ${note.id}:[\\s\\S]*?\\[Open the transcript at event \\d+\\]\\((vscode://[^)]+)\\)`).exec(md)?.[1];
+    assert.ok(link, 'the note has its link');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // the link as the URI handler takes it: the transcript opens again, at the note's event
+    const at = (await vscode.commands.executeCommand('incidentReplay.openLink', link)) as CursorReport | undefined;
+    assert.equal(at?.event, first.event);
+    assert.equal(at?.findingKind, 'mismatch');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('a command given to a timeline behind another tab shows it, waits for its load and acts; Play, Pause and Fit All are answered', async () => {
+    const uri = await transcript();
+    await vscode.commands.executeCommand('incidentReplay.openTranscript', uri);
+    await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
+    const isTimeline = (t: vscode.Tab | undefined) => t?.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('incidentReplay.timeline');
+    assert.ok(!isTimeline(vscode.window.tabGroups.activeTabGroup.activeTab), 'the timeline is behind the new tab');
+    const stepped = (await vscode.commands.executeCommand('incidentReplay.stepForward')) as CursorReport | undefined;
+    assert.equal(stepped?.event, 0, 'the step was done, from no cursor to the first event');
+    assert.ok(isTimeline(vscode.window.tabGroups.activeTabGroup.activeTab), 'the timeline was brought to the front');
+    for (const id of ['play', 'pause', 'fitAll']) assert.ok(await vscode.commands.executeCommand(`incidentReplay.${id}`), `${id} is answered`);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 

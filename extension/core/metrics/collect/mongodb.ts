@@ -3,7 +3,8 @@
 // mongos; RAM = the WiredTiger cache size from each mongod's serverStatus (or hostInfo's machine memory),
 // resident = bytes in that cache, page faults per second from extra_info.page_faults.
 import { expectServerToWaitAt } from '../../first-words';
-import { MongoClient, type Document } from 'mongodb';
+import type { Document, MongoClient } from 'mongodb';
+import { mongodb } from '../../drivers';
 import { connectError } from '../../bench/connect-error';
 import type { TargetUrl } from '../../bench/target';
 import { UserError } from '../../errors';
@@ -24,7 +25,7 @@ const add = (s: Sizes, d: Document) => {
 
 async function connect(url: string, t: TargetUrl, where: string): Promise<MongoClient> {
   await expectServerToWaitAt(where, 'MongoDB');
-  const client = new MongoClient(url, OPTS);
+  const client = new (mongodb().MongoClient)(url, OPTS);
   try {
     await client.connect();
     await client.db('admin').command({ ping: 1 });

@@ -2,7 +2,8 @@
 // against innodb_buffer_pool_size; resident = Innodb_buffer_pool_bytes_data; page faults = buffer pool reads
 // from disk per second. One server is one shard.
 import { totalmem } from 'node:os';
-import { createConnection, type RowDataPacket } from 'mysql2/promise';
+import type { RowDataPacket } from 'mysql2/promise';
+import { mysql2Promise } from '../../drivers';
 import { connectError } from '../../bench/connect-error';
 import type { TargetUrl } from '../../bench/target';
 import { formatSize } from '../units';
@@ -11,7 +12,7 @@ import { CounterRate, machineMemory, type MetricsSource, type Row, type SourceOp
 export async function openMysqlSource(t: TargetUrl, o: SourceOptions): Promise<MetricsSource> {
   let c;
   try {
-    c = await createConnection({ uri: t.url, connectTimeout: 10_000 });
+    c = await mysql2Promise().createConnection({ uri: t.url, connectTimeout: 10_000 });
   } catch (err) {
     throw connectError(err, t);
   }

@@ -2,14 +2,14 @@
 // URL's database against shared_buffers (or the machine's memory, which the OS page cache can use); page faults
 // = blocks read from outside shared buffers per second. One server is one shard.
 import { totalmem } from 'node:os';
-import { Client } from 'pg';
+import { pg } from '../../drivers';
 import { connectError } from '../../bench/connect-error';
 import type { TargetUrl } from '../../bench/target';
 import { formatSize } from '../units';
 import { CounterRate, machineMemory, type MetricsSource, type Row, type SourceOptions } from './source';
 
 export async function openPostgresSource(t: TargetUrl, o: SourceOptions): Promise<MetricsSource> {
-  const c = new Client({ connectionString: t.url, connectionTimeoutMillis: 10_000 });
+  const c = new (pg().Client)({ connectionString: t.url, connectionTimeoutMillis: 10_000 });
   c.on('error', () => undefined);
   try {
     await c.connect();

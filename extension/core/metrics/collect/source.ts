@@ -3,7 +3,7 @@
 import { isLoopback } from '../../address';
 import { UserError } from '../../errors';
 import type { Note, Sample } from '../format';
-import { parseSize } from '../units';
+import { parseSizeBytes } from '../../units';
 
 export type Row = { sample: Omit<Sample, 'line'> | null; note: Omit<Note, 'line'> | null };
 
@@ -30,9 +30,8 @@ export interface SourceOptions {
 export function parseRamChoice(s: string | undefined): RamChoice {
   if (s === undefined || s === 'buffer') return { kind: 'buffer' };
   if (s === 'machine') return { kind: 'machine' };
-  const p = parseSize(s);
-  if (typeof p === 'string' || !(p.bytes > 0)) throw new UserError(`--ram: "${s}" is not buffer, machine or a size like 16GB`);
-  return { kind: 'bytes', bytes: p.bytes };
+  const bytes = parseSizeBytes(s, (problem) => new UserError(`--ram: not buffer or machine, and ${problem}`), { min: 1 });
+  return { kind: 'bytes', bytes };
 }
 
 /** The machine's memory, known only when the server runs on this machine. */
