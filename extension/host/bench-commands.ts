@@ -12,24 +12,20 @@ import type { ChartPanels } from './chart-panel';
 import { benchSource } from './chart-sources';
 import { askCount, pickDatabaseUrl } from './database-pick';
 import { showFailure, type Log } from './output';
-import { whenTrusted } from './trust';
+import { pickFiles, registerCommands } from './commands';
 
 export function registerBenchCommands(context: vscode.ExtensionContext, charts: ChartPanels, log: Log): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('incidentReplay.runBenchmark', whenTrusted('Run Benchmark…', () => runBenchmark(charts, log, context.secrets))),
-    vscode.commands.registerCommand('incidentReplay.openBenchResults', (uri?: vscode.Uri, all?: vscode.Uri[]) => openBenchResults(charts, uri, all)),
-    vscode.commands.registerCommand('incidentReplay.runBenchConfig', whenTrusted('Run Benchmark Configuration…', (uri?: vscode.Uri) => runBenchConfig(charts, log, context.secrets, uri))),
-  );
+  registerCommands(context, log, [
+    { id: 'incidentReplay.runBenchmark', title: 'Run Benchmark…', trust: true, run: () => runBenchmark(charts, log, context.secrets) },
+    { id: 'incidentReplay.openBenchResults', title: 'Open Benchmark Results…', run: (uri?: unknown, all?: unknown) => openBenchResults(charts, uri, all) },
+    { id: 'incidentReplay.runBenchConfig', title: 'Run Benchmark Configuration…', trust: true, run: (uri?: unknown) => runBenchConfig(charts, log, context.secrets, uri) },
+  ]);
 }
 
 /** Run Benchmark Configuration…: every run of a config file (replays/db-speed-2010/bench.json) against one target. */
-async function runBenchConfig(charts: ChartPanels, log: Log, secrets: vscode.SecretStorage, uri?: vscode.Uri): Promise<number | undefined> {
+async function runBenchConfig(charts: ChartPanels, log: Log, secrets: vscode.SecretStorage, uri?: unknown): Promise<number | undefined> {
   const title = 'Run Benchmark Configuration';
-  let file = uri instanceof vscode.Uri ? uri : undefined;
-  if (!file) {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    file = (await vscode.window.showOpenDialog({ title: `Incident Replay: ${title} (a JSON file with "runs")`, filters: { 'Benchmark configuration': ['json'] }, ...(folder ? { defaultUri: folder } : {}) }))?.[0];
-  }
+  const [file] = await pickFiles(uri, undefined, { title: `${title} (a JSON file with "runs")`, label: 'Run', filters: { 'Benchmark configuration': ['json'] } });
   if (!file) return undefined;
   try {
     const config = await readBenchConfig(file.fsPath);
@@ -62,20 +58,8 @@ async function runBenchConfig(charts: ChartPanels, log: Log, secrets: vscode.Sec
   }
 }
 
-async function openBenchResults(charts: ChartPanels, uri?: vscode.Uri, all?: vscode.Uri[]): Promise<number | undefined> {
-  // from the explorer: the clicked file, or every file selected with it
-  let files = Array.isArray(all) && all.length > 0 ? all : uri instanceof vscode.Uri ? [uri] : [];
-  if (files.length === 0) {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const picked = await vscode.window.showOpenDialog({
-      canSelectMany: true,
-      openLabel: 'Open Benchmark Results',
-      title: 'Incident Replay: Open Benchmark Results (*.bench.json, one or more)',
-      filters: { 'Benchmark results': ['json'] },
-      ...(folder ? { defaultUri: folder } : {}),
-    });
-    files = picked ?? [];
-  }
+async function openBenchResults(charts: ChartPanels, uri?: unknown, all?: unknown): Promise<number | undefined> {
+  const files = await pickFiles(uri, all, { title: 'Open Benchmark Results (*.bench.json, one or more)', label: 'Open Benchmark Results', filters: { 'Benchmark results': ['json'] }, many: true });
   if (files.length === 0) return undefined;
   return charts.open(benchSource(files)).rendered();
 }

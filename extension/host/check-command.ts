@@ -12,10 +12,10 @@ import { duration, parseFaultSpec } from '../core/record/fault-spec';
 import type { ChartPanels } from './chart-panel';
 import { checkSource } from './chart-sources';
 import { askCount, pickDatabaseUrl } from './database-pick';
+import { pickFiles, registerCommands } from './commands';
 import { showFailure, type Log } from './output';
 import { outputFile } from './record-commands';
 import type { Timelines } from './timelines';
-import { whenTrusted } from './trust';
 
 const SCHEMES: Record<ClientName, { schemes: string[]; placeholder: string }> = {
   mysql2: { schemes: ['mysql'], placeholder: 'mysql://root@127.0.0.1:3306/test' },
@@ -30,19 +30,18 @@ const SCHEMES: Record<ClientName, { schemes: string[]; placeholder: string }> = 
 };
 
 export function registerCheckCommand(context: vscode.ExtensionContext, charts: ChartPanels, timelines: Timelines, log: Log): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('incidentReplay.runMismatchCheck', whenTrusted('Run Mismatch Check…', () => runMismatchCheck(charts, timelines, log, context.secrets))),
-    vscode.commands.registerCommand('incidentReplay.openVerdict', (uri?: vscode.Uri) => openVerdict(charts, timelines, uri)),
-  );
+  registerCommands(context, log, [
+    { id: 'incidentReplay.runMismatchCheck', title: 'Run Mismatch Check…', trust: true, run: () => runMismatchCheck(charts, timelines, log, context.secrets) },
+    { id: 'incidentReplay.openVerdict', title: 'Open Check Verdict…', run: (uri?: unknown) => openVerdict(charts, timelines, uri) },
+  ]);
 }
 
 /** Open Check Verdict…: a *.verdict.json in the verdict view, from the explorer, the editor's title or a dialog. */
-async function openVerdict(charts: ChartPanels, timelines: Timelines, uri?: vscode.Uri): Promise<number | undefined> {
-  let file = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
-  if (!file || !file.path.endsWith('.verdict.json')) {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    file = (await vscode.window.showOpenDialog({ title: 'Incident Replay: Open Check Verdict (*.verdict.json)', filters: { 'Check verdicts': ['json'] }, ...(folder ? { defaultUri: folder } : {}) }))?.[0];
-  }
+async function openVerdict(charts: ChartPanels, timelines: Timelines, uri?: unknown): Promise<number | undefined> {
+  // the explorer's file, else the verdict open in the editor, else one picked
+  const editing = vscode.window.activeTextEditor?.document.uri;
+  const given = uri instanceof vscode.Uri ? uri : editing?.path.endsWith('.verdict.json') ? editing : undefined;
+  const [file] = await pickFiles(given, undefined, { title: 'Open Check Verdict (*.verdict.json)', label: 'Open Check Verdict', filters: { 'Check verdicts': ['json'] } });
   if (!file) return undefined;
   return charts.open(checkSource(file, timelines)).rendered();
 }

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { splitPassword, withPassword } from '../core/database-url';
 import { redactSecrets } from '../core/redact';
+import { registerCommands } from './commands';
 import type { Log } from './output';
 import { readSettings } from './settings';
 
@@ -68,8 +69,8 @@ async function rewriteSetting(name: string, bare: string, log: Log): Promise<voi
 
 /** Forget a Database Password…: the URLs in settings that have a password kept; the one picked is dropped. */
 export function registerDatabasePasswordCommands(context: vscode.ExtensionContext, log: Log): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('incidentReplay.forgetDatabasePassword', async () => {
+  registerCommands(context, log, [
+    { id: 'incidentReplay.forgetDatabasePassword', title: 'Forget a Database Password…', run: async () => {
       const kept: { label: string; description: string; bare: string }[] = [];
       for (const [name, url] of Object.entries(readSettings().databaseUrls)) {
         const { bare } = splitPassword(url);
@@ -84,6 +85,6 @@ export function registerDatabasePasswordCommands(context: vscode.ExtensionContex
       await context.secrets.delete(keyOf(pick.bare));
       log.info(`forgot the password kept for ${pick.bare}`);
       return pick.bare;
-    }),
-  );
+    } },
+  ]);
 }

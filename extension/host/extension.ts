@@ -34,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const charts = new ChartPanels(context.extensionUri, log);
   context.subscriptions.push(charts);
   registerChartSerializers(context, charts, timelines, log);
-  registerMetricsCommand(context, charts);
+  registerMetricsCommand(context, charts, log);
   registerBenchCommands(context, charts, log);
   registerCheckCommand(context, charts, timelines, log);
   registerSweepCommand(context, log);

@@ -6,24 +6,15 @@ import * as vscode from 'vscode';
 import { fileArgument } from './bundled-replays';
 import type { ChartPanels } from './chart-panel';
 import { metricsSource } from './chart-sources';
+import { pickFiles, registerCommands } from './commands';
+import type { Log } from './output';
 
-export function registerMetricsCommand(context: vscode.ExtensionContext, charts: ChartPanels): void {
-  context.subscriptions.push(vscode.commands.registerCommand('incidentReplay.openShardMetrics', (arg?: unknown) => openShardMetrics(charts, fileArgument(context.extensionUri, arg))));
+export function registerMetricsCommand(context: vscode.ExtensionContext, charts: ChartPanels, log: Log): void {
+  registerCommands(context, log, [{ id: 'incidentReplay.openShardMetrics', title: 'Open Shard Metrics…', run: (arg?: unknown) => openShardMetrics(charts, fileArgument(context.extensionUri, arg)) }]);
 }
 
 async function openShardMetrics(charts: ChartPanels, uri?: vscode.Uri): Promise<number | undefined> {
-  let target = uri instanceof vscode.Uri ? uri : undefined;
-  if (!target) {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const picked = await vscode.window.showOpenDialog({
-      canSelectMany: false,
-      openLabel: 'Open Shard Metrics',
-      title: 'Incident Replay: Open Shard Metrics (*.metrics.csv or JSON Lines)',
-      filters: { 'Shard metrics': ['csv', 'jsonl', 'json'] },
-      ...(folder ? { defaultUri: folder } : {}),
-    });
-    target = picked?.[0];
-  }
+  const [target] = await pickFiles(uri, undefined, { title: 'Open Shard Metrics (*.metrics.csv or JSON Lines)', label: 'Open Shard Metrics', filters: { 'Shard metrics': ['csv', 'jsonl', 'json'] } });
   if (!target) return undefined;
   return charts.open(metricsSource(target)).rendered();
 }

@@ -8,7 +8,7 @@ import { protocolNames } from '../core/protocols';
 import { parseFaultSpec, startRecorder, type Recorder } from '../core/record';
 import { showFailure, type Log } from './output';
 import { readSettings } from './settings';
-import { whenTrusted } from './trust';
+import { registerCommands } from './commands';
 import type { Timelines } from './timelines';
 
 const HOST_PORT = /^(\[[0-9a-f:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/i;
@@ -17,9 +17,9 @@ export function registerRecordCommands(context: vscode.ExtensionContext, timelin
   let active: { recorder: Recorder; stop: () => void } | null = null;
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 100);
   status.command = 'incidentReplay.stopRecording';
-  context.subscriptions.push(
-    status,
-    vscode.commands.registerCommand('incidentReplay.recordTranscript', whenTrusted('Record Transcript…', async () => {
+  context.subscriptions.push(status);
+  registerCommands(context, log, [
+    { id: 'incidentReplay.recordTranscript', title: 'Record Transcript…', trust: true, run: async () => {
       if (active) {
         void vscode.window.showWarningMessage('Incident Replay: a recording is already running; stop it first (status bar).');
         return undefined;
@@ -58,12 +58,12 @@ export function registerRecordCommands(context: vscode.ExtensionContext, timelin
       await recorder.close();
       log.info(`recording stopped: ${out}`);
       return timelines.open(vscode.Uri.file(out)).interactive();
-    })),
-    vscode.commands.registerCommand('incidentReplay.stopRecording', () => {
+    } },
+    { id: 'incidentReplay.stopRecording', title: 'Stop Recording', run: () => {
       const a = active as { stop: () => void } | null;
       a?.stop();
-    }),
-  );
+    } },
+  ]);
 }
 
 interface RecordingAsk {

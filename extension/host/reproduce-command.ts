@@ -2,13 +2,14 @@
 // (the engine's reproduceMogilefs2008), reports progress and the tallies, then opens the transcript's timeline.
 import * as vscode from 'vscode';
 import { reproduceMogilefs2008 } from '../core/tracker/reproduce';
+import { registerCommands } from './commands';
 import { showFailure, type Log } from './output';
 import { outputFile } from './record-commands';
 import type { Timelines } from './timelines';
 
 export function registerReproduceCommand(context: vscode.ExtensionContext, timelines: Timelines, log: Log): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('incidentReplay.reproduce2008', async () => {
+  registerCommands(context, log, [
+    { id: 'incidentReplay.reproduce2008', title: 'Reproduce the 2008 Tracker Desync', run: async () => {
       const out = await outputFile('mogilefs-2008-reproduced');
       const abort = new AbortController();
       try {
@@ -44,6 +45,6 @@ export function registerReproduceCommand(context: vscode.ExtensionContext, timel
         if (abort.signal.aborted) return undefined;
         return showFailure(log, 'reproduction', err);
       }
-    }),
-  );
+    } },
+  ]);
 }

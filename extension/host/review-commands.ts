@@ -8,6 +8,7 @@ import { UserError } from '../core/errors';
 import { fmtUs } from '../core/pairing';
 import { DraftExistsError, exportDraft, readReview, reviewPathOf, withNote, writeReview, type ExportedDraft, type Review, type ReviewNote } from '../core/review';
 import type { NoteMark, TimelineSelection } from '../../webview/review-protocol';
+import { pickFiles, registerCommands } from './commands';
 import type { Log } from './output';
 import type { TimelineSession } from './timeline-session';
 import type { Timelines } from './timelines';
@@ -34,9 +35,11 @@ export function registerReviewCommands(context: vscode.ExtensionContext, timelin
     watcher.onDidChange(refresh),
     watcher.onDidCreate(refresh),
     watcher.onDidDelete(refresh),
-    vscode.commands.registerCommand('incidentReplay.addReviewNote', (args?: NoteArgs) => addNote(timelines, log, args)),
-    vscode.commands.registerCommand('incidentReplay.exportPostmortemDraft', (uri?: vscode.Uri, opts?: { replace?: boolean }) => exportCommand(timelines, log, uri, opts)),
   );
+  registerCommands(context, log, [
+    { id: 'incidentReplay.addReviewNote', title: 'Add Review Note…', run: (args?: NoteArgs) => addNote(timelines, log, args) },
+    { id: 'incidentReplay.exportPostmortemDraft', title: 'Export Postmortem Draft', run: (uri?: unknown, opts?: { replace?: boolean }) => exportCommand(timelines, log, uri, opts) },
+  ]);
 }
 
 export function marks(r: Review): NoteMark[] {
@@ -92,14 +95,11 @@ async function addNote(timelines: Timelines, log: Log, args?: NoteArgs): Promise
 }
 
 /** The transcript to export: the one given, else the active timeline's, else the active editor's. */
-async function exportCommand(timelines: Timelines, log: Log, uri?: vscode.Uri, opts?: { replace?: boolean }): Promise<ExportedDraft | undefined> {
-  let target = uri instanceof vscode.Uri ? uri : timelines.current()?.uri;
+async function exportCommand(timelines: Timelines, log: Log, uri?: unknown, opts?: { replace?: boolean }): Promise<ExportedDraft | undefined> {
+  // the explorer's file, else the timeline in front, else a transcript or metrics file open in the editor, else one picked
   const doc = vscode.window.activeTextEditor?.document.uri;
-  if (!target && doc && /\.(transcript\.jsonl|metrics\.(csv|jsonl))$/.test(doc.path)) target = doc;
-  if (!target) {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Export Postmortem Draft', filters: { Transcripts: ['jsonl'] } });
-    target = picked?.[0];
-  }
+  const given = uri instanceof vscode.Uri ? uri : (timelines.current()?.uri ?? (doc && /\.(transcript\.jsonl|metrics\.(csv|jsonl))$/.test(doc.path) ? doc : undefined));
+  const [target] = await pickFiles(given, undefined, { title: 'Export Postmortem Draft', label: 'Export Postmortem Draft', filters: { Transcripts: ['jsonl'] } });
   if (!target) return undefined;
   if (target.scheme !== 'file') {
     void vscode.window.showErrorMessage(`Incident Replay: ${target.toString()}: only transcripts on this machine's disk can be exported`);

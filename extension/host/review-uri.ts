@@ -6,15 +6,16 @@ import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import { parseOpenLink } from '../core/review';
 import type { CursorReport } from '../../webview/protocol';
+import { registerCommands } from './commands';
 import type { Log } from './output';
 import type { Timelines } from './timelines';
 
 export function registerReviewUriHandler(context: vscode.ExtensionContext, timelines: Timelines, log: Log): void {
-  context.subscriptions.push(
-    vscode.window.registerUriHandler({ handleUri: (uri) => void openLink(timelines, log, uri) }),
-    // the same for a link given as text (tests, and editors whose own scheme is not vscode://)
-    vscode.commands.registerCommand('incidentReplay.openLink', (link: unknown) => (typeof link === 'string' ? openLink(timelines, log, vscode.Uri.parse(link, true)) : undefined)),
-  );
+  context.subscriptions.push(vscode.window.registerUriHandler({ handleUri: (uri) => void openLink(timelines, log, uri) }));
+  // the same for a link given as text (tests, and editors whose own scheme is not vscode://)
+  registerCommands(context, log, [
+    { id: 'incidentReplay.openLink', title: 'Open Link', run: (link?: unknown) => (typeof link === 'string' ? openLink(timelines, log, vscode.Uri.parse(link, true)) : undefined) },
+  ]);
 }
 
 /** Opens the link's transcript at its event; resolves with where the cursor is, or undefined when refused. */

@@ -9,12 +9,12 @@ import { parseHostPort } from '../core/address';
 import { UserError } from '../core/errors';
 import { duration } from '../core/record/fault-spec';
 import { tryOrMessage } from './check-command';
+import { registerCommands } from './commands';
 import { showFailure, type Log } from './output';
 import { outputFile } from './record-commands';
-import { whenTrusted } from './trust';
 
 export function registerSweepCommand(context: vscode.ExtensionContext, log: Log): void {
-  context.subscriptions.push(vscode.commands.registerCommand('incidentReplay.checkClient', whenTrusted('Check Your Own Client…', () => checkClient(log))));
+  registerCommands(context, log, [{ id: 'incidentReplay.checkClient', title: 'Check Your Own Client…', trust: true, run: () => checkClient(log) }]);
 }
 
 async function checkClient(log: Log): Promise<SweepResult | undefined> {

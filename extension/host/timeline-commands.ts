@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { CursorReport, ViewCommand } from '../../webview/protocol';
 import { fileArgument } from './bundled-replays';
+import { pickFiles, registerCommands } from './commands';
 import type { Log } from './output';
 import type { Interactive, TimelineSession } from './timeline-session';
 import type { Timelines } from './timelines';
@@ -21,17 +22,20 @@ export function registerTimelineCommands(context: vscode.ExtensionContext, timel
     }
     return driveSession(s, command, label);
   };
-  context.subscriptions.push(
-    vscode.commands.registerCommand('incidentReplay.openTranscript', (arg?: unknown) => openTranscript(timelines, fileArgument(context.extensionUri, arg))),
-    vscode.commands.registerCommand('incidentReplay.nextFinding', drive('nextFinding', 'Next Finding')),
-    vscode.commands.registerCommand('incidentReplay.previousFinding', drive('prevFinding', 'Previous Finding')),
-    vscode.commands.registerCommand('incidentReplay.stepForward', drive('stepForward', 'Step Forward')),
-    vscode.commands.registerCommand('incidentReplay.stepBack', drive('stepBack', 'Step Back')),
-    vscode.commands.registerCommand('incidentReplay.play', drive('play', 'Play')),
-    vscode.commands.registerCommand('incidentReplay.pause', drive('pause', 'Pause')),
-    vscode.commands.registerCommand('incidentReplay.fitAll', drive('fitAll', 'Fit All')),
-    vscode.commands.registerCommand('incidentReplay.showOutput', () => log.show()),
-  );
+  const driving: Array<[string, ViewCommand, string]> = [
+    ['nextFinding', 'nextFinding', 'Next Finding'],
+    ['previousFinding', 'prevFinding', 'Previous Finding'],
+    ['stepForward', 'stepForward', 'Step Forward'],
+    ['stepBack', 'stepBack', 'Step Back'],
+    ['play', 'play', 'Play'],
+    ['pause', 'pause', 'Pause'],
+    ['fitAll', 'fitAll', 'Fit All'],
+  ];
+  registerCommands(context, log, [
+    { id: 'incidentReplay.openTranscript', title: OPEN, run: (arg?: unknown) => openTranscript(timelines, fileArgument(context.extensionUri, arg)) },
+    ...driving.map(([id, command, title]) => ({ id: `incidentReplay.${id}`, title, run: drive(command, title) })),
+    { id: 'incidentReplay.showOutput', title: 'Show Output', run: () => log.show() },
+  ]);
 }
 
 async function driveSession(s: TimelineSession, command: ViewCommand, label: string): Promise<CursorReport | undefined> {
@@ -48,18 +52,7 @@ async function driveSession(s: TimelineSession, command: ViewCommand, label: str
 
 /** Opens a transcript (asking for one when none is given) and resolves once its timeline is interactive. */
 async function openTranscript(timelines: Timelines, uri?: vscode.Uri): Promise<Interactive | undefined> {
-  let target = uri instanceof vscode.Uri ? uri : undefined;
-  if (!target) {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const picked = await vscode.window.showOpenDialog({
-      canSelectMany: false,
-      openLabel: 'Open Transcript',
-      title: 'Incident Replay: Open Transcript',
-      filters: { Transcripts: ['jsonl'] },
-      ...(folder ? { defaultUri: folder } : {}),
-    });
-    target = picked?.[0];
-  }
+  const [target] = await pickFiles(uri, undefined, { title: 'Open Transcript', label: 'Open Transcript', filters: { Transcripts: ['jsonl'] } });
   if (!target) return undefined;
   return timelines.open(target).interactive();
 }

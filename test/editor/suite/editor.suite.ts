@@ -50,6 +50,8 @@ describe('Incident Replay in VS Code', () => {
   });
 
   it('Open Transcript shows the timeline; Next Finding, Step Forward and Previous Finding move its cursor', async () => {
+    // a timeline of the same transcript left open by an earlier test would keep its cursor: start from none
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const uri = await transcript();
     const opened = (await vscode.commands.executeCommand('incidentReplay.openTranscript', uri)) as { events: number; findings: number };
     assert.ok(opened.events > 0);
