@@ -6,7 +6,9 @@
 import type uPlot from 'uplot';
 import { type ChartTheme, type MarkColours } from './chart-theme';
 
-export type MarkKind = 'alert' | 'crossover' | 'no-relief';
+import { MARK_WORD, type MarkKind } from '../extension/core/metrics/words';
+
+export type { MarkKind };
 export type MarkShape = 'triangle' | 'diamond' | 'square';
 
 interface MarkStyle {
@@ -19,10 +21,10 @@ interface MarkStyle {
 }
 
 export const MARK_STYLES: Record<MarkKind, MarkStyle> = {
-  alert: { label: 'alert', shape: 'triangle', dash: [6, 3], dashName: 'dashed', colour: 'alert' },
-  crossover: { label: 'crossover', shape: 'diamond', dash: [], dashName: 'solid', colour: 'crossover' },
+  alert: { label: MARK_WORD.alert, shape: 'triangle', dash: [6, 3], dashName: 'dashed', colour: 'alert' },
+  crossover: { label: MARK_WORD.crossover, shape: 'diamond', dash: [], dashName: 'solid', colour: 'crossover' },
   // dash-dot rather than dotted: the notes are the dotted lines
-  'no-relief': { label: 'NO RELIEF', shape: 'square', dash: [7, 3, 1.5, 3], dashName: 'dash-dot', colour: 'noRelief' },
+  'no-relief': { label: MARK_WORD['no-relief'], shape: 'square', dash: [7, 3, 1.5, 3], dashName: 'dash-dot', colour: 'noRelief' },
 };
 
 export interface Mark {

@@ -1,11 +1,9 @@
 // The time windows of the shard charts, in epoch seconds: the full range (history and forecast), the incident
 // window the page opens on, and the zoom steps (drag, wheel) kept inside the full range. Pure: no DOM.
+import type { TimeWindow } from '../extension/core/metrics/time';
 import type { MetricsPayload, MetricsShardChart } from './protocol';
 
-export interface TimeWindow {
-  startSec: number;
-  endSec: number;
-}
+export type { TimeWindow };
 
 /** The narrowest window a zoom goes to: a few samples of a minute-by-minute file. */
 export const MIN_SPAN_SEC = 300;

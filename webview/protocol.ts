@@ -1,6 +1,7 @@
 // The typed messages between the extension host and the timeline webview, one union per direction, and the checks
 // that turn what crosses the boundary (a message from the webview, a restored state) into typed values once.
 // Handshake: the webview posts `ready` when its script runs; only then does the host send `load` and the chunks.
+import type { ShardChart } from '../extension/core/metrics/shard-chart';
 import type { CheckVerdict } from '../extension/core/check/verdict';
 import { parseSelection, type ReviewHostMessage, type ReviewWebviewMessage } from './review-protocol';
 import { FINDING_KINDS, type EventBrief, type EventDetails, type TimelineChunk, type TimelineFindingKind, type TimelineSummary } from '../extension/core/timeline/model';
@@ -144,19 +145,8 @@ export const CHART_VIEWS: readonly ChartView[] = ['metrics', 'bench', 'check'];
 export const isChartView = (v: string): v is ChartView => (CHART_VIEWS as readonly string[]).includes(v);
 
 /** One shard's chart, as extension/core/metrics/chart-model.ts builds it (the host passes that model as is). */
-export interface MetricsShardChart {
-  shard: string;
-  /** epoch seconds */
-  tSec: Float64Array;
-  workingSetBytes: Float64Array;
-  ramBytes: Float64Array;
-  crossoverSec: number | null;
-  alertSec: number | null;
-  /** NO RELIEF: from when the working set came back under RAM to when the held pages did too (null: never did) */
-  noRelief: { startSec: number; endSec: number | null } | null;
-  overSpells: { startSec: number; endSec: number | null }[];
-  band: { tSec: Float64Array; low: Float64Array; mid: Float64Array; high: Float64Array } | null;
-}
+/** one shard's chart, as the core's chart model makes it (extension/core/metrics/shard-chart.ts) */
+export type MetricsShardChart = ShardChart;
 
 /** A line of the metrics page's list: what happened to which shard and when, in words made by the host. */
 export interface MetricsEvent {

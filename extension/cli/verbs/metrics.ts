@@ -155,7 +155,7 @@ export function metricsReport(a: MetricsFileAnalysis): string {
     if (s.falseRelief) {
       const r = s.falseRelief;
       const until = heldUntil(r.relievedSec);
-      out.push(`    ${markHeading('noRelief', r.tSec)} (line ${r.line}): the working set fell back to ${formatSize(r.workingSetBytes, u)}, but the shard still held ${formatSize(r.heldBytes, u)} of pages > ${formatSize(r.ramBytes, u)} RAM ${until}: the freed documents emptied no pages (fragmentation); compact or add RAM`);
+      out.push(`    ${markHeading('no-relief', r.tSec)} (line ${r.line}): the working set fell back to ${formatSize(r.workingSetBytes, u)}, but the shard still held ${formatSize(r.heldBytes, u)} of pages > ${formatSize(r.ramBytes, u)} RAM ${until}: the freed documents emptied no pages (fragmentation); compact or add RAM`);
     }
     if (s.alert) {
       const b = s.backtest;

@@ -33,3 +33,9 @@ export function fmtHours(h: number): string {
   if (Math.abs(h) >= 1) return `${h.toFixed(1)} h`;
   return `${Math.round(h * 60)} min`;
 }
+
+/** A span of time in epoch seconds: what a chart shows, or a picture of one. */
+export interface TimeWindow {
+  startSec: number;
+  endSec: number;
+}

@@ -2,10 +2,11 @@
 // DOM: the webview imports it): the alert, the crossover, NO RELIEF, and how long pages stayed held.
 import { isoTime } from './time';
 
-export type MarkKind = 'alert' | 'crossover' | 'noRelief';
+/** the marks' kinds, as data attributes and CSS classes name them too */
+export type MarkKind = 'alert' | 'crossover' | 'no-relief';
 
 /** what each mark is called wherever it is shown; the CLI writes them in capitals as headings */
-export const MARK_WORD: Record<MarkKind, string> = { alert: 'alert', crossover: 'crossover', noRelief: 'NO RELIEF' };
+export const MARK_WORD: Record<MarkKind, string> = { alert: 'alert', crossover: 'crossover', 'no-relief': 'NO RELIEF' };
 
 /** "crossover at 2010-10-04T14:00:00Z" */
 export function markAt(kind: MarkKind, tSec: number): string {
@@ -26,6 +27,6 @@ export function heldUntil(endSec: number | null): string {
 export function shardMarksLine(m: { crossoverSec: number | null; alertSec: number | null; noRelief: { startSec: number; endSec: number | null } | null }): string {
   const parts = [m.crossoverSec !== null ? markAt('crossover', m.crossoverSec) : 'no crossover: the working set stays within RAM'];
   if (m.alertSec !== null) parts.push(markAt('alert', m.alertSec));
-  if (m.noRelief) parts.push(`${markAt('noRelief', m.noRelief.startSec)} (pages held ${heldUntil(m.noRelief.endSec)})`);
+  if (m.noRelief) parts.push(`${markAt('no-relief', m.noRelief.startSec)} (pages held ${heldUntil(m.noRelief.endSec)})`);
   return parts.join(', ');
 }

@@ -3,7 +3,7 @@
 // a red line, the alert a marker on the working set, NO RELIEF a band; each named on a row of its own above the
 // plot so no two labels collide. Pure: a model in, SVG text out.
 import type { ShardChart } from '../metrics/chart-model';
-import { isoTime } from '../metrics/time';
+import { isoTime, type TimeWindow } from '../metrics/time';
 import { formatSize, type UnitStyle } from '../metrics/units';
 import { COLORS, esc, n, svgDocument, text } from './svg';
 
@@ -15,10 +15,7 @@ const RIGHT = 20;
 const TOP = 30 + 3 * 16;
 const BOTTOM = 48;
 
-export interface TimeWindow {
-  startSec: number;
-  endSec: number;
-}
+export type { TimeWindow };
 
 /** Whether a shard has anything the draft pictures. */
 export function hasIncident(s: ShardChart): boolean {
