@@ -25,7 +25,11 @@ function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'ENOENT' ? new MissingTool(`${cmd} is not installed (apt-get install ${cmd === 'pgbench' ? 'postgresql-contrib' : cmd}; .ci/run installs it)`) : err),
+      reject(
+        err.code === 'ENOENT'
+          ? new MissingTool(`${cmd} is not installed (apt-get install ${cmd === 'pgbench' ? 'postgresql-contrib' : cmd}; .ci/run installs it)`)
+          : err,
+      ),
     );
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${out}`))));
   });
@@ -75,24 +79,64 @@ export async function withCpu<T>(names: string[], f: () => Promise<T>): Promise<
  * pgbench -n -f script.sql -c clients -j threads -T seconds -M mode, the script running our select on our table.
  * The issue's `pgbench -S -c 8` is threads 1 (pgbench's default -j) and mode simple (its default -M).
  */
-export async function pgbench(url: URL, table: string, rows: number, clients: number, seconds: number, mode: 'prepared' | 'simple', threads: number): Promise<ToolRun> {
+export async function pgbench(
+  url: URL,
+  table: string,
+  rows: number,
+  clients: number,
+  seconds: number,
+  mode: 'prepared' | 'simple',
+  threads: number,
+): Promise<ToolRun> {
   const dir = await mkdtemp(join(tmpdir(), 'ir-pgbench-'));
   try {
     const script = join(dir, 'select.sql');
     await writeFile(script, `\\set v random(1, ${rows})\nselect * from ${table} where val = :v;\n`);
-    const args = ['-n', '-f', script, '-c', String(clients), '-j', String(threads), '-T', String(seconds), '-M', mode, '-h', url.hostname, '-p', url.port || '5432', '-U', url.username, url.pathname.slice(1)];
+    const args = [
+      '-n',
+      '-f',
+      script,
+      '-c',
+      String(clients),
+      '-j',
+      String(threads),
+      '-T',
+      String(seconds),
+      '-M',
+      mode,
+      '-h',
+      url.hostname,
+      '-p',
+      url.port || '5432',
+      '-U',
+      url.username,
+      url.pathname.slice(1),
+    ];
     const { value: out, cores } = await withCpu(['pgbench', 'postgres'], () => exec('pgbench', args));
     const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(out);
     const avg = /latency average = ([\d.]+) ms/.exec(out);
     if (!tps) throw new Error(`pgbench printed no tps:\n${out}`);
-    return { tool: `pgbench -c ${clients} -j ${threads} -M ${mode}`, throughput: Number(tps[1]), avgUs: avg ? Number(avg[1]) * 1000 : null, p99Us: null, cpu: cores };
+    return {
+      tool: `pgbench -c ${clients} -j ${threads} -M ${mode}`,
+      throughput: Number(tps[1]),
+      avgUs: avg ? Number(avg[1]) * 1000 : null,
+      p99Us: null,
+      cpu: cores,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 function sysbenchArgs(url: URL): string[] {
-  return ['--db-driver=mysql', `--mysql-host=${url.hostname}`, `--mysql-port=${url.port || '3306'}`, `--mysql-user=${url.username}`, `--mysql-password=${decodeURIComponent(url.password)}`, `--mysql-db=${url.pathname.slice(1)}`];
+  return [
+    '--db-driver=mysql',
+    `--mysql-host=${url.hostname}`,
+    `--mysql-port=${url.port || '3306'}`,
+    `--mysql-user=${url.username}`,
+    `--mysql-password=${decodeURIComponent(url.password)}`,
+    `--mysql-db=${url.pathname.slice(1)}`,
+  ];
 }
 
 function parseSysbench(tool: string, out: string, cpu: Record<string, number>): ToolRun {

@@ -43,7 +43,17 @@ const OUR_RUNS: OurRun[] = [
 ];
 
 async function ours(url: string, table: string, seconds: number, run: OurRun, serverNames: string[]): Promise<Ours> {
-  const spec = makeSpec({ url, workload: 'select', concurrency: [CLIENTS], durationMs: seconds * 1000, warmup: { kind: 'duration', ms: 1500 }, rows: ROWS, table, replace: true, ...run });
+  const spec = makeSpec({
+    url,
+    workload: 'select',
+    concurrency: [CLIENTS],
+    durationMs: seconds * 1000,
+    warmup: { kind: 'duration', ms: 1500 },
+    rows: ROWS,
+    table,
+    replace: true,
+    ...run,
+  });
   const { value: doc, cores } = await withCpu(serverNames, () => runBench(spec, { keepTable: true }));
   const serverCpu = serverNames.reduce((n, k) => n + (cores[k] ?? 0), 0);
   const used = doc.runs[0].workers;
@@ -56,16 +66,20 @@ const ms = (us: number | null) => (us === null ? '   -  ' : (us / 1000).toFixed(
 
 function lineOurs(o: Ours): string {
   const r = o.doc.runs[0];
-  const errors = Object.entries(r.errors).map(([k, n]) => `${n} ${k}`).join(', ') || 'no errors';
+  const errors =
+    Object.entries(r.errors)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ') || 'no errors';
   return `    ${o.label.padEnd(42)} ${f0(r.throughput).padStart(7)}/s  p99 ${ms(r.latency.p99)} ms  cpu: node ${r.clientCpuCores.toFixed(2)}, server ${o.serverCpu.toFixed(2)}  (${errors})`;
 }
 
 function lineTool(t: ToolRun, serverNames: string[]): string {
   const server = serverNames.reduce((n, k) => n + (t.cpu[k] ?? 0), 0);
-  const client = Object.entries(t.cpu).filter(([k]) => !serverNames.includes(k)).reduce((n, [, v]) => n + v, 0);
+  const client = Object.entries(t.cpu)
+    .filter(([k]) => !serverNames.includes(k))
+    .reduce((n, [, v]) => n + v, 0);
   return `    ${t.tool.padEnd(42)} ${f0(t.throughput).padStart(7)}/s  p99 ${ms(t.p99Us)} ms  cpu: tool ${client.toFixed(2)}, server ${server.toFixed(2)}  (avg ${ms(t.avgUs)} ms)`;
 }
-
 
 type Tool = (seconds: number) => Promise<ToolRun>;
 
@@ -108,7 +122,8 @@ async function compareOn(name: string, url: string, table: string, serverNames: 
     }
   }
   console.log(`  ${name} ratios, ours / theirs (median of ${rounds} rounds; target ≥ 0.70):`);
-  for (const [k, xs] of Object.entries(ratios)) console.log(`    ${k.padEnd(82)} ${median(xs).toFixed(2)}   (rounds: ${xs.map((x) => x.toFixed(2)).join(', ')})`);
+  for (const [k, xs] of Object.entries(ratios))
+    console.log(`    ${k.padEnd(82)} ${median(xs).toFixed(2)}   (rounds: ${xs.map((x) => x.toFixed(2)).join(', ')})`);
 }
 
 async function dropTable(url: string, table: string): Promise<void> {
@@ -129,11 +144,17 @@ export default async function dbBench(): Promise<void> {
     const pgUrl = new URL(POSTGRES);
     try {
       // the issue's `pgbench -S -c 8` runs pgbench's defaults: one thread (-j 1), the simple query protocol (-M simple)
-      await compareOn('PostgreSQL', POSTGRES, pgTable, ['postgres'], [
-        (s) => pgbench(pgUrl, pgTable, ROWS, CLIENTS, s, 'simple', 1),
-        (s) => pgbench(pgUrl, pgTable, ROWS, CLIENTS, s, 'prepared', 1),
-        (s) => pgbench(pgUrl, pgTable, ROWS, CLIENTS, s, 'prepared', 2),
-      ]);
+      await compareOn(
+        'PostgreSQL',
+        POSTGRES,
+        pgTable,
+        ['postgres'],
+        [
+          (s) => pgbench(pgUrl, pgTable, ROWS, CLIENTS, s, 'simple', 1),
+          (s) => pgbench(pgUrl, pgTable, ROWS, CLIENTS, s, 'prepared', 1),
+          (s) => pgbench(pgUrl, pgTable, ROWS, CLIENTS, s, 'prepared', 2),
+        ],
+      );
     } finally {
       if (await reachable(POSTGRES)) await dropTable(POSTGRES, pgTable);
     }
@@ -142,10 +163,13 @@ export default async function dbBench(): Promise<void> {
   if (!only || only === 'mariadb') {
     const myUrl = new URL(MARIADB);
     try {
-      await compareOn('MariaDB', MARIADB, myTable, ['mariadbd', 'mysqld'], [
-        (s) => sysbenchPointSelect(myUrl, ROWS, CLIENTS, s),
-        (s) => sysbenchOurSelect(myUrl, myTable, ROWS, CLIENTS, s),
-      ]);
+      await compareOn(
+        'MariaDB',
+        MARIADB,
+        myTable,
+        ['mariadbd', 'mysqld'],
+        [(s) => sysbenchPointSelect(myUrl, ROWS, CLIENTS, s), (s) => sysbenchOurSelect(myUrl, myTable, ROWS, CLIENTS, s)],
+      );
     } finally {
       if (await reachable(MARIADB)) await dropTable(MARIADB, myTable);
     }

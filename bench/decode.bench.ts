@@ -24,6 +24,8 @@ export default async function decodeBench(): Promise<void> {
     }
     rates.sort((a, b) => a - b);
     const mb = (total / 1048576).toFixed(1);
-    console.log(`${name.padEnd(9)} ${mb} MiB, ${messages} messages: median ${rates[1].toFixed(1)} MB/s (min ${rates[0].toFixed(1)}, max ${rates[2].toFixed(1)})`);
+    console.log(
+      `${name.padEnd(9)} ${mb} MiB, ${messages} messages: median ${rates[1].toFixed(1)} MB/s (min ${rates[0].toFixed(1)}, max ${rates[2].toFixed(1)})`,
+    );
   }
 }

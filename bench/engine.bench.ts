@@ -102,7 +102,9 @@ async function answeringServer(): Promise<{ port: number; close: () => void }> {
 
 /** The `record` verb of a build (`cli`: its dist/cli.js) in its own process, in front of `target`. */
 async function recorderProcess(cli: string, target: number, out: string): Promise<{ port: number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [cli, 'record', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${target}`, '--out', out, '--protocol', 'mogilefs'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [cli, 'record', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${target}`, '--out', out, '--protocol', 'mogilefs'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let err = '';
     child.stderr.on('data', (d) => {
@@ -178,7 +180,9 @@ export default async function engineBench(): Promise<void> {
     const a = { seconds: median(rounds.map((r) => r.a.seconds)), rssMiB: median(rounds.map((r) => r.a.rssMiB)), events: rounds[0].a.events };
     const floorSeconds = median(rounds.map((r) => r.floor.seconds));
     const floorRatios = rounds.map((r) => r.floor.seconds / r.a.seconds);
-    console.log(`analyze, ${events.toLocaleString('en-US')} events (${mb.toFixed(0)} MB), median of 3 rounds: ${a.seconds.toFixed(2)} s, ${(mb / a.seconds).toFixed(1)} MB/s, ${Math.round(a.events / a.seconds).toLocaleString('en-US')} events/s, peak RSS ${a.rssMiB.toFixed(0)} MiB`);
+    console.log(
+      `analyze, ${events.toLocaleString('en-US')} events (${mb.toFixed(0)} MB), median of 3 rounds: ${a.seconds.toFixed(2)} s, ${(mb / a.seconds).toFixed(1)} MB/s, ${Math.round(a.events / a.seconds).toLocaleString('en-US')} events/s, peak RSS ${a.rssMiB.toFixed(0)} MiB`,
+    );
     console.log(
       `  the JSON floor (read, cut at newlines, JSON.parse each line): ${(mb / floorSeconds).toFixed(1)} MB/s; analyze / floor ${median(floorRatios).toFixed(2)}× (rounds ${floorRatios.map((r) => r.toFixed(2)).join(', ')})`,
     );
@@ -200,8 +204,14 @@ export default async function engineBench(): Promise<void> {
       const built = await analyzeInChild(big, OURS, sidecars);
       const side = await analyzeInChild(big, OURS, sidecars);
       const gb = statSync(big).size / 1e9;
-      for (const [what, r] of [['plain', plain], ['building the sidecar', built], ['from the sidecar', side]] as const) {
-        console.log(`analyze, 10,000,000 events (${gb.toFixed(2)} GB), ${what}: ${r.seconds.toFixed(1)} s, ${Math.round(r.events / r.seconds).toLocaleString('en-US')} events/s, peak RSS ${r.rssMiB.toFixed(0)} MiB`);
+      for (const [what, r] of [
+        ['plain', plain],
+        ['building the sidecar', built],
+        ['from the sidecar', side],
+      ] as const) {
+        console.log(
+          `analyze, 10,000,000 events (${gb.toFixed(2)} GB), ${what}: ${r.seconds.toFixed(1)} s, ${Math.round(r.events / r.seconds).toLocaleString('en-US')} events/s, peak RSS ${r.rssMiB.toFixed(0)} MiB`,
+        );
       }
       rmSync(big);
     }
@@ -232,7 +242,12 @@ export default async function engineBench(): Promise<void> {
       const relay = await bareRelay(server.port);
       const piped = await load(relay.port, clients, seconds * 1000);
       relay.close();
-      const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${server.port}`, out: join(dir, `proxy-${clients}.transcript.jsonl`), protocol: 'mogilefs' });
+      const rec = await startRecorder({
+        listen: '127.0.0.1:0',
+        target: `127.0.0.1:${server.port}`,
+        out: join(dir, `proxy-${clients}.transcript.jsonl`),
+        protocol: 'mogilefs',
+      });
       const proxied = await load(rec.address.port, clients, seconds * 1000);
       await rec.close();
       console.log(
@@ -251,13 +266,16 @@ export default async function engineBench(): Promise<void> {
         const ours: number[] = [];
         const theirs: number[] = [];
         for (let round = 0; round < 3; round++) {
-          for (const [cli, into] of [[OURS, ours], [proxyBaseline, theirs]] as const) {
+          for (const [cli, into] of [
+            [OURS, ours],
+            [proxyBaseline, theirs],
+          ] as const) {
             const rec = await recorderProcess(cli, server.port, join(dir, `p-${clients}-${round}-${into === ours ? 'a' : 'b'}.transcript.jsonl`));
             into.push((await load(rec.port, clients, seconds * 1000)).rps);
             await rec.stop();
           }
         }
-          const ratios = ours.map((o, i) => o / theirs[i]);
+        const ratios = ours.map((o, i) => o / theirs[i]);
         console.log(
           `  record as a process, ${clients} client${clients > 1 ? 's' : ''}, 3 alternating rounds of ${seconds} s: this build ${Math.round(median(ours)).toLocaleString('en-US')} req/s, ` +
             `${proxyBaseline} ${Math.round(median(theirs)).toLocaleString('en-US')} req/s; ratio this/baseline, median ${median(ratios).toFixed(2)} (${ratios.map((r) => r.toFixed(2)).join(', ')})`,

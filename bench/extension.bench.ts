@@ -38,7 +38,15 @@ export default async function extensionBench(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'ir-extension-bench-'));
   try {
     const script = join(tmp, 'probe.js');
-    buildSync({ entryPoints: [join(ROOT, 'bench/extension-probe.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: script, logLevel: 'warning' });
+    buildSync({
+      entryPoints: [join(ROOT, 'bench/extension-probe.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      outfile: script,
+      logLevel: 'warning',
+    });
     const targets: [string, string | undefined][] = [
       ['anchor (stub, no bundle)', undefined],
       ['dist/extension.js', join(ROOT, 'dist/extension.js')],
@@ -63,7 +71,9 @@ export default async function extensionBench(): Promise<void> {
     if (pack.status !== 0) throw new Error(`npm run package failed: ${pack.stderr || pack.stdout}`);
     const files = unzipList(vsix).filter((f) => f.startsWith('extension/'));
     const maps = files.filter((f) => f.endsWith('.map')).length;
-    console.log(`vsix: ${(statSync(vsix).size / 1048576).toFixed(2)} MiB, ${files.length} files (${maps} source maps, dist/cli.js ${files.includes('extension/dist/cli.js') ? 'included' : 'left out'})`);
+    console.log(
+      `vsix: ${(statSync(vsix).size / 1048576).toFixed(2)} MiB, ${files.length} files (${maps} source maps, dist/cli.js ${files.includes('extension/dist/cli.js') ? 'included' : 'left out'})`,
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -131,7 +131,9 @@ export default async function bench(): Promise<void> {
       `median of ${ROUNDS} rounds: floor ${median(floorRates).toFixed(2)} M rows/s, load + analyse ${median(rates).toFixed(2)} M rows/s; ` +
         `analysis / floor ${median(ratios).toFixed(2)} (rounds ${ratios.map((r) => r.toFixed(2)).join(', ')}; issue 14 asks ≥ 0.80)`,
     );
-    console.log(`peak memory:       rss ${mb(peakRss)} (+${mb(peakRss - base.rss)}), heap ${mb(peakHeap)} (+${mb(peakHeap - base.heapUsed)}) for a ${mb(size)} file`);
+    console.log(
+      `peak memory:       rss ${mb(peakRss)} (+${mb(peakRss - base.rss)}), heap ${mb(peakHeap)} (+${mb(peakHeap - base.heapUsed)}) for a ${mb(size)} file`,
+    );
     if (!a) return;
     const series = a.shards.reduce((n, x) => n + x.series.length, 0);
     console.log(`chart series kept: ${series.toLocaleString('en')} points over ${a.shards.length} shards (stride ${a.shards[0].series.stride})`);

@@ -82,21 +82,55 @@ async function oneWay(way: Way, serverPort: number, dir: string, load: (port: nu
   }
 }
 
-const redisGet = (clients: number, pipeline: number) => async (port: number): Promise<Figure> => {
-  const n = Math.max(20_000, clients * pipeline * 5_000);
-  const out = await run('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-t', 'get', '-n', String(n), '-c', String(clients), '-P', String(pipeline), '--csv']);
-  // "GET","12345.67","0.123","0.040","0.111",…: requests per second, then avg, min, p50 (ms)
-  const row = out.split('\n').find((l) => l.startsWith('"GET'));
-  const cells = row?.split(',').map((c) => c.replace(/"/g, '')) ?? [];
-  return { rps: Number(cells[1]), p50Us: cells[4] !== undefined ? Number(cells[4]) * 1000 : null };
-};
+const redisGet =
+  (clients: number, pipeline: number) =>
+  async (port: number): Promise<Figure> => {
+    const n = Math.max(20_000, clients * pipeline * 5_000);
+    const out = await run('redis-benchmark', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-t',
+      'get',
+      '-n',
+      String(n),
+      '-c',
+      String(clients),
+      '-P',
+      String(pipeline),
+      '--csv',
+    ]);
+    // "GET","12345.67","0.123","0.040","0.111",…: requests per second, then avg, min, p50 (ms)
+    const row = out.split('\n').find((l) => l.startsWith('"GET'));
+    const cells = row?.split(',').map((c) => c.replace(/"/g, '')) ?? [];
+    return { rps: Number(cells[1]), p50Us: cells[4] !== undefined ? Number(cells[4]) * 1000 : null };
+  };
 
-const pgSelect = (clients: number) => async (port: number): Promise<Figure> => {
-  const out = await run('pgbench', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-S', '-n', '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(SECONDS), 'test']);
-  const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
-  const lat = /latency average = ([\d.]+) ms/.exec(out)?.[1];
-  return { rps: tps, p50Us: lat ? Number(lat) * 1000 : null };
-};
+const pgSelect =
+  (clients: number) =>
+  async (port: number): Promise<Figure> => {
+    const out = await run('pgbench', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-U',
+      'postgres',
+      '-S',
+      '-n',
+      '-c',
+      String(clients),
+      '-j',
+      String(Math.min(clients, 2)),
+      '-T',
+      String(SECONDS),
+      'test',
+    ]);
+    const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
+    const lat = /latency average = ([\d.]+) ms/.exec(out)?.[1];
+    return { rps: tps, p50Us: lat ? Number(lat) * 1000 : null };
+  };
 
 async function compare(name: string, serverPort: number, dir: string, load: (port: number) => Promise<Figure>): Promise<void> {
   const rounds: Record<Way, Figure>[] = [];
@@ -126,7 +160,9 @@ export default async function bench(): Promise<void> {
   try {
     for (const tool of ['redis-benchmark', 'pgbench', 'socat', 'tcpdump']) {
       await run('sh', ['-c', `command -v ${tool}`]).catch(() => {
-        throw new Error(`${tool} is needed for this bench (.ci/run installs the others; apt-get install ${tool === 'redis-benchmark' ? 'redis-tools' : tool === 'pgbench' ? 'postgresql-contrib' : tool})`);
+        throw new Error(
+          `${tool} is needed for this bench (.ci/run installs the others; apt-get install ${tool === 'redis-benchmark' ? 'redis-tools' : tool === 'pgbench' ? 'postgresql-contrib' : tool})`,
+        );
       });
     }
     await compare('redis-benchmark GET, 1 client', 6379, dir, redisGet(1, 1));

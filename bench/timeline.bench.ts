@@ -65,7 +65,8 @@ export default async function timelineBench(): Promise<void> {
       const models = new ModelCache(join(dir, `models-${events}`));
       h.modelCache = models;
       await h.load(file, 600_000);
-      for (let i = 0; i < 600 && (await readdir(models.dir).catch(() => [] as string[])).filter((n) => !n.startsWith('.')).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 600 && (await readdir(models.dir).catch(() => [] as string[])).filter((n) => !n.startsWith('.')).length === 0; i++)
+        await new Promise((r) => setTimeout(r, 100));
       t = Date.now();
       await h.load(file, 600_000);
       const cachedMs = Date.now() - t;

@@ -8,15 +8,23 @@ import { chmodSync, existsSync } from 'node:fs';
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 const shipped = { minify: true, keepNames: true };
-const jobs = [
-  build({ ...common, entryPoints: ['extension/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
-];
+const jobs = [build({ ...common, entryPoints: ['extension/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } })];
 if (existsSync('extension/host/extension.ts')) {
   jobs.push(build({ ...common, ...shipped, entryPoints: ['extension/host/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }));
 }
 if (existsSync('webview/main.ts')) {
   jobs.push(
-    build({ ...shipped, bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', sourcemap: true, logLevel: 'warning', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' }),
+    build({
+      ...shipped,
+      bundle: true,
+      platform: 'browser',
+      target: 'chrome120',
+      format: 'iife',
+      sourcemap: true,
+      logLevel: 'warning',
+      entryPoints: ['webview/main.ts'],
+      outfile: 'dist/webview.js',
+    }),
     build({ minify: true, bundle: true, logLevel: 'warning', entryPoints: ['webview/index.css'], outfile: 'dist/webview.css' }),
   );
 }

@@ -27,7 +27,9 @@ export class BenchPage {
     const throughput = (s: BenchLine) => s.throughput;
     const p99Ms = (s: BenchLine) => s.p99Us.map((us) => us / 1000);
     this.plots.push(
-      chart(charts, 'bench-throughput', 'Throughput (statements per second)', p, throughput, theme, width(), (v) => v.toLocaleString('en-US', { maximumFractionDigits: 0 })),
+      chart(charts, 'bench-throughput', 'Throughput (statements per second)', p, throughput, theme, width(), (v) =>
+        v.toLocaleString('en-US', { maximumFractionDigits: 0 }),
+      ),
       chart(charts, 'bench-p99', 'p99 latency (ms)', p, p99Ms, theme, width(), (v) => v.toLocaleString('en-US', { maximumFractionDigits: 2 })),
     );
     root.append(table(doc, p));
@@ -51,7 +53,16 @@ export class BenchPage {
   }
 }
 
-function chart(parent: HTMLElement, id: string, title: string, p: BenchPayload, pick: (s: BenchLine) => number[], t: ChartTheme, width: number, fmt: (v: number) => string): uPlot {
+function chart(
+  parent: HTMLElement,
+  id: string,
+  title: string,
+  p: BenchPayload,
+  pick: (s: BenchLine) => number[],
+  t: ChartTheme,
+  width: number,
+  fmt: (v: number) => string,
+): uPlot {
   const doc = parent.ownerDocument;
   const box = doc.createElement('section');
   box.id = id;
@@ -72,7 +83,10 @@ function chart(parent: HTMLElement, id: string, title: string, p: BenchPayload, 
     width,
     height: HEIGHT,
     scales: { x: { time: false, distr: 3, log: 2 }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
-    axes: [axis(t, { label: 'concurrency', values: (_u, splits) => splits.map((v) => String(v)) }), axis(t, { values: (_u, splits) => splits.map(fmt), size: 70 })],
+    axes: [
+      axis(t, { label: 'concurrency', values: (_u, splits) => splits.map((v) => String(v)) }),
+      axis(t, { values: (_u, splits) => splits.map(fmt), size: 70 }),
+    ],
     series: [
       { label: 'concurrency' },
       ...p.series.map((s, k) => ({

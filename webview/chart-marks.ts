@@ -116,7 +116,8 @@ function layout(u: uPlot, marks: Mark[], t: ChartTheme, ratio: number): DrawnMar
     const style = MARK_STYLES[m.kind];
     const textWidth = ctx.measureText(style.label).width;
     // the word to the right of the marker, or to its left where the plot ends
-    const box: DrawnMark['box'] = x + size + gap + textWidth <= plotRight ? [x - size, 0, x + size + gap + textWidth, 0] : [x - size - gap - textWidth, 0, x + size, 0];
+    const box: DrawnMark['box'] =
+      x + size + gap + textWidth <= plotRight ? [x - size, 0, x + size + gap + textWidth, 0] : [x - size - gap - textWidth, 0, x + size, 0];
     placed.push({ kind: m.kind, label: style.label, shape: style.shape, dash: style.dashName, colour: t.marks[style.colour], x, y: 0, size, row: 0, box });
   }
   ctx.restore();

@@ -4,7 +4,15 @@
 import { BenchPage } from './bench-page';
 import { CheckPage } from './check-page';
 import { MetricsPage } from './metrics-page';
-import { assertUnreachable, parseChartViewState, type ChartHostMessage, type ChartPayload, type ChartView, type ChartViewState, type ChartWebviewMessage } from './protocol';
+import {
+  assertUnreachable,
+  parseChartViewState,
+  type ChartHostMessage,
+  type ChartPayload,
+  type ChartView,
+  type ChartViewState,
+  type ChartWebviewMessage,
+} from './protocol';
 import type { VsCodeApi } from './vscode-api';
 
 interface Page {
@@ -38,7 +46,12 @@ export function startCharts(view: ChartView, api: VsCodeApi<unknown, unknown>): 
       case 'metrics':
         save({ sources: [p.source] });
         // a typical document size from the file, unless the user moved the slider before a reload
-        return new MetricsPage(root, p, restored ? state : { docBytes: p.docBytes ?? state.docBytes, movePercent: state.movePercent }, (docBytes, movePercent) => save({ docBytes, movePercent }));
+        return new MetricsPage(
+          root,
+          p,
+          restored ? state : { docBytes: p.docBytes ?? state.docBytes, movePercent: state.movePercent },
+          (docBytes, movePercent) => save({ docBytes, movePercent }),
+        );
       case 'bench':
         save({ sources: p.sources });
         return new BenchPage(root, p);

@@ -34,7 +34,12 @@ export class CheckPage {
       head.append(th);
     }
     const row = tallies.createTBody().insertRow();
-    const errorText = errors === 0 ? '0' : `${errors} (${Object.entries(v.errors).map(([k, n]) => `${n} ${k}`).join(', ')})`;
+    const errorText =
+      errors === 0
+        ? '0'
+        : `${errors} (${Object.entries(v.errors)
+            .map(([k, n]) => `${n} ${k}`)
+            .join(', ')})`;
     const cells = [v.client, v.version, v.requests, v.verified, v.timeouts, v.missing, errorText, v.mismatches.length];
     cells.forEach((x, i) => {
       const td = row.insertCell();

@@ -84,15 +84,17 @@ export class DetailsPane {
     this.statement.replaceChildren(...(d.view ? renderStatementView(doc, d.view) : []));
     const shown = shownByView(d.view);
     this.table.replaceChildren(
-      ...d.fields.filter(([k]) => !shown.has(k)).map(([k, v]) => {
-        const tr = doc.createElement('tr');
-        const th = doc.createElement('th');
-        th.textContent = k;
-        const td = doc.createElement('td');
-        td.textContent = v;
-        tr.append(th, td);
-        return tr;
-      }),
+      ...d.fields
+        .filter(([k]) => !shown.has(k))
+        .map(([k, v]) => {
+          const tr = doc.createElement('tr');
+          const th = doc.createElement('th');
+          th.textContent = k;
+          const td = doc.createElement('td');
+          td.textContent = v;
+          tr.append(th, td);
+          return tr;
+        }),
     );
     const more = d.totalBytes > d.bytes.length ? `\n… ${d.totalBytes - d.bytes.length} more bytes not shown` : '';
     this.raw.textContent = d.bytes.length ? hexDump(d.bytes) + more : '';

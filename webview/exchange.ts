@@ -70,7 +70,10 @@ export function exchangeLines(s: TextModel, x: Exchange, briefs: readonly EventB
       lines.push(`The client gave up on ${name(x.paired)} at ${fmtTime(x.gaveUpUs)}${late}.`);
     }
     if (x.taken >= 0) {
-      const wait = t(e) >= t(x.taken) ? `that request had waited ${ago(t(x.taken), t(e))} when it arrived` : `it had been waiting ${ago(t(e), t(x.taken))} when that request was sent`;
+      const wait =
+        t(e) >= t(x.taken)
+          ? `that request had waited ${ago(t(x.taken), t(e))} when it arrived`
+          : `it had been waiting ${ago(t(e), t(x.taken))} when that request was sent`;
       lines.push(`Taken by ${req(x.taken)} as its answer: a mismatch; ${wait}.`);
     }
     return lines;

@@ -31,7 +31,10 @@ export class FindingsList {
   private items = new Map<number, HTMLLIElement>();
   private filter: FindingFilter = NO_FILTER;
 
-  constructor(doc: Document, private readonly h: FindingsHandlers) {
+  constructor(
+    doc: Document,
+    private readonly h: FindingsHandlers,
+  ) {
     this.root = doc.createElement('section');
     this.root.id = 'findings-pane';
     this.root.setAttribute('aria-label', 'Findings');

@@ -16,7 +16,12 @@ export class FragmentationPanel {
   private readonly answer: HTMLElement;
   private readonly freed: HTMLElement;
 
-  constructor(doc: Document, docBytes: number, movePercent: number, private readonly changed: (docBytes: number, movePercent: number) => void) {
+  constructor(
+    doc: Document,
+    docBytes: number,
+    movePercent: number,
+    private readonly changed: (docBytes: number, movePercent: number) => void,
+  ) {
     this.root = doc.createElement('section');
     this.root.id = 'fragmentation';
     const h = doc.createElement('h2');

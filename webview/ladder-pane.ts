@@ -26,7 +26,11 @@ export class LadderPane {
   private missing = false;
   private cursor = -1;
 
-  constructor(doc: Document, private readonly store: TimelineStore, private readonly select: (event: number) => void) {
+  constructor(
+    doc: Document,
+    private readonly store: TimelineStore,
+    private readonly select: (event: number) => void,
+  ) {
     this.root = doc.createElement('section');
     this.root.id = 'ladder-pane';
     this.root.setAttribute('aria-label', 'Ladder of one connection');
@@ -68,7 +72,7 @@ export class LadderPane {
     this.root.hidden = false;
     this.title.textContent = `Ladder · conn ${this.store.lanes[lane]} · ${this.events.length.toLocaleString('en-US')} events`;
     this.cursor = cursor;
-    [this.from, this.to] = windowAround(this.store, this.events, focus >= 0 ? focus : this.events[0] ?? -1, WINDOW);
+    [this.from, this.to] = windowAround(this.store, this.events, focus >= 0 ? focus : (this.events[0] ?? -1), WINDOW);
     this.draw();
     this.follow(cursor, true);
   }

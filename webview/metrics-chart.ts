@@ -38,7 +38,12 @@ export class ShardChartView {
   private readonly wanted: Mark[] = [];
   private fromZero = false;
 
-  constructor(parent: HTMLElement, private readonly i: ShardChartInput, private window: TimeWindow, private theme: ChartTheme) {
+  constructor(
+    parent: HTMLElement,
+    private readonly i: ShardChartInput,
+    private window: TimeWindow,
+    private theme: ChartTheme,
+  ) {
     const doc = parent.ownerDocument;
     const c = i.chart;
     this.root = doc.createElement('section');
@@ -94,7 +99,13 @@ export class ShardChartView {
       padding: [(u) => stripHeight(u, this.wanted, this.theme), null, null, null],
       // the window is the page's: whatever is set is shown as is
       scales: { x: { time: true, range: (_u, min, max) => [min, max] }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.08] } },
-      axes: [axis(t), axis(t, { values: (_u, splits, _a, _s, incr) => splits.map((v) => formatSize(v, this.i.unitStyle, sizeDigits(splits, incr, this.i.unitStyle))), size: 70 })],
+      axes: [
+        axis(t),
+        axis(t, {
+          values: (_u, splits, _a, _s, incr) => splits.map((v) => formatSize(v, this.i.unitStyle, sizeDigits(splits, incr, this.i.unitStyle))),
+          size: 70,
+        }),
+      ],
       series: [
         { label: 'time', value: (_u, v) => (v === null ? '–' : isoTime(v)) },
         { label: `working set (${this.i.workingSet})`, stroke: t.blue, width: 2, value: (_u, v) => size(v) },

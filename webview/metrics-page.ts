@@ -26,7 +26,12 @@ export class MetricsPage {
   private readonly windowText: HTMLElement;
   private readonly chartsBox: HTMLElement;
 
-  constructor(private readonly root: HTMLElement, p: MetricsPayload, frag: { docBytes: number; movePercent: number }, onFragmentation: (docBytes: number, movePercent: number) => void) {
+  constructor(
+    private readonly root: HTMLElement,
+    p: MetricsPayload,
+    frag: { docBytes: number; movePercent: number },
+    onFragmentation: (docBytes: number, movePercent: number) => void,
+  ) {
     const doc = root.ownerDocument;
     const summary = doc.createElement('div');
     summary.id = 'metrics-summary';

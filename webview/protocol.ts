@@ -4,7 +4,14 @@
 import type { ShardChart } from '../extension/core/metrics/shard-chart';
 import type { CheckVerdict } from '../extension/core/check/verdict';
 import { parseSelection, type ReviewHostMessage, type ReviewWebviewMessage } from './review-protocol';
-import { FINDING_KINDS, type EventBrief, type EventDetails, type TimelineChunk, type TimelineFindingKind, type TimelineSummary } from '../extension/core/timeline/model';
+import {
+  FINDING_KINDS,
+  type EventBrief,
+  type EventDetails,
+  type TimelineChunk,
+  type TimelineFindingKind,
+  type TimelineSummary,
+} from '../extension/core/timeline/model';
 
 export type ViewCommand = 'nextFinding' | 'prevFinding' | 'stepForward' | 'stepBack' | 'fitAll' | 'play' | 'pause';
 export const VIEW_COMMANDS: readonly ViewCommand[] = ['nextFinding', 'prevFinding', 'stepForward', 'stepBack', 'fitAll', 'play', 'pause'];
@@ -93,7 +100,17 @@ export function parseViewState(v: unknown): ViewState | null {
   const fl = v.filter;
   const kinds = isObj(fl) && Array.isArray(fl.kinds) ? FINDING_KINDS.filter((k) => (fl.kinds as unknown[]).includes(k)) : [];
   const conn = isObj(fl) && isInt(fl.conn) && fl.conn >= 0 ? fl.conn : null;
-  return { v: 2, source: v.source, cursor: v.cursor, t0Us: v.t0Us, usPerPx: v.usPerPx, laneTop: Math.max(0, v.laneTop), speed: v.speed, finding, filter: { kinds, conn } };
+  return {
+    v: 2,
+    source: v.source,
+    cursor: v.cursor,
+    t0Us: v.t0Us,
+    usPerPx: v.usPerPx,
+    laneTop: Math.max(0, v.laneTop),
+    speed: v.speed,
+    finding,
+    filter: { kinds, conn },
+  };
 }
 
 /** Validates a message from the webview at the host's door; null for anything else (it is dropped). */
@@ -108,7 +125,9 @@ export function parseWebviewMessage(v: unknown): WebviewMessage | null {
         ? { type, id: v.id, event: v.event, related: v.related as number[] }
         : null;
     case 'requestTexts':
-      return isInt(v.id) && Array.isArray(v.events) && v.events.length <= MAX_TEXTS_ASKED && v.events.every(isInt) ? { type, id: v.id, events: v.events as number[] } : null;
+      return isInt(v.id) && Array.isArray(v.events) && v.events.length <= MAX_TEXTS_ASKED && v.events.every(isInt)
+        ? { type, id: v.id, events: v.events as number[] }
+        : null;
     case 'stateChanged': {
       const state = parseViewState(v.state);
       return state ? { type, state } : null;

@@ -240,7 +240,11 @@ function drawFindings(ctx: CanvasRenderingContext2D, s: TimelineStore, v: Viewpo
   const levels = new Array<number>(shown.length).fill(0);
   const byLane = new Map<number, number[]>();
   shown.forEach(({ n }, k) => byLane.set(s.lane[s.findings[n].event], [...(byLane.get(s.lane[s.findings[n].event]) ?? []), k]));
-  for (const ks of byLane.values()) stackSpans(ks.map((k) => [shown[k].xa, shown[k].xb] as const), 3).forEach((level, j) => (levels[ks[j]] = level));
+  for (const ks of byLane.values())
+    stackSpans(
+      ks.map((k) => [shown[k].xa, shown[k].xb] as const),
+      3,
+    ).forEach((level, j) => (levels[ks[j]] = level));
   shown.forEach(({ n, xa, xb }, k) => {
     const f = s.findings[n];
     const lane = s.lane[f.event];

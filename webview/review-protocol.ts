@@ -55,7 +55,16 @@ export function parseSelection(v: unknown): TimelineSelection | null {
   const r = v.range;
   let range: TimelineSelection['range'] = null;
   if (r !== null) {
-    if (!isObj(r) || !isNum(r.fromUs) || !isNum(r.toUs) || r.toUs < r.fromUs || (r.conn !== null && (!isInt(r.conn) || r.conn < 0)) || !isInt(r.event) || r.event < -1) return null;
+    if (
+      !isObj(r) ||
+      !isNum(r.fromUs) ||
+      !isNum(r.toUs) ||
+      r.toUs < r.fromUs ||
+      (r.conn !== null && (!isInt(r.conn) || r.conn < 0)) ||
+      !isInt(r.event) ||
+      r.event < -1
+    )
+      return null;
     range = { fromUs: r.fromUs, toUs: r.toUs, conn: r.conn as number | null, event: r.event };
   }
   return { event: v.event, tUs: v.tUs, conn: v.conn, finding, range };

@@ -8,7 +8,16 @@ import { FindingNav, type FindingFilter } from './finding-nav';
 import { FindingsList } from './findings';
 import { bindTimelineKeys } from './keys';
 import { LadderPane } from './ladder-pane';
-import { assertUnreachable, MAX_TEXTS_ASKED, parseViewState, type CursorReport, type HostMessage, type ViewCommand, type ViewState, type WebviewMessage } from './protocol';
+import {
+  assertUnreachable,
+  MAX_TEXTS_ASKED,
+  parseViewState,
+  type CursorReport,
+  type HostMessage,
+  type ViewCommand,
+  type ViewState,
+  type WebviewMessage,
+} from './protocol';
 import { ReviewLayer } from './review-notes';
 import { TimelineStore } from './store';
 import { HoverCard } from './timeline-hover';
@@ -186,7 +195,12 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
       `${s.file} (${s.protocol})`,
       `${s.events.toLocaleString('en-US')} events`,
       s.verdict,
-      total === 0 ? 'no findings' : `${total} findings (${Object.entries(s.findings).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ')})`,
+      total === 0
+        ? 'no findings'
+        : `${total} findings (${Object.entries(s.findings)
+            .filter(([, n]) => n > 0)
+            .map(([k, n]) => `${n} ${k}`)
+            .join(', ')})`,
       `span ${fmtTime(s.lastUs - s.firstUs)}`,
     ];
     if (s.skippedLines > 0) parts.push(`${s.skippedLines} bad lines skipped`);
@@ -286,7 +300,11 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
     const kinds = new Map(FINDING_KINDS.map((k) => [k, s.findings[k]]));
     nav.setFilter({ kinds: [], conn: null });
     const conns = nav.counts().conns;
-    if (r) nav.setFilter({ kinds: r.filter.kinds.filter((k) => (kinds.get(k) ?? 0) > 0), conn: r.filter.conn !== null && conns.has(r.filter.conn) ? r.filter.conn : null });
+    if (r)
+      nav.setFilter({
+        kinds: r.filter.kinds.filter((k) => (kinds.get(k) ?? 0) > 0),
+        conn: r.filter.conn !== null && conns.has(r.filter.conn) ? r.filter.conn : null,
+      });
     const want = r?.finding;
     nav.current = want ? store.findings.findIndex((f) => f.kind === want.kind && f.event === want.event) : -1;
     nav.refresh();
@@ -318,7 +336,13 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
   });
 
   const ladderKey = (open: boolean) => (open ? openLadder(view.cursor) : ladder.close());
-  bindTimelineKeys(doc, { run, playPause: () => view.setPlaying(!view.playing), zoomBy: (f) => view.zoomBy(f), panLanes: (d) => view.panLanes(d), ladder: ladderKey });
+  bindTimelineKeys(doc, {
+    run,
+    playPause: () => view.setPlaying(!view.playing),
+    zoomBy: (f) => view.zoomBy(f),
+    panLanes: (d) => view.panLanes(d),
+    ladder: ladderKey,
+  });
 
   vscode.postMessage({ type: 'ready' });
 }

@@ -16,7 +16,10 @@ export class HoverCard {
   private x = 0;
   private y = 0;
 
-  constructor(doc: Document, private readonly store: TimelineStore) {
+  constructor(
+    doc: Document,
+    private readonly store: TimelineStore,
+  ) {
     this.root = doc.createElement('div');
     this.root.id = 'hover-card';
     this.root.setAttribute('role', 'tooltip');

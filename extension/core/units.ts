@@ -45,7 +45,8 @@ export function parseDurationMs(text: string, where: Where, rule: DurationRule =
   const unit = m?.[2] ?? '';
   const factor = unit === '' ? 1 : MS_PER[unit];
   if (!m || factor === undefined) return fail(where, `"${text}" is not a duration (${DURATION_FORMS})`);
-  if (unit === '' && rule.bareWas) return fail(where, `"${text}" needs a unit, like ${m[1]}ms or ${m[1]}s (a bare number here was ${rule.bareWas}; now it is ms everywhere)`);
+  if (unit === '' && rule.bareWas)
+    return fail(where, `"${text}" needs a unit, like ${m[1]}ms or ${m[1]}s (a bare number here was ${rule.bareWas}; now it is ms everywhere)`);
   const ms = Number(m[1]) * factor;
   const max = rule.maxMs ?? MAX_DURATION_MS;
   if (!Number.isFinite(ms) || ms > max) return fail(where, `"${text}" is longer than ${showMs(max)}`);
@@ -58,7 +59,8 @@ export function parseSizeBytes(text: string, where: Where, rule: SizeRule = {}):
   const m = NUMBER_UNIT.exec(text.trim());
   const unit = m ? unitNamed(m[2]) : undefined;
   if (!m || !unit) return fail(where, `"${text}" is not a size (${SIZE_FORMS})`);
-  if (m[2] === '' && rule.bareWas) return fail(where, `"${text}" needs a unit, like ${m[1]}B or ${m[1]}KB (a bare number here was ${rule.bareWas}; now it is bytes everywhere)`);
+  if (m[2] === '' && rule.bareWas)
+    return fail(where, `"${text}" needs a unit, like ${m[1]}B or ${m[1]}KB (a bare number here was ${rule.bareWas}; now it is bytes everywhere)`);
   const n = Math.round(Number(m[1]) * unit.factor);
   const max = rule.max ?? 2 ** 50;
   if (!Number.isFinite(n) || n > max) return fail(where, `"${text}" is more than ${showBytes(max)}`);
@@ -73,11 +75,23 @@ function fail(where: Where, problem: string): never {
 function showMs(ms: number): string {
   // a day reads as 24h, as a timer's limit is usually said; longer spans in days
   if (ms > 86_400_000 && ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
-  for (const [u, f] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms >= f && ms % f === 0) return `${ms / f}${u}`;
+  for (const [u, f] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const)
+    if (ms >= f && ms % f === 0) return `${ms / f}${u}`;
   return `${ms}ms`;
 }
 
 function showBytes(n: number): string {
-  for (const [u, f] of [['PiB', 2 ** 50], ['TiB', 2 ** 40], ['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 1024]] as const) if (n >= f && n % f === 0) return `${n / f}${u}`;
+  for (const [u, f] of [
+    ['PiB', 2 ** 50],
+    ['TiB', 2 ** 40],
+    ['GiB', 2 ** 30],
+    ['MiB', 2 ** 20],
+    ['KiB', 1024],
+  ] as const)
+    if (n >= f && n % f === 0) return `${n / f}${u}`;
   return `${n} byte${n === 1 ? '' : 's'}`;
 }

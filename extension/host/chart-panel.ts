@@ -27,7 +27,13 @@ export class ChartPanel implements vscode.Disposable {
   state: ChartViewState | null = null;
   disposed = false;
 
-  constructor(readonly source: ChartSource, readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly log: Log, private readonly onDisposed: (p: ChartPanel) => void) {
+  constructor(
+    readonly source: ChartSource,
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly log: Log,
+    private readonly onDisposed: (p: ChartPanel) => void,
+  ) {
     const dist = vscode.Uri.joinPath(extensionUri, 'dist');
     panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
     this.disposables.push(
@@ -112,7 +118,10 @@ export function chartKey(view: ChartView, files: vscode.Uri[]): string {
 export class ChartPanels implements vscode.Disposable {
   private readonly panels: ChartPanel[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: Log) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: Log,
+  ) {}
 
   /** Binds a webview panel (a new one or a restored one) to what it shows. */
   attach(source: ChartSource, panel: vscode.WebviewPanel): ChartPanel {

@@ -18,17 +18,35 @@ export async function metricsPayload(file: string, leadHours: number): Promise<M
   for (const s of a.shards) {
     if (s.alert) {
       const before = s.backtest.hoursBeforeCrossover;
-      const when = before === null ? 'no crossover followed in the file' : `${fmtHours(before)} before the crossover (${before >= leadHours ? 'in time for' : 'short of'} the ${fmtHours(leadHours)} lead)`;
-      events.push({ kind: 'alert', shard: s.shard, tSec: s.alert.tSec, text: `forecast crossing within ${fmtHours(s.alert.hoursLeftEarliest)} at the earliest; ${when}` });
+      const when =
+        before === null
+          ? 'no crossover followed in the file'
+          : `${fmtHours(before)} before the crossover (${before >= leadHours ? 'in time for' : 'short of'} the ${fmtHours(leadHours)} lead)`;
+      events.push({
+        kind: 'alert',
+        shard: s.shard,
+        tSec: s.alert.tSec,
+        text: `forecast crossing within ${fmtHours(s.alert.hoursLeftEarliest)} at the earliest; ${when}`,
+      });
     }
     if (s.crossover) {
       const c = s.crossover;
-      events.push({ kind: 'crossover', shard: s.shard, tSec: c.tSec, text: `working set ${formatSize(c.workingSetBytes, u)} > ${formatSize(c.ramBytes, u)} RAM (line ${c.line})${s.alert ? '' : '; no alert came before it'}` });
+      events.push({
+        kind: 'crossover',
+        shard: s.shard,
+        tSec: c.tSec,
+        text: `working set ${formatSize(c.workingSetBytes, u)} > ${formatSize(c.ramBytes, u)} RAM (line ${c.line})${s.alert ? '' : '; no alert came before it'}`,
+      });
     }
     if (s.falseRelief) {
       const r = s.falseRelief;
       const until = r.relievedSec !== null ? `until ${new Date(r.relievedSec * 1000).toISOString()}` : 'to the end of the file';
-      events.push({ kind: 'no-relief', shard: s.shard, tSec: r.tSec, text: `working set back to ${formatSize(r.workingSetBytes, u)}, but ${formatSize(r.heldBytes, u)} of pages stay > ${formatSize(r.ramBytes, u)} RAM ${until}: the freed documents emptied no pages (line ${r.line})` });
+      events.push({
+        kind: 'no-relief',
+        shard: s.shard,
+        tSec: r.tSec,
+        text: `working set back to ${formatSize(r.workingSetBytes, u)}, but ${formatSize(r.heldBytes, u)} of pages stay > ${formatSize(r.ramBytes, u)} RAM ${until}: the freed documents emptied no pages (line ${r.line})`,
+      });
     }
   }
   const f = a.imbalance.firstFlagged;
@@ -70,7 +88,10 @@ export function benchPayload(docs: BenchDocument[], files: string[]): BenchPaylo
     sources: files.map((f) => pathToFileURL(f).toString()),
     series: model.series,
     levels: model.levels,
-    runs: docs.map((d) => `${d.target} (${d.server || d.kind}), ${d.workload}${d.index ? '' : ' without index'}, ${describeAmount(d)}, started ${d.startedAt}${d.driver ? `, ${d.driver}` : ''}${d.cancelled ? `, ${cancelledAfter(d)}` : ''}`),
+    runs: docs.map(
+      (d) =>
+        `${d.target} (${d.server || d.kind}), ${d.workload}${d.index ? '' : ' without index'}, ${describeAmount(d)}, started ${d.startedAt}${d.driver ? `, ${d.driver}` : ''}${d.cancelled ? `, ${cancelledAfter(d)}` : ''}`,
+    ),
   };
 }
 
@@ -86,7 +107,13 @@ export function verdictTranscript(v: CheckVerdict, verdictFile: string): string 
 }
 
 export function checkPayload(v: CheckVerdict, verdictFile: string): CheckPayload {
-  return { view: 'check', title: `${v.client}: mismatch check`, source: pathToFileURL(verdictFile).toString(), verdict: v, transcriptFound: existsSync(verdictTranscript(v, verdictFile)) };
+  return {
+    view: 'check',
+    title: `${v.client}: mismatch check`,
+    source: pathToFileURL(verdictFile).toString(),
+    verdict: v,
+    transcriptFound: existsSync(verdictTranscript(v, verdictFile)),
+  };
 }
 
 /** Reads a *.verdict.json (what `check --json` prints), its shape checked once here. */
@@ -99,7 +126,15 @@ export async function readVerdictFile(file: string): Promise<CheckVerdict> {
   }
   const x = v as Partial<CheckVerdict> | null;
   const nums = ['requests', 'verified', 'timeouts', 'missing', 'timeoutMs', 'concurrency', 'lateCallbacks'] as const;
-  if (!x || typeof x !== 'object' || typeof x.client !== 'string' || typeof x.transcript !== 'string' || !Array.isArray(x.mismatches) || !x.wire || typeof x.errors !== 'object') {
+  if (
+    !x ||
+    typeof x !== 'object' ||
+    typeof x.client !== 'string' ||
+    typeof x.transcript !== 'string' ||
+    !Array.isArray(x.mismatches) ||
+    !x.wire ||
+    typeof x.errors !== 'object'
+  ) {
     throw new UserError(`${file}: not a mismatch-check verdict (client, transcript, mismatches, wire, errors expected)`);
   }
   for (const k of nums) if (typeof x[k] !== 'number') throw new UserError(`${file}: not a mismatch-check verdict ("${k}" is not a number)`);

@@ -18,7 +18,14 @@ export function registerChartSerializers(context: vscode.ExtensionContext, chart
             panel.dispose();
             return;
           }
-          charts.attach(sourceFor(view, s.sources.map((u) => vscode.Uri.parse(u, true)), timelines), panel);
+          charts.attach(
+            sourceFor(
+              view,
+              s.sources.map((u) => vscode.Uri.parse(u, true)),
+              timelines,
+            ),
+            panel,
+          );
         },
       }),
     );

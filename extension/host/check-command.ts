@@ -41,20 +41,33 @@ async function openVerdict(charts: ChartPanels, timelines: Timelines, uri?: unkn
   // the explorer's file, else the verdict open in the editor, else one picked
   const editing = vscode.window.activeTextEditor?.document.uri;
   const given = uri instanceof vscode.Uri ? uri : editing?.path.endsWith('.verdict.json') ? editing : undefined;
-  const [file] = await pickFiles(given, undefined, { title: 'Open Check Verdict (*.verdict.json)', label: 'Open Check Verdict', filters: { 'Check verdicts': ['json'] } });
+  const [file] = await pickFiles(given, undefined, {
+    title: 'Open Check Verdict (*.verdict.json)',
+    label: 'Open Check Verdict',
+    filters: { 'Check verdicts': ['json'] },
+  });
   if (!file) return undefined;
   return charts.open(checkSource(file, timelines)).rendered();
 }
 
 async function runMismatchCheck(charts: ChartPanels, timelines: Timelines, log: Log, secrets: vscode.SecretStorage): Promise<number | undefined> {
   const title = 'Run Mismatch Check';
-  const client = (await vscode.window.showQuickPick(
-    CLIENT_NAMES.map((c) => ({ label: c, description: c.startsWith('tracker') ? `the embedded MogileFS tracker's ${c.slice(8)} client (2008)` : `${SCHEMES[c].schemes[0]}://` })),
-    { title: `${title} (1/5): client` },
-  ))?.label as ClientName | undefined;
+  const client = (
+    await vscode.window.showQuickPick(
+      CLIENT_NAMES.map((c) => ({
+        label: c,
+        description: c.startsWith('tracker') ? `the embedded MogileFS tracker's ${c.slice(8)} client (2008)` : `${SCHEMES[c].schemes[0]}://`,
+      })),
+      { title: `${title} (1/5): client` },
+    )
+  )?.label as ClientName | undefined;
   if (!client) return undefined;
   const tracker = client.startsWith('tracker');
-  const url = await pickDatabaseUrl({ title: `${title} (2/5): server`, ...SCHEMES[client], ...(tracker ? { noUrl: 'The embedded tracker (started for the check)' } : {}) }, secrets, log);
+  const url = await pickDatabaseUrl(
+    { title: `${title} (2/5): server`, ...SCHEMES[client], ...(tracker ? { noUrl: 'The embedded tracker (started for the check)' } : {}) },
+    secrets,
+    log,
+  );
   if (url === undefined) return undefined;
   const latency = await vscode.window.showInputBox({
     title: `${title} (3/5): latency injected into a share of responses`,
@@ -77,20 +90,36 @@ async function runMismatchCheck(charts: ChartPanels, timelines: Timelines, log: 
   const shown = url === null ? 'the embedded tracker' : redactSecrets(url);
   log.info(`check: ${client} against ${shown}, latency ${latency}, timeout ${timeout}, ${requests} requests; transcript ${out}`);
   try {
-    const verdict = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Mismatch check: ${client} against ${shown}`, cancellable: true }, (progress, token) => {
-      token.onCancellationRequested(() => abort.abort());
-      let last = 0;
-      return runCheck(
-        { url: url ?? undefined, client, latency, timeoutMs: duration(timeout, (w) => new UserError(w)), requests, concurrency: 4, rows: 1000, seed: 2008, out },
-        {
-          signal: abort.signal,
-          onProgress: (done, total) => {
-            progress.report({ message: `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} requests`, increment: ((done - last) / total) * 100 });
-            last = done;
+    const verdict = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Mismatch check: ${client} against ${shown}`, cancellable: true },
+      (progress, token) => {
+        token.onCancellationRequested(() => abort.abort());
+        let last = 0;
+        return runCheck(
+          {
+            url: url ?? undefined,
+            client,
+            latency,
+            timeoutMs: duration(timeout, (w) => new UserError(w)),
+            requests,
+            concurrency: 4,
+            rows: 1000,
+            seed: 2008,
+            out,
           },
-        },
-      );
-    });
+          {
+            signal: abort.signal,
+            onProgress: (done, total) => {
+              progress.report({
+                message: `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} requests`,
+                increment: ((done - last) / total) * 100,
+              });
+              last = done;
+            },
+          },
+        );
+      },
+    );
     // the verdict beside its transcript, naming it relatively, as in replays/driver-check
     const verdictFile = out.replace(/\.transcript\.jsonl$/, '.verdict.json');
     await writeFile(verdictFile, `${JSON.stringify({ ...verdict, transcript: basename(verdict.transcript) }, null, 2)}\n`);

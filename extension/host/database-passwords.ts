@@ -70,21 +70,25 @@ async function rewriteSetting(name: string, bare: string, log: Log): Promise<voi
 /** Forget a Database Password…: the URLs in settings that have a password kept; the one picked is dropped. */
 export function registerDatabasePasswordCommands(context: vscode.ExtensionContext, log: Log): void {
   registerCommands(context, log, [
-    { id: 'incidentReplay.forgetDatabasePassword', title: 'Forget a Database Password…', run: async () => {
-      const kept: { label: string; description: string; bare: string }[] = [];
-      for (const [name, url] of Object.entries(readSettings().databaseUrls)) {
-        const { bare } = splitPassword(url);
-        if ((await context.secrets.get(keyOf(bare))) !== undefined) kept.push({ label: name, description: redactSecrets(bare), bare });
-      }
-      if (kept.length === 0) {
-        void vscode.window.showInformationMessage('Incident Replay: no database password is kept for the URLs in the incidentReplay.databaseUrls setting.');
-        return undefined;
-      }
-      const pick = await vscode.window.showQuickPick(kept, { title: 'Forget a Database Password (asked again on next use)' });
-      if (!pick) return undefined;
-      await context.secrets.delete(keyOf(pick.bare));
-      log.info(`forgot the password kept for ${pick.bare}`);
-      return pick.bare;
-    } },
+    {
+      id: 'incidentReplay.forgetDatabasePassword',
+      title: 'Forget a Database Password…',
+      run: async () => {
+        const kept: { label: string; description: string; bare: string }[] = [];
+        for (const [name, url] of Object.entries(readSettings().databaseUrls)) {
+          const { bare } = splitPassword(url);
+          if ((await context.secrets.get(keyOf(bare))) !== undefined) kept.push({ label: name, description: redactSecrets(bare), bare });
+        }
+        if (kept.length === 0) {
+          void vscode.window.showInformationMessage('Incident Replay: no database password is kept for the URLs in the incidentReplay.databaseUrls setting.');
+          return undefined;
+        }
+        const pick = await vscode.window.showQuickPick(kept, { title: 'Forget a Database Password (asked again on next use)' });
+        if (!pick) return undefined;
+        await context.secrets.delete(keyOf(pick.bare));
+        log.info(`forgot the password kept for ${pick.bare}`);
+        return pick.bare;
+      },
+    },
   ]);
 }

@@ -24,8 +24,13 @@ export async function pickDatabaseUrl(p: UrlPick, secrets: vscode.SecretStorage,
   const configured = Object.entries(readSettings().databaseUrls)
     .filter(([, url]) => fits(url))
     .map(([name, url]) => ({ label: name, description: redactSecrets(url), url: url as string | null }));
-  const items = [...(p.noUrl ? [{ label: p.noUrl, description: '', url: null }] : []), ...configured, { label: OTHER, description: 'not in the incidentReplay.databaseUrls setting', url: null }];
-  const picked = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: p.title, placeHolder: 'from the incidentReplay.databaseUrls setting' });
+  const items = [
+    ...(p.noUrl ? [{ label: p.noUrl, description: '', url: null }] : []),
+    ...configured,
+    { label: OTHER, description: 'not in the incidentReplay.databaseUrls setting', url: null },
+  ];
+  const picked =
+    items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: p.title, placeHolder: 'from the incidentReplay.databaseUrls setting' });
   if (!picked) return undefined;
   if (picked.url === null && picked.label !== OTHER) return null;
   if (picked.url !== null) return resolvePassword(picked.url, { setting: picked.label }, secrets, log);

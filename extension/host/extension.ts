@@ -54,5 +54,7 @@ export function deactivate(): void {
 function logSettings(log: ReturnType<typeof createLog>): void {
   const s = readSettings();
   const urls = Object.entries(s.databaseUrls).map(([k, v]) => `${k}=${redactSecrets(v)}`);
-  log.info(`settings: lead time ${s.leadTimeHours} h; fault presets: ${Object.keys(s.faultPresets).join(', ') || 'none'}; database URLs: ${urls.join(', ') || 'none'}`);
+  log.info(
+    `settings: lead time ${s.leadTimeHours} h; fault presets: ${Object.keys(s.faultPresets).join(', ') || 'none'}; database URLs: ${urls.join(', ') || 'none'}`,
+  );
 }

@@ -20,13 +20,7 @@ export function newNonce(): string {
 
 export function webviewHtml(i: WebviewHtmlInput): string {
   const nonce = i.nonce ?? newNonce();
-  const csp = [
-    "default-src 'none'",
-    `style-src ${i.cspSource}`,
-    `font-src ${i.cspSource}`,
-    `img-src ${i.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
+  const csp = ["default-src 'none'", `style-src ${i.cspSource}`, `font-src ${i.cspSource}`, `img-src ${i.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

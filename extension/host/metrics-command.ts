@@ -10,11 +10,21 @@ import { pickFiles, registerCommands } from './commands';
 import type { Log } from './output';
 
 export function registerMetricsCommand(context: vscode.ExtensionContext, charts: ChartPanels, log: Log): void {
-  registerCommands(context, log, [{ id: 'incidentReplay.openShardMetrics', title: 'Open Shard Metrics…', run: (arg?: unknown) => openShardMetrics(charts, fileArgument(context.extensionUri, arg)) }]);
+  registerCommands(context, log, [
+    {
+      id: 'incidentReplay.openShardMetrics',
+      title: 'Open Shard Metrics…',
+      run: (arg?: unknown) => openShardMetrics(charts, fileArgument(context.extensionUri, arg)),
+    },
+  ]);
 }
 
 async function openShardMetrics(charts: ChartPanels, uri?: vscode.Uri): Promise<number | undefined> {
-  const [target] = await pickFiles(uri, undefined, { title: 'Open Shard Metrics (*.metrics.csv or JSON Lines)', label: 'Open Shard Metrics', filters: { 'Shard metrics': ['csv', 'jsonl', 'json'] } });
+  const [target] = await pickFiles(uri, undefined, {
+    title: 'Open Shard Metrics (*.metrics.csv or JSON Lines)',
+    label: 'Open Shard Metrics',
+    filters: { 'Shard metrics': ['csv', 'jsonl', 'json'] },
+  });
   if (!target) return undefined;
   return charts.open(metricsSource(target)).rendered();
 }

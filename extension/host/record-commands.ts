@@ -19,50 +19,66 @@ export function registerRecordCommands(context: vscode.ExtensionContext, timelin
   status.command = 'incidentReplay.stopRecording';
   context.subscriptions.push(status);
   registerCommands(context, log, [
-    { id: 'incidentReplay.recordTranscript', title: 'Record Transcript…', trust: true, run: async () => {
-      if (active) {
-        void vscode.window.showWarningMessage('Incident Replay: a recording is already running; stop it first (status bar).');
-        return undefined;
-      }
-      const ask = await askRecording();
-      if (!ask) return undefined;
-      const out = await outputFile(`${ask.protocol}-recording`);
-      let recorder: Recorder;
-      try {
-        recorder = await startRecorder({ listen: ask.listen, target: ask.target, out, protocol: ask.protocol, faults: ask.faults, log: (l) => log.info(`recorder: ${l}`) });
-      } catch (err) {
-        return showFailure(log, 'recording', err);
-      }
-      const where = `${recorder.address.host}:${recorder.address.port}`;
-      log.info(`recording ${ask.protocol} on ${where} → ${ask.target} into ${out}${ask.faults.length ? ` with faults ${ask.faults.join(', ')}` : ''}`);
-      status.text = `$(record) Recording ${where} → ${ask.target}`;
-      status.tooltip = 'Incident Replay: click to stop recording and open the transcript';
-      status.show();
-      await vscode.commands.executeCommand('setContext', 'incidentReplay.recording', true);
-      const stopped = new Promise<void>((resolve) => (active = { recorder, stop: resolve }));
-      await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Recording ${ask.protocol} on ${where}`, cancellable: true },
-        async (progress, token) => {
-          token.onCancellationRequested(() => active?.stop());
-          const timer = setInterval(() => {
-            const s = recorder.stats;
-            progress.report({ message: `${s.connections} connections, ${s.c2sBytes + s.s2cBytes} bytes, ${s.faults} faults injected` });
-          }, 1000);
-          await stopped;
-          clearInterval(timer);
-        },
-      );
-      active = null;
-      status.hide();
-      await vscode.commands.executeCommand('setContext', 'incidentReplay.recording', false);
-      await recorder.close();
-      log.info(`recording stopped: ${out}`);
-      return timelines.open(vscode.Uri.file(out)).interactive();
-    } },
-    { id: 'incidentReplay.stopRecording', title: 'Stop Recording', run: () => {
-      const a = active as { stop: () => void } | null;
-      a?.stop();
-    } },
+    {
+      id: 'incidentReplay.recordTranscript',
+      title: 'Record Transcript…',
+      trust: true,
+      run: async () => {
+        if (active) {
+          void vscode.window.showWarningMessage('Incident Replay: a recording is already running; stop it first (status bar).');
+          return undefined;
+        }
+        const ask = await askRecording();
+        if (!ask) return undefined;
+        const out = await outputFile(`${ask.protocol}-recording`);
+        let recorder: Recorder;
+        try {
+          recorder = await startRecorder({
+            listen: ask.listen,
+            target: ask.target,
+            out,
+            protocol: ask.protocol,
+            faults: ask.faults,
+            log: (l) => log.info(`recorder: ${l}`),
+          });
+        } catch (err) {
+          return showFailure(log, 'recording', err);
+        }
+        const where = `${recorder.address.host}:${recorder.address.port}`;
+        log.info(`recording ${ask.protocol} on ${where} → ${ask.target} into ${out}${ask.faults.length ? ` with faults ${ask.faults.join(', ')}` : ''}`);
+        status.text = `$(record) Recording ${where} → ${ask.target}`;
+        status.tooltip = 'Incident Replay: click to stop recording and open the transcript';
+        status.show();
+        await vscode.commands.executeCommand('setContext', 'incidentReplay.recording', true);
+        const stopped = new Promise<void>((resolve) => (active = { recorder, stop: resolve }));
+        await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `Recording ${ask.protocol} on ${where}`, cancellable: true },
+          async (progress, token) => {
+            token.onCancellationRequested(() => active?.stop());
+            const timer = setInterval(() => {
+              const s = recorder.stats;
+              progress.report({ message: `${s.connections} connections, ${s.c2sBytes + s.s2cBytes} bytes, ${s.faults} faults injected` });
+            }, 1000);
+            await stopped;
+            clearInterval(timer);
+          },
+        );
+        active = null;
+        status.hide();
+        await vscode.commands.executeCommand('setContext', 'incidentReplay.recording', false);
+        await recorder.close();
+        log.info(`recording stopped: ${out}`);
+        return timelines.open(vscode.Uri.file(out)).interactive();
+      },
+    },
+    {
+      id: 'incidentReplay.stopRecording',
+      title: 'Stop Recording',
+      run: () => {
+        const a = active as { stop: () => void } | null;
+        a?.stop();
+      },
+    },
   ]);
 }
 
@@ -76,16 +92,30 @@ interface RecordingAsk {
 async function askRecording(): Promise<RecordingAsk | undefined> {
   const settings = readSettings();
   const hostPort = (v: string) => (HOST_PORT.test(v.trim()) ? null : 'host:port, like 127.0.0.1:17001');
-  const listen = await vscode.window.showInputBox({ title: 'Record Transcript (1/4): listen on', value: settings.recordListen, prompt: 'The address clients connect to (loopback)', validateInput: hostPort });
+  const listen = await vscode.window.showInputBox({
+    title: 'Record Transcript (1/4): listen on',
+    value: settings.recordListen,
+    prompt: 'The address clients connect to (loopback)',
+    validateInput: hostPort,
+  });
   if (!listen) return undefined;
-  const target = await vscode.window.showInputBox({ title: 'Record Transcript (2/4): forward to', placeHolder: '127.0.0.1:7001', prompt: 'The server being recorded', validateInput: hostPort });
+  const target = await vscode.window.showInputBox({
+    title: 'Record Transcript (2/4): forward to',
+    placeHolder: '127.0.0.1:7001',
+    prompt: 'The server being recorded',
+    validateInput: hostPort,
+  });
   if (!target) return undefined;
-  const protocol = await vscode.window.showQuickPick(['auto', ...protocolNames()], { title: 'Record Transcript (3/4): wire protocol (auto: told per connection from its first bytes)' });
+  const protocol = await vscode.window.showQuickPick(['auto', ...protocolNames()], {
+    title: 'Record Transcript (3/4): wire protocol (auto: told per connection from its first bytes)',
+  });
   if (!protocol) return undefined;
   const none = 'No faults';
   const custom = 'Custom faults…';
   const presets = Object.entries(settings.faultPresets).map(([label, specs]) => ({ label, description: specs.join(', '), specs }));
-  const pick = await vscode.window.showQuickPick([{ label: none, specs: [] as string[] }, ...presets, { label: custom, specs: [] as string[] }], { title: 'Record Transcript (4/4): faults to inject' });
+  const pick = await vscode.window.showQuickPick([{ label: none, specs: [] as string[] }, ...presets, { label: custom, specs: [] as string[] }], {
+    title: 'Record Transcript (4/4): faults to inject',
+  });
   if (!pick) return undefined;
   let faults = pick.specs;
   if (pick.label === custom) {
@@ -108,7 +138,10 @@ async function askRecording(): Promise<RecordingAsk | undefined> {
 }
 
 function splitFaults(v: string): string[] {
-  return v.split(';').map((s) => s.trim()).filter((s) => s !== '');
+  return v
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /** A new transcript file in the workspace's recordings/ folder, or the OS temp folder without a workspace. */

@@ -6,7 +6,17 @@
 import * as vscode from 'vscode';
 import { UserError } from '../core/errors';
 import { fmtUs } from '../core/pairing';
-import { DraftExistsError, exportDraft, readReview, reviewPathOf, withNote, writeReview, type ExportedDraft, type Review, type ReviewNote } from '../core/review';
+import {
+  DraftExistsError,
+  exportDraft,
+  readReview,
+  reviewPathOf,
+  withNote,
+  writeReview,
+  type ExportedDraft,
+  type Review,
+  type ReviewNote,
+} from '../core/review';
 import type { NoteMark, TimelineSelection } from '../../webview/review-protocol';
 import { pickFiles, registerCommands } from './commands';
 import type { Log } from './output';
@@ -38,7 +48,11 @@ export function registerReviewCommands(context: vscode.ExtensionContext, timelin
   );
   registerCommands(context, log, [
     { id: 'incidentReplay.addReviewNote', title: 'Add Review Note…', run: (args?: NoteArgs) => addNote(timelines, log, args) },
-    { id: 'incidentReplay.exportPostmortemDraft', title: 'Export Postmortem Draft', run: (uri?: unknown, opts?: { replace?: boolean }) => exportCommand(timelines, log, uri, opts) },
+    {
+      id: 'incidentReplay.exportPostmortemDraft',
+      title: 'Export Postmortem Draft',
+      run: (uri?: unknown, opts?: { replace?: boolean }) => exportCommand(timelines, log, uri, opts),
+    },
   ]);
 }
 
@@ -53,12 +67,21 @@ function choices(sel: TimelineSelection): Array<{ label: string; note: Draft }> 
   const out: Array<{ label: string; note: Draft }> = [];
   const r = sel.range;
   if (r && r.event >= 0) {
-    out.push({ label: `On the range from ${fmtUs(r.fromUs)} to ${fmtUs(r.toUs)}${r.conn === null ? ', every connection' : `, connection ${r.conn}`}`, note: { on: 'range', event: r.event, tUs: r.fromUs, toUs: r.toUs, conn: r.conn } });
+    out.push({
+      label: `On the range from ${fmtUs(r.fromUs)} to ${fmtUs(r.toUs)}${r.conn === null ? ', every connection' : `, connection ${r.conn}`}`,
+      note: { on: 'range', event: r.event, tUs: r.fromUs, toUs: r.toUs, conn: r.conn },
+    });
   }
   if (sel.finding && sel.finding.event === sel.event) {
-    out.push({ label: `On the ${sel.finding.kind} finding at ${fmtUs(sel.tUs)}, connection ${sel.conn}`, note: { on: 'finding', kind: sel.finding.kind, event: sel.event, tUs: sel.tUs, conn: sel.conn } });
+    out.push({
+      label: `On the ${sel.finding.kind} finding at ${fmtUs(sel.tUs)}, connection ${sel.conn}`,
+      note: { on: 'finding', kind: sel.finding.kind, event: sel.event, tUs: sel.tUs, conn: sel.conn },
+    });
   } else if (sel.event >= 0) {
-    out.push({ label: `On event ${sel.event + 1} at ${fmtUs(sel.tUs)}, connection ${sel.conn}`, note: { on: 'event', event: sel.event, tUs: sel.tUs, conn: sel.conn } });
+    out.push({
+      label: `On event ${sel.event + 1} at ${fmtUs(sel.tUs)}, connection ${sel.conn}`,
+      note: { on: 'event', event: sel.event, tUs: sel.tUs, conn: sel.conn },
+    });
   }
   return out;
 }
@@ -73,12 +96,20 @@ async function addNote(timelines: Timelines, log: Log, args?: NoteArgs): Promise
   let options = choices(s.selection);
   if (args?.on) options = options.filter((o) => o.note.on === args.on);
   if (options.length === 0) {
-    void vscode.window.showInformationMessage(`Incident Replay: select ${args?.on ? `a ${args.on}` : 'an event, a finding or (Shift+drag) a time range'} on the timeline first.`);
+    void vscode.window.showInformationMessage(
+      `Incident Replay: select ${args?.on ? `a ${args.on}` : 'an event, a finding or (Shift+drag) a time range'} on the timeline first.`,
+    );
     return undefined;
   }
   const picked = options.length === 1 ? options[0] : await vscode.window.showQuickPick(options, { title: 'Add Review Note: on what?' });
   if (!picked) return undefined;
-  const text = args?.text ?? (await vscode.window.showInputBox({ title: `Add Review Note: ${picked.label}`, prompt: 'The note (written to the review file beside the transcript)', validateInput: (v) => (v.trim() ? null : 'A note needs words') }));
+  const text =
+    args?.text ??
+    (await vscode.window.showInputBox({
+      title: `Add Review Note: ${picked.label}`,
+      prompt: 'The note (written to the review file beside the transcript)',
+      validateInput: (v) => (v.trim() ? null : 'A note needs words'),
+    }));
   if (!text?.trim()) return undefined;
   try {
     const { review, note } = withNote(await readReview(s.uri.fsPath), { ...picked.note, text: text.trim(), created: new Date().toISOString() });
@@ -98,8 +129,13 @@ async function addNote(timelines: Timelines, log: Log, args?: NoteArgs): Promise
 async function exportCommand(timelines: Timelines, log: Log, uri?: unknown, opts?: { replace?: boolean }): Promise<ExportedDraft | undefined> {
   // the explorer's file, else the timeline in front, else a transcript or metrics file open in the editor, else one picked
   const doc = vscode.window.activeTextEditor?.document.uri;
-  const given = uri instanceof vscode.Uri ? uri : (timelines.current()?.uri ?? (doc && /\.(transcript\.jsonl|metrics\.(csv|jsonl))$/.test(doc.path) ? doc : undefined));
-  const [target] = await pickFiles(given, undefined, { title: 'Export Postmortem Draft', label: 'Export Postmortem Draft', filters: { Transcripts: ['jsonl'] } });
+  const given =
+    uri instanceof vscode.Uri ? uri : (timelines.current()?.uri ?? (doc && /\.(transcript\.jsonl|metrics\.(csv|jsonl))$/.test(doc.path) ? doc : undefined));
+  const [target] = await pickFiles(given, undefined, {
+    title: 'Export Postmortem Draft',
+    label: 'Export Postmortem Draft',
+    filters: { Transcripts: ['jsonl'] },
+  });
   if (!target) return undefined;
   if (target.scheme !== 'file') {
     void vscode.window.showErrorMessage(`Incident Replay: ${target.toString()}: only transcripts on this machine's disk can be exported`);
@@ -107,7 +143,9 @@ async function exportCommand(timelines: Timelines, log: Log, uri?: unknown, opts
   }
   const file = target.fsPath;
   const run = (force: boolean) =>
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Incident Replay: writing the postmortem draft…' }, () => exportDraft(file, { force, lenient: true }));
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Incident Replay: writing the postmortem draft…' }, () =>
+      exportDraft(file, { force, lenient: true }),
+    );
   try {
     let d: ExportedDraft;
     try {
@@ -115,7 +153,10 @@ async function exportCommand(timelines: Timelines, log: Log, uri?: unknown, opts
     } catch (err) {
       if (!(err instanceof DraftExistsError)) throw err;
       // the caller may answer up front (tests); else the user is asked
-      const replace = opts?.replace ?? (await vscode.window.showWarningMessage(`${err.path.split('/').pop()} is already there. Replace it and its pictures?`, { modal: true }, 'Replace')) === 'Replace';
+      const replace =
+        opts?.replace ??
+        (await vscode.window.showWarningMessage(`${err.path.split('/').pop()} is already there. Replace it and its pictures?`, { modal: true }, 'Replace')) ===
+          'Replace';
       if (!replace) return undefined;
       d = await run(true);
     }

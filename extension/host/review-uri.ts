@@ -14,7 +14,11 @@ export function registerReviewUriHandler(context: vscode.ExtensionContext, timel
   context.subscriptions.push(vscode.window.registerUriHandler({ handleUri: (uri) => void openLink(timelines, log, uri) }));
   // the same for a link given as text (tests, and editors whose own scheme is not vscode://)
   registerCommands(context, log, [
-    { id: 'incidentReplay.openLink', title: 'Open Link', run: (link?: unknown) => (typeof link === 'string' ? openLink(timelines, log, vscode.Uri.parse(link, true)) : undefined) },
+    {
+      id: 'incidentReplay.openLink',
+      title: 'Open Link',
+      run: (link?: unknown) => (typeof link === 'string' ? openLink(timelines, log, vscode.Uri.parse(link, true)) : undefined),
+    },
   ]);
 }
 

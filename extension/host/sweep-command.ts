@@ -21,7 +21,7 @@ async function checkClient(log: Log): Promise<SweepResult | undefined> {
   const title = 'Check Your Own Client';
   const command = await vscode.window.showInputBox({
     title: `${title} (1/4): the program`,
-    prompt: 'Run with /bin/sh in the workspace folder; the proxy\'s address is in $INCIDENT_REPLAY_ADDR and replaces {addr}, {host}, {port}',
+    prompt: "Run with /bin/sh in the workspace folder; the proxy's address is in $INCIDENT_REPLAY_ADDR and replaces {addr}, {host}, {port}",
     placeHolder: 'node app.js {addr}',
     validateInput: (v) => (v.trim() ? null : 'a command to run'),
   });
@@ -50,24 +50,30 @@ async function checkClient(log: Log): Promise<SweepResult | undefined> {
   const abort = new AbortController();
   log.info(`check: "${command}" against ${target}, points ${picked.map((p) => p.label).join(', ')}; transcripts in ${outDir}`);
   try {
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking "${command}" against ${target}`, cancellable: true }, (progress, token) => {
-      token.onCancellationRequested(() => abort.abort());
-      return runSweep(
-        {
-          command,
-          target,
-          points: choosePoints(picked.map((p) => p.label).join(','), [], clientTimeoutMs),
-          outDir,
-          runTimeoutMs: 60_000,
-          cwd: vscode.workspace.workspaceFolders?.[0]?.uri.scheme === 'file' ? vscode.workspace.workspaceFolders[0].uri.fsPath : undefined,
-        },
-        {
-          signal: abort.signal,
-          onPoint: (i, n, p) => progress.report({ message: `point ${i + 1} of ${n}: ${p.name}`, increment: 100 / n }),
-          onRow: (row) => log.info(`check: ${row.point}: ${row.verdict}, ${row.requests} requests, ${row.timeouts} timeouts, ${row.mismatches} mismatches; ${row.transcript}`),
-        },
-      );
-    });
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Checking "${command}" against ${target}`, cancellable: true },
+      (progress, token) => {
+        token.onCancellationRequested(() => abort.abort());
+        return runSweep(
+          {
+            command,
+            target,
+            points: choosePoints(picked.map((p) => p.label).join(','), [], clientTimeoutMs),
+            outDir,
+            runTimeoutMs: 60_000,
+            cwd: vscode.workspace.workspaceFolders?.[0]?.uri.scheme === 'file' ? vscode.workspace.workspaceFolders[0].uri.fsPath : undefined,
+          },
+          {
+            signal: abort.signal,
+            onPoint: (i, n, p) => progress.report({ message: `point ${i + 1} of ${n}: ${p.name}`, increment: 100 / n }),
+            onRow: (row) =>
+              log.info(
+                `check: ${row.point}: ${row.verdict}, ${row.requests} requests, ${row.timeouts} timeouts, ${row.mismatches} mismatches; ${row.transcript}`,
+              ),
+          },
+        );
+      },
+    );
     await writeFile(`${stem}.sweep.json`, `${JSON.stringify(result, null, 2)}\n`);
     const md = vscode.Uri.file(`${stem}.sweep.md`);
     await writeFile(md.fsPath, sweepMarkdown(result));

@@ -43,7 +43,9 @@ async function driveSession(s: TimelineSession, command: ViewCommand, label: str
   if (!s.panel.visible) s.panel.reveal(s.panel.viewColumn);
   const report = s.loaded
     ? await s.command(command)
-    : await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Incident Replay: ${label} waits for ${s.title} to load` }, () => s.command(command));
+    : await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Incident Replay: ${label} waits for ${s.title} to load` }, () =>
+        s.command(command),
+      );
   if (report) return report;
   const why = s.disposed ? `${s.title} was closed before it could` : s.loadError ? `${s.title} did not load: ${s.loadError}` : `${s.title} did not answer`;
   void vscode.window.showWarningMessage(`Incident Replay: ${label} did nothing: ${why}.`);

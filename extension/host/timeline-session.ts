@@ -214,7 +214,9 @@ export class TimelineSession implements vscode.Disposable {
       this.summary = built.summary;
       this.cached = cacheable ? cache : null;
       await this.post({ type: 'done', summary: built.summary });
-      this.log.info(`opened ${this.uri.fsPath}${built.fromCache ? ' from the model cache' : ''}: ${built.summary.events} events, ${built.summary.verdict} (${Date.now() - started} ms)`);
+      this.log.info(
+        `opened ${this.uri.fsPath}${built.fromCache ? ' from the model cache' : ''}: ${built.summary.events} events, ${built.summary.verdict} (${Date.now() - started} ms)`,
+      );
     } catch (err) {
       if (this.loading === mine) this.loading = null;
       if (abort.signal.aborted) return;

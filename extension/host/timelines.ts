@@ -19,7 +19,11 @@ export class Timelines implements vscode.Disposable {
    * storage: where transcripts' binary sidecars and built models are kept (the extension's global storage), so a
    * reopened unchanged transcript is read, not built
    */
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: Log, storage?: string) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: Log,
+    storage?: string,
+  ) {
     this.sidecarDir = storage ? join(storage, 'sidecars') : undefined;
     this.models = storage ? new ModelCache(join(storage, 'models')) : undefined;
   }

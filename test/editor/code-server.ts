@@ -20,7 +20,10 @@ export function packageVsix(out: string, env: NodeJS.ProcessEnv = process.env): 
 export async function healthy(port: number, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -47,7 +50,12 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
     await input.fill(`>${title}`);
     const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
     // the extension's commands register a moment after the workbench shows
-    if (await row.waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false)) {
+    if (
+      await row.waitFor({ state: 'visible', timeout: 2000 }).then(
+        () => true,
+        () => false,
+      )
+    ) {
       await page.keyboard.press('Enter');
       return;
     }

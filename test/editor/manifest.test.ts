@@ -10,7 +10,10 @@ const ROOT = resolve(__dirname, '../..');
 
 interface Manifest {
   icon: string;
-  capabilities: { untrustedWorkspaces: { supported: boolean | 'limited'; restrictedConfigurations?: string[]; description?: string }; virtualWorkspaces: boolean };
+  capabilities: {
+    untrustedWorkspaces: { supported: boolean | 'limited'; restrictedConfigurations?: string[]; description?: string };
+    virtualWorkspaces: boolean;
+  };
   contributes: {
     commands: { command: string; title: string }[];
     keybindings: { command: string; key: string; when?: string }[];
@@ -26,9 +29,17 @@ const palette = new Map(c.menus.commandPalette.map((m) => [m.command, m.when ?? 
 
 /** commands that can act from anywhere: they ask for what they need (a file, a URL) */
 const GLOBAL = new Set(
-  ['openTranscript', 'reproduce2008', 'showOutput', 'openShardMetrics', 'openBenchResults', 'openVerdict', 'forgetDatabasePassword', 'addReviewNote', 'exportPostmortemDraft'].map(
-    (id) => `incidentReplay.${id}`,
-  ),
+  [
+    'openTranscript',
+    'reproduce2008',
+    'showOutput',
+    'openShardMetrics',
+    'openBenchResults',
+    'openVerdict',
+    'forgetDatabasePassword',
+    'addReviewNote',
+    'exportPostmortemDraft',
+  ].map((id) => `incidentReplay.${id}`),
 );
 /** commands that act on a timeline: offered only while one is open, and bound to keys while one is active */
 const TIMELINE = ['nextFinding', 'previousFinding', 'stepForward', 'stepBack', 'play', 'pause', 'fitAll'].map((id) => `incidentReplay.${id}`);
@@ -38,13 +49,19 @@ const TRUSTED = ['recordTranscript', 'runMismatchCheck', 'checkClient', 'runBenc
 describe('package.json', () => {
   test('every command is meant for everywhere or has a commandPalette when clause', () => {
     for (const { command } of c.commands) {
-      assert.ok(GLOBAL.has(command) || palette.get(command), `${command}: no commandPalette "when" (or add it to GLOBAL in this test if it acts from anywhere)`);
+      assert.ok(
+        GLOBAL.has(command) || palette.get(command),
+        `${command}: no commandPalette "when" (or add it to GLOBAL in this test if it acts from anywhere)`,
+      );
     }
   });
 
   test('timeline commands: in the palette while a timeline is open, bound to keys (with a when clause) while one is active, on its title bar', () => {
     for (const command of TIMELINE) {
-      assert.ok(c.commands.some((x) => x.command === command), `${command} is contributed`);
+      assert.ok(
+        c.commands.some((x) => x.command === command),
+        `${command} is contributed`,
+      );
       assert.match(palette.get(command) ?? '', /incidentReplay\.timelineOpen/, command);
       const keys = c.keybindings.filter((k) => k.command === command);
       assert.equal(keys.length, 1, `${command} has one keybinding`);
@@ -55,7 +72,8 @@ describe('package.json', () => {
     }
     for (const k of c.keybindings) assert.ok(k.when, `${k.command} (${k.key}) has a when clause`);
     const title = c.menus['editor/title'].map((m) => m.command);
-    for (const command of ['incidentReplay.previousFinding', 'incidentReplay.nextFinding', 'incidentReplay.fitAll']) assert.ok(title.includes(command), `${command} on the editor title`);
+    for (const command of ['incidentReplay.previousFinding', 'incidentReplay.nextFinding', 'incidentReplay.fitAll'])
+      assert.ok(title.includes(command), `${command} on the editor title`);
   });
 
   test('Restricted Mode: limited support, the commands that need trust hidden there, the settings they read restricted', () => {
@@ -82,7 +100,10 @@ describe('package.json', () => {
 
   test('the walkthrough: each step has media that exists and a command link to a contributed command', () => {
     const steps = c.walkthroughs.flatMap((w) => w.steps);
-    assert.deepEqual(steps.map((s) => s.id), ['reproduce', 'timeline', 'mismatch', 'metrics']);
+    assert.deepEqual(
+      steps.map((s) => s.id),
+      ['reproduce', 'timeline', 'mismatch', 'metrics'],
+    );
     for (const s of steps) {
       const media = s.media.image ?? s.media.markdown ?? '';
       assert.ok(media.startsWith('media/') && existsSync(join(ROOT, media)), `${s.id}: ${media} exists`);

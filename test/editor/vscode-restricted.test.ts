@@ -53,11 +53,32 @@ describe('Incident Replay in Restricted Mode (code-server, an untrusted folder)'
     port = await closedPort();
     server = spawn(
       'timeout',
-      ['300', join(BIN, 'code-server'), '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', UD, '--extensions-dir', EXT, '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--ignore-last-opened', WS],
+      [
+        '300',
+        join(BIN, 'code-server'),
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        '--auth',
+        'none',
+        '--user-data-dir',
+        UD,
+        '--extensions-dir',
+        EXT,
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-getting-started-override',
+        '--ignore-last-opened',
+        WS,
+      ],
       { cwd: ROOT, env, stdio: 'ignore', detached: true },
     );
     await healthy(port, 30_000);
-    browser = await chromium.launchPersistentContext(join(tmp, 'chromium'), { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 900 } });
+    browser = await chromium.launchPersistentContext(join(tmp, 'chromium'), {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 900 },
+    });
   });
 
   after(async () => {
@@ -82,10 +103,14 @@ describe('Incident Replay in Restricted Mode (code-server, an untrusted folder)'
     await runFromPalette(page, 'Incident Replay: Open Transcript…');
     await answerFileDialog(page, transcript);
     const frame = page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
-    await frame.locator('#findings li[data-kind="mismatch"]').first().waitFor({ timeout: 60_000 }).catch(async (err: unknown) => {
-      await page.screenshot({ path: join(ARTIFACTS, 'vscode-restricted-failed.png') });
-      throw err;
-    });
+    await frame
+      .locator('#findings li[data-kind="mismatch"]')
+      .first()
+      .waitFor({ timeout: 60_000 })
+      .catch(async (err: unknown) => {
+        await page.screenshot({ path: join(ARTIFACTS, 'vscode-restricted-failed.png') });
+        throw err;
+      });
     // the palette matches loosely (Open Transcript… is offered for these words): what matters is that Record is not
     const offered = await paletteOffers(page, 'Incident Replay: Record Transcript');
     assert.ok(offered.includes('Incident Replay: Open Transcript…'), `the palette answered: ${offered.join(', ')}`);

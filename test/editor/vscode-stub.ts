@@ -13,7 +13,10 @@ export interface StubbedEditor {
 }
 
 class Uri {
-  private constructor(readonly scheme: string, readonly path: string) {}
+  private constructor(
+    readonly scheme: string,
+    readonly path: string,
+  ) {}
   static file(p: string): Uri {
     return new Uri('file', p);
   }

@@ -60,17 +60,43 @@ describe('Incident Replay in a real VS Code (code-server)', { timeout: 300_000 }
     packageVsix(vsix, env);
     // what the installed extension reads, and nothing it never loads (source maps, the CLI bundle)
     const packed = run('unzip', ['-Z1', vsix], 10_000, env).split('\n');
-    for (const f of ['extension/dist/extension.js', 'extension/dist/webview.js', 'extension/LICENSE.txt', 'extension/media/icon.png', 'extension/changelog.md']) assert.ok(packed.includes(f), `the .vsix holds ${f}`);
-    assert.deepEqual(packed.filter((f) => f.endsWith('.map') || f === 'extension/dist/cli.js'), []);
+    for (const f of ['extension/dist/extension.js', 'extension/dist/webview.js', 'extension/LICENSE.txt', 'extension/media/icon.png', 'extension/changelog.md'])
+      assert.ok(packed.includes(f), `the .vsix holds ${f}`);
+    assert.deepEqual(
+      packed.filter((f) => f.endsWith('.map') || f === 'extension/dist/cli.js'),
+      [],
+    );
     run(join(BIN, 'code-server'), ['--user-data-dir', UD, '--extensions-dir', EXT, '--install-extension', vsix], 120_000, env);
     port = await closedPort();
     server = spawn(
       'timeout',
-      ['300', join(BIN, 'code-server'), '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', UD, '--extensions-dir', EXT, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', WS],
+      [
+        '300',
+        join(BIN, 'code-server'),
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        '--auth',
+        'none',
+        '--user-data-dir',
+        UD,
+        '--extensions-dir',
+        EXT,
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        '--disable-getting-started-override',
+        '--ignore-last-opened',
+        WS,
+      ],
       { cwd: ROOT, env, stdio: 'ignore', detached: true },
     );
     await healthy(port, 30_000);
-    browser = await chromium.launchPersistentContext(join(tmp, 'chromium'), { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 900 } });
+    browser = await chromium.launchPersistentContext(join(tmp, 'chromium'), {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 900 },
+    });
   });
 
   after(async () => {
@@ -158,7 +184,10 @@ describe('Incident Replay in a real VS Code (code-server)', { timeout: 300_000 }
     const md = readFileSync(draft, 'utf8');
     assert.match(md, /^\*\*mismatch\*\*: \d+ responses reached the wrong request$/m);
     assert.match(md, /### Note 1: at [\d.]+ ms, connection \d+, on the mismatch finding\n\n> Noted from the palette: the first wrong answer/);
-    assert.match(md, /\[Open the transcript at event \d+\]\(vscode:\/\/incident-replay\.incident-replay\/open\?file=[^)&]+mogilefs-2008\.transcript\.jsonl&event=\d+\)/);
+    assert.match(
+      md,
+      /\[Open the transcript at event \d+\]\(vscode:\/\/incident-replay\.incident-replay\/open\?file=[^)&]+mogilefs-2008\.transcript\.jsonl&event=\d+\)/,
+    );
     const pictures = [...md.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => join(WS, decodeURI(m[1])));
     assert.ok(pictures.length > 0);
     for (const p of pictures) assert.equal(svgProblem(readFileSync(p, 'utf8')), null, p);

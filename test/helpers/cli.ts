@@ -11,10 +11,17 @@ export interface CliResult {
 }
 
 /** `input`: what the CLI reads on its standard input (a capture or a transcript for `-`); a stream is piped in. */
-export function cli(args: string[], opts: { cwd?: string; timeoutMs?: number; heapMb?: number; input?: Buffer | string | NodeJS.ReadableStream; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function cli(
+  args: string[],
+  opts: { cwd?: string; timeoutMs?: number; heapMb?: number; input?: Buffer | string | NodeJS.ReadableStream; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const heap = opts.heapMb ? [`--max-old-space-size=${opts.heapMb}`] : [];
-    const child = spawn(process.execPath, [...heap, '--import', 'tsx', MAIN, ...args], { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...heap, '--import', 'tsx', MAIN, ...args], {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     // no input: standard input at its end at once, as </dev/null
     if (opts.input === undefined || typeof opts.input === 'string' || Buffer.isBuffer(opts.input)) child.stdin.end(opts.input);
     else opts.input.pipe(child.stdin);
@@ -34,7 +41,10 @@ export function cli(args: string[], opts: { cwd?: string; timeoutMs?: number; he
 }
 
 /** Starts a long-running verb (record, tracker) and resolves with the port it announces on stderr. */
-export async function startVerb(args: string[], announce: RegExp): Promise<{ child: import('node:child_process').ChildProcess; port: number; stdout: () => string; stderr: () => string }> {
+export async function startVerb(
+  args: string[],
+  announce: RegExp,
+): Promise<{ child: import('node:child_process').ChildProcess; port: number; stdout: () => string; stderr: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';

@@ -45,7 +45,12 @@ export async function startPostgres(logins: PgLogin[]): Promise<DbInstance> {
   const base = mkdtempSync(join(tmpdir(), 'ir-pg-'));
   if (owner.uid !== undefined) chownSync(base, owner.uid, owner.gid as number);
   const data = join(base, 'data');
-  const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync'], { ...owner, cwd: base, encoding: 'utf8', timeout: 60_000 });
+  const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync'], {
+    ...owner,
+    cwd: base,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (init.status !== 0) throw new Error(`initdb failed (${init.error?.message ?? `exit ${init.status}`}): ${tail(init.stderr ?? '')}`);
   const hba = [
     'local all all trust',
@@ -89,12 +94,26 @@ export async function startMariadb(logins: MariadbLogin[]): Promise<MariadbInsta
   const base = mkdtempSync(join(tmpdir(), 'ir-mariadb-'));
   const data = join(base, 'data');
   const socket = join(base, 'sock');
-  const init = spawnSync(install, ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--user=root', '--skip-test-db'], { encoding: 'utf8', timeout: 120_000 });
+  const init = spawnSync(install, ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--user=root', '--skip-test-db'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (init.status !== 0) throw new Error(`${install} failed (${init.error?.message ?? `exit ${init.status}`}): ${tail(init.stderr ?? '')}`);
   const port = await closedPort();
   const log = join(base, 'mariadbd.log');
-  const args = ['--no-defaults', `--datadir=${data}`, `--port=${port}`, `--socket=${socket}`, '--bind-address=127.0.0.1', '--skip-networking=0',
-    '--user=root', `--pid-file=${join(base, 'mariadbd.pid')}`, '--skip-name-resolve', '--skip-log-bin', '--innodb-buffer-pool-size=16M'];
+  const args = [
+    '--no-defaults',
+    `--datadir=${data}`,
+    `--port=${port}`,
+    `--socket=${socket}`,
+    '--bind-address=127.0.0.1',
+    '--skip-networking=0',
+    '--user=root',
+    `--pid-file=${join(base, 'mariadbd.pid')}`,
+    '--skip-name-resolve',
+    '--skip-log-bin',
+    '--innodb-buffer-pool-size=16M',
+  ];
   const instance = launch(server, args, port, {}, log, base, 'SIGTERM');
   try {
     await waitForPort('MariaDB', port, instance.child, log);
@@ -124,7 +143,9 @@ export async function startMariadb(logins: MariadbLogin[]): Promise<MariadbInsta
 export function mariadbClient(port: number, user: string, password: string): Promise<void> {
   const args = ['--no-defaults', '-h', '127.0.0.1', '-P', String(port), '-u', user, `-p${password}`, '--skip-ssl', '--connect-timeout=10', '-e', 'select 1'];
   return new Promise((resolve, reject) =>
-    execFile('mariadb', args, { timeout: 20_000 }, (err, _out, stderr) => (err ? reject(new Error(`mariadb ${user}@127.0.0.1:${port}: ${stderr || err.message}`)) : resolve())),
+    execFile('mariadb', args, { timeout: 20_000 }, (err, _out, stderr) =>
+      err ? reject(new Error(`mariadb ${user}@127.0.0.1:${port}: ${stderr || err.message}`)) : resolve(),
+    ),
   );
 }
 
@@ -168,7 +189,15 @@ interface Launched extends DbInstance {
 }
 
 /** Starts a server in the background, its output to `log`; stop() signals its PID, waits, and removes `base`. */
-function launch(cmd: string, args: string[], port: number, opts: { uid?: number; gid?: number; cwd?: string }, log: string, base: string, signal: NodeJS.Signals): Launched {
+function launch(
+  cmd: string,
+  args: string[],
+  port: number,
+  opts: { uid?: number; gid?: number; cwd?: string },
+  log: string,
+  base: string,
+  signal: NodeJS.Signals,
+): Launched {
   const fd = openSync(log, 'a');
   const child = spawn(cmd, args, { ...opts, stdio: ['ignore', fd, fd] });
   closeSync(fd);
@@ -199,7 +228,8 @@ function launch(cmd: string, args: string[], port: number, opts: { uid?: number;
 async function waitForPort(name: string, port: number, child: ChildProcess, log: string): Promise<void> {
   const deadline = Date.now() + UP_MS;
   while (Date.now() < deadline) {
-    if (!child.pid || child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited before listening on 127.0.0.1:${port}: ${tail(readLog(log))}`);
+    if (!child.pid || child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${name} exited before listening on 127.0.0.1:${port}: ${tail(readLog(log))}`);
     const up = await new Promise<boolean>((r) => {
       const s = connect({ host: '127.0.0.1', port });
       s.setTimeout(1000, () => s.destroy(new Error('timed out')));

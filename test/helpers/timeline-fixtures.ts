@@ -12,7 +12,15 @@ export function freshDir(prefix: string): string {
 }
 
 const header = (source: Record<string, unknown>) =>
-  JSON.stringify({ type: 'header', format: 'incident-replay/transcript', version: 1, protocol: 'mogilefs', startedAt: '2008-01-21T14:00:00.000Z', clock: 'us', source });
+  JSON.stringify({
+    type: 'header',
+    format: 'incident-replay/transcript',
+    version: 1,
+    protocol: 'mogilefs',
+    startedAt: '2008-01-21T14:00:00.000Z',
+    clock: 'us',
+    source,
+  });
 
 async function writeLines(file: string, lines: Iterable<string>): Promise<void> {
   const out = createWriteStream(file);

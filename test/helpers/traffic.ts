@@ -26,7 +26,13 @@ const EOF = Buffer.from([0xfe, 0, 0, 2, 0]);
 
 function mysqlExchange(n: number, rows: number): [Buffer, Buffer] {
   const req = mysqlPacket(0, Buffer.from(`\x03select * from data where val = '${n}'`));
-  const parts = [mysqlPacket(1, Buffer.from([3])), mysqlPacket(2, mysqlColumn('id', 3)), mysqlPacket(3, mysqlColumn('val', 0xfd)), mysqlPacket(4, mysqlColumn('txt', 0xfd)), mysqlPacket(5, EOF)];
+  const parts = [
+    mysqlPacket(1, Buffer.from([3])),
+    mysqlPacket(2, mysqlColumn('id', 3)),
+    mysqlPacket(3, mysqlColumn('val', 0xfd)),
+    mysqlPacket(4, mysqlColumn('txt', 0xfd)),
+    mysqlPacket(5, EOF),
+  ];
   let seq = 6;
   for (let r = 0; r < rows; r++) parts.push(mysqlPacket(seq++, Buffer.concat([lenenc(String(r)), lenenc(String(n)), lenenc(`${n} in ${r}: ${TEXT}`)])));
   parts.push(mysqlPacket(seq, EOF));

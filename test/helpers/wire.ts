@@ -31,7 +31,7 @@ export function splitAt(chunks: Chunk[], at: number): Chunk[] {
 export function splitRandom(chunks: Chunk[], rand: () => number, maxPiece: number): Chunk[] {
   const out: Chunk[] = [];
   for (const c of chunks) {
-    for (let i = 0; i < c.bytes.length; ) {
+    for (let i = 0; i < c.bytes.length;) {
       const n = 1 + Math.floor(rand() * maxPiece);
       out.push({ ...c, bytes: c.bytes.subarray(i, i + n) });
       i += n;

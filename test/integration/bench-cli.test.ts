@@ -23,14 +23,35 @@ describe('incident-replay bench', () => {
 
   test('--json prints {target, workload, runs: [{concurrency, ops, seconds, throughput, latency, errors}]} per URL', async () => {
     const out = join(dir, 'json');
-    const r = await runCli(['bench', MARIADB_URL, POSTGRES_URL, '--concurrency', '1,2', '--count', '40', '--rows', '100', '--table', testTable('cli'), '--out', `${out}.bench.json`, '--json']);
+    const r = await runCli([
+      'bench',
+      MARIADB_URL,
+      POSTGRES_URL,
+      '--concurrency',
+      '1,2',
+      '--count',
+      '40',
+      '--rows',
+      '100',
+      '--table',
+      testTable('cli'),
+      '--out',
+      `${out}.bench.json`,
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const docs = JSON.parse(r.stdout) as { target: string; workload: string; server: string; runs: Record<string, unknown>[] }[];
     assert.equal(docs.length, 2);
-    assert.deepEqual(docs.map((d) => d.target), [MARIADB_URL, POSTGRES_URL]);
+    assert.deepEqual(
+      docs.map((d) => d.target),
+      [MARIADB_URL, POSTGRES_URL],
+    );
     for (const d of docs) {
       assert.equal(d.workload, 'select');
-      assert.deepEqual(d.runs.map((x) => x.concurrency), [1, 2]);
+      assert.deepEqual(
+        d.runs.map((x) => x.concurrency),
+        [1, 2],
+      );
       for (const run of d.runs) {
         assert.equal(run.ops, 40 * (run.concurrency as number));
         for (const k of ['seconds', 'throughput']) assert.equal(typeof run[k], 'number');
@@ -62,7 +83,10 @@ describe('incident-replay bench', () => {
     assert.equal(cmp.code, 0, cmp.stderr);
     const c = JSON.parse(cmp.stdout) as { columns: unknown[]; rows: { concurrency: number; cells: { throughput: number; ratio: number }[] }[] };
     assert.equal(c.columns.length, 2);
-    assert.deepEqual(c.rows.map((x) => x.concurrency), [1, 3]);
+    assert.deepEqual(
+      c.rows.map((x) => x.concurrency),
+      [1, 3],
+    );
     const a = JSON.parse(before) as { runs: { throughput: number }[] };
     assert.equal(c.rows[0].cells[0].throughput, a.runs[0].throughput);
     assert.equal(c.rows[0].cells[0].ratio, 1);
@@ -70,13 +94,30 @@ describe('incident-replay bench', () => {
 
   test('--config runs each listed workload, as the bundled 2010 replay does, with --count scaling it down', async () => {
     const config = join(dir, 'seed.json');
-    await writeFile(config, JSON.stringify({ runs: [{ workload: 'insert', concurrency: [2], count: 10000, index: false }, { workload: 'select', concurrency: [1, 2], count: 100000, index: false, rows: 50 }] }));
+    await writeFile(
+      config,
+      JSON.stringify({
+        runs: [
+          { workload: 'insert', concurrency: [2], count: 10000, index: false },
+          { workload: 'select', concurrency: [1, 2], count: 100000, index: false, rows: 50 },
+        ],
+      }),
+    );
     const r = await runCli(['bench', '--config', config, POSTGRES_URL, '--count', '20', '--table', testTable('clicfg'), '--no-save', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const docs = JSON.parse(r.stdout) as { workload: string; index: boolean; amount: unknown; runs: { concurrency: number; ops: number }[] }[];
-    assert.deepEqual(docs.map((d) => [d.workload, d.index]), [['insert', false], ['select', false]]);
+    assert.deepEqual(
+      docs.map((d) => [d.workload, d.index]),
+      [
+        ['insert', false],
+        ['select', false],
+      ],
+    );
     assert.deepEqual(docs[0].amount, { kind: 'count', perClient: 20 });
-    assert.deepEqual(docs[1].runs.map((x) => x.ops), [20, 40]);
+    assert.deepEqual(
+      docs[1].runs.map((x) => x.ops),
+      [20, 40],
+    );
   });
 
   test('compare of a file that is not a result names the file and what is wrong, exit 2', async () => {

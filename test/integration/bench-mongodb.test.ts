@@ -11,7 +11,9 @@ const url = process.env.MONGODB_URL;
 const skip = url ? false : 'MONGODB_URL is not set: no MongoDB server to run against (set it, e.g. MONGODB_URL=mongodb://127.0.0.1:27017/test)';
 
 test('selects find every seeded document and inserts are all counted, against MONGODB_URL', { skip }, async () => {
-  const sel = await runBench(makeSpec({ url: url as string, workload: 'select', concurrency: [1, 4], count: 100, rows: 300, table: testTable('mgsel'), workers: 0 }));
+  const sel = await runBench(
+    makeSpec({ url: url as string, workload: 'select', concurrency: [1, 4], count: 100, rows: 300, table: testTable('mgsel'), workers: 0 }),
+  );
   assert.match(sel.server, /^MongoDB \d/);
   for (const r of sel.runs) {
     assert.equal(r.ops, 100 * r.concurrency);

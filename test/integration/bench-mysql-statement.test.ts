@@ -26,7 +26,9 @@ function query<T = RowDataPacket[]>(c: Connection, sql: string): Promise<T> {
 /** The named column of each row, as mysql2's execute reads it (BIGINT beyond 2^53 as text, as MysqlStatement). */
 function viaExecute(c: Connection, sql: string, values: MysqlValue[], column: string): Promise<MysqlValue[]> {
   return new Promise((resolve, reject) => {
-    c.execute<RowDataPacket[]>({ sql, values, supportBigNumbers: true }, (err, rows) => (err ? reject(err) : resolve(rows.map((r) => r[column] as MysqlValue))));
+    c.execute<RowDataPacket[]>({ sql, values, supportBigNumbers: true }, (err, rows) =>
+      err ? reject(err) : resolve(rows.map((r) => r[column] as MysqlValue)),
+    );
   });
 }
 
@@ -47,9 +49,15 @@ describe('MysqlStatement against MariaDB', () => {
 
   test('reads each column as mysql2 execute does, past NULLs, text and 64-bit numbers, with one prepare per connection', async () => {
     const table = testTable('mystmt');
-    await query(c, `create table ${table} (id bigint auto_increment primary key, a varchar(20) null, b int null, big bigint unsigned null, f double null, val int not null, t text null, s smallint)`);
+    await query(
+      c,
+      `create table ${table} (id bigint auto_increment primary key, a varchar(20) null, b int null, big bigint unsigned null, f double null, val int not null, t text null, s smallint)`,
+    );
     try {
-      await query(c, `insert into ${table} (a, b, big, f, val, t, s) values ('x', null, 18446744073709551615, 1.5, 1, 'one', -2), (null, 5, 42, null, 2, null, 7), ('${'é'.repeat(20)}', -7, null, -0.25, 2, '${'long '.repeat(100)}', 0)`);
+      await query(
+        c,
+        `insert into ${table} (a, b, big, f, val, t, s) values ('x', null, 18446744073709551615, 1.5, 1, 'one', -2), (null, 5, 42, null, 2, null, 7), ('${'é'.repeat(20)}', -7, null, -0.25, 2, '${'long '.repeat(100)}', 0)`,
+      );
       const sql = `select * from ${table} where val = ? order by id`;
       const before = await sessionCounter(c, 'Com_stmt_prepare');
       for (const column of ['id', 'a', 'b', 'big', 'f', 'val', 't', 's']) {
@@ -73,10 +81,18 @@ describe('MysqlStatement against MariaDB', () => {
     const ins = new MysqlStatement(c, `insert into ${table} (val, txt) values (?, ?)`, null);
     const sel = new MysqlStatement(c, `select val from ${table} where val = ?`, 'val');
     try {
-      await assert.rejects(sel.run([1]), (e: { code?: string; errno?: number }) => e.code === 'ER_NO_SUCH_TABLE' && e.errno === 1146, 'no table yet: rejected at prepare');
+      await assert.rejects(
+        sel.run([1]),
+        (e: { code?: string; errno?: number }) => e.code === 'ER_NO_SUCH_TABLE' && e.errno === 1146,
+        'no table yet: rejected at prepare',
+      );
       await query(c, `create table ${table} (val int primary key, txt varchar(64) not null)`);
       assert.deepEqual(await ins.run([1, 'first']), { columns: [], values: [], affectedRows: 1 });
-      await assert.rejects(ins.run([1, 'again']), (e: { code?: string; sqlState?: string }) => e.code === 'ER_DUP_ENTRY' && e.sqlState === '23000', 'a duplicate key: rejected at execute');
+      await assert.rejects(
+        ins.run([1, 'again']),
+        (e: { code?: string; sqlState?: string }) => e.code === 'ER_DUP_ENTRY' && e.sqlState === '23000',
+        'a duplicate key: rejected at execute',
+      );
       await assert.rejects(ins.run([2, null]), (e: { code?: string }) => e.code === 'ER_BAD_NULL_ERROR', 'NULL into a NOT NULL column');
       assert.deepEqual((await sel.run([1])).values, [1], 'the prepared select still reads its row');
       assert.deepEqual(await ins.run([2, 'second']), { columns: [], values: [], affectedRows: 1 }, 'the insert works again');
@@ -128,7 +144,11 @@ describe('MysqlStatement against MariaDB', () => {
         for (let v = 1; v <= 51; v++) got.push(await s.select(v));
         await s.insert(7, 'again');
         got.push(await s.select(7));
-        await assert.rejects(s.insert(2 ** 31, 'too big'), (e: { code?: string }) => e.code === 'ER_WARN_DATA_OUT_OF_RANGE', 'an int out of range, strict mode');
+        await assert.rejects(
+          s.insert(2 ** 31, 'too big'),
+          (e: { code?: string }) => e.code === 'ER_WARN_DATA_OUT_OF_RANGE',
+          'an int out of range, strict mode',
+        );
         assert.equal(s.broken, false);
         await set.close();
         assert.equal(await a.countRows(table), 51);

@@ -26,7 +26,10 @@ describe('bench against MariaDB', () => {
     const table = testTable('mysel');
     const doc = await runBench(makeSpec({ url: MARIADB_URL, workload: 'select', concurrency: [1, 4], count: 150, rows: 500, table, workers: 0 }));
     assert.match(doc.server, /^MariaDB 10\./);
-    assert.deepEqual(doc.runs.map((r) => r.concurrency), [1, 4]);
+    assert.deepEqual(
+      doc.runs.map((r) => r.concurrency),
+      [1, 4],
+    );
     for (const r of doc.runs) {
       assert.equal(r.ops, 150 * r.concurrency);
       assert.deepEqual(r.errors, {});
@@ -57,10 +60,15 @@ describe('bench against MariaDB', () => {
   test('--no-index runs without an index on val, as the seed did, and still finds every row', async () => {
     const table = testTable('mynoix');
     try {
-      const doc = await runBench(makeSpec({ url: MARIADB_URL, workload: 'select', concurrency: [2], count: 50, rows: 300, table, index: false, workers: 0 }), { keepTable: true });
+      const doc = await runBench(makeSpec({ url: MARIADB_URL, workload: 'select', concurrency: [2], count: 50, rows: 300, table, index: false, workers: 0 }), {
+        keepTable: true,
+      });
       assert.equal(doc.index, false);
       assert.deepEqual(doc.runs[0].errors, {});
-      const [ix] = await admin.query(`select count(*) as n from information_schema.statistics where table_schema = database() and table_name = ? and column_name = 'val'`, [table]);
+      const [ix] = await admin.query(
+        `select count(*) as n from information_schema.statistics where table_schema = database() and table_name = ? and column_name = 'val'`,
+        [table],
+      );
       assert.equal(Number((ix as { n: number }[])[0].n), 0);
     } finally {
       await admin.query(`drop table if exists ${table}`);
@@ -83,7 +91,10 @@ describe('bench against MariaDB', () => {
       await admin.query(`insert into ${table} values (1, 'keep me')`);
       await assert.rejects(
         runBench(makeSpec({ url: MARIADB_URL, concurrency: [1], count: 1, table })),
-        (e: Error) => e instanceof UserError && e.message === `127.0.0.1:3306: table "${table}" already exists with 1 rows; the bench drops and recreates its table, so name another (--table) or allow it (--replace-table)`,
+        (e: Error) =>
+          e instanceof UserError &&
+          e.message ===
+            `127.0.0.1:3306: table "${table}" already exists with 1 rows; the bench drops and recreates its table, so name another (--table) or allow it (--replace-table)`,
       );
       const [rows] = await admin.query(`select note from ${table}`);
       assert.deepEqual(rows, [{ note: 'keep me' }]);

@@ -44,7 +44,9 @@ describe('bench against PostgreSQL', () => {
 
   test('every select finds its row at each level, through in-thread clients and worker threads alike', async () => {
     for (const workers of [0, 2]) {
-      const doc = await runBench(makeSpec({ url: POSTGRES_URL, workload: 'select', concurrency: [1, 4], count: 120, rows: 400, table: testTable('pgsel'), workers }));
+      const doc = await runBench(
+        makeSpec({ url: POSTGRES_URL, workload: 'select', concurrency: [1, 4], count: 120, rows: 400, table: testTable('pgsel'), workers }),
+      );
       assert.match(doc.server, /^PostgreSQL \d+/);
       for (const r of doc.runs) {
         assert.equal(r.workers, workers === 0 ? 0 : Math.min(2, r.concurrency));
@@ -104,14 +106,24 @@ describe('bench against PostgreSQL', () => {
   });
 
   test('workers auto warms up on this thread and on worker threads, and keeps what its own trials say was faster', async () => {
-    const doc = await runBench(makeSpec({ url: POSTGRES_URL, workload: 'select', concurrency: [1, 4], count: 300, rows: 400, table: testTable('pgauto'), workers: 'auto' }));
+    const doc = await runBench(
+      makeSpec({ url: POSTGRES_URL, workload: 'select', concurrency: [1, 4], count: 300, rows: 400, table: testTable('pgauto'), workers: 'auto' }),
+    );
     const [one, four] = doc.runs;
-    assert.deepEqual(one.warmup.trials.map((t) => t.workers), [0], 'one client: nothing to spread');
+    assert.deepEqual(
+      one.warmup.trials.map((t) => t.workers),
+      [0],
+      'one client: nothing to spread',
+    );
     assert.equal(one.workers, 0);
     const trials = four.warmup.trials;
     const perCore = Math.min(availableParallelism(), 4);
     assert.ok(perCore > 1, 'this test needs a machine with two cores or more');
-    assert.deepEqual(trials.slice(0, 2).map((t) => t.workers), [0, perCore], 'this thread first, then a worker per core');
+    assert.deepEqual(
+      trials.slice(0, 2).map((t) => t.workers),
+      [0, perCore],
+      'this thread first, then a worker per core',
+    );
     const threadsWon = trials[1].throughput >= trials[0].throughput * 1.05;
     assert.equal(four.workers, threadsWon ? perCore : 0);
     assert.equal(trials.length, threadsWon ? 2 : 3, 'going back to this thread warms it up again');
@@ -163,7 +175,16 @@ describe('bench against PostgreSQL', () => {
     const abort = new AbortController();
     const table = testTable('pgcancel');
     const doc = await runBench(
-      makeSpec({ url: POSTGRES_URL, workload: 'select', concurrency: [1, 2, 4], durationMs: 60_000, warmup: { kind: 'count', perClient: 5 }, rows: 50, table, workers: 0 }),
+      makeSpec({
+        url: POSTGRES_URL,
+        workload: 'select',
+        concurrency: [1, 2, 4],
+        durationMs: 60_000,
+        warmup: { kind: 'count', perClient: 5 },
+        rows: 50,
+        table,
+        workers: 0,
+      }),
       {
         signal: abort.signal,
         onProgress: (p) => {

@@ -59,7 +59,7 @@ function toPcapng(pcap: Buffer): Buffer {
   idb.writeUInt16LE(1, 10);
   idb.writeUInt8(9, 12); // 10^-9 s
   const out = [block(0x0a0d0d0a, shb), block(1, idb)];
-  for (let o = 24; o + 16 <= pcap.length; ) {
+  for (let o = 24; o + 16 <= pcap.length;) {
     const sec = BigInt(pcap.readUInt32LE(o));
     const usec = BigInt(pcap.readUInt32LE(o + 4));
     const len = pcap.readUInt32LE(o + 8);
@@ -119,7 +119,13 @@ describe('importing a tcpdump capture', () => {
     }
     // findings: the capture has no client events, so compare with the proxy's transcript read the same way
     const wireOnly = join(dir, 'proxy-wire-only.transcript.jsonl');
-    writeFileSync(wireOnly, readFileSync(proxyTranscript, 'utf8').split('\n').filter((l) => !l.includes('"k":"client"')).join('\n'));
+    writeFileSync(
+      wireOnly,
+      readFileSync(proxyTranscript, 'utf8')
+        .split('\n')
+        .filter((l) => !l.includes('"k":"client"'))
+        .join('\n'),
+    );
     const expected = (await analyzeTranscript(wireOnly)).findings.filter((f) => f.kind === 'mismatch');
     const got = (await analyzeTranscript(out)).findings.filter((f) => f.kind === 'mismatch');
     assert.ok(expected.length > 0);
@@ -147,13 +153,20 @@ describe('importing a tcpdump capture', () => {
     assert.equal(r.packets, whole.packets - 1, 'every packet before the cut');
     assert.match(r.cut ?? '', /cut\.pcap: the capture ends in the middle of a packet/);
     const tail = (await readAll(join(dir, 'cut.transcript.jsonl'))).slice(-2);
-    assert.deepEqual(tail.map((e) => e.k), ['cut', 'end'], 'the cut is said, and the import itself ended normally');
+    assert.deepEqual(
+      tail.map((e) => e.k),
+      ['cut', 'end'],
+      'the cut is said, and the import itself ended normally',
+    );
     const notCapture = join(dir, 'notes.txt');
     writeFileSync(notCapture, 'these are my notes\n');
     await assert.rejects(importCapture(notCapture, { out: join(dir, 'n.transcript.jsonl') }), /notes\.txt: not a pcap or pcapng capture/);
     const headerOnly = join(dir, 'header-only.pcap');
     writeFileSync(headerOnly, bytes.subarray(0, 30));
-    await assert.rejects(importCapture(headerOnly, { out: join(dir, 'h.transcript.jsonl') }), (e: Error) => e instanceof UserError && /ends in the middle of a packet/.test(e.message));
+    await assert.rejects(
+      importCapture(headerOnly, { out: join(dir, 'h.transcript.jsonl') }),
+      (e: Error) => e instanceof UserError && /ends in the middle of a packet/.test(e.message),
+    );
     assert.equal(existsSync(join(dir, 'h.transcript.jsonl')), false, 'a failed import leaves no file behind');
     const existing = join(dir, 'existing.transcript.jsonl');
     writeFileSync(existing, 'keep me');

@@ -29,10 +29,31 @@ before(async () => {
 });
 after(async () => tracker?.close());
 
-interface Row { point: string; verdict: string; requests: number; responses: number; connections: number; timeouts: number; mismatches: number; faultsApplied: number; exit: { code: number | null }; outputTail: string; transcript: string; firstMismatch: { took: { seq: number; key?: string }; answers: { seq: number; key?: string } | null } | null }
+interface Row {
+  point: string;
+  verdict: string;
+  requests: number;
+  responses: number;
+  connections: number;
+  timeouts: number;
+  mismatches: number;
+  faultsApplied: number;
+  exit: { code: number | null };
+  outputTail: string;
+  transcript: string;
+  firstMismatch: { took: { seq: number; key?: string }; answers: { seq: number; key?: string } | null } | null;
+}
 
-async function sweep(command: string, target: string, faults: string, extra: string[] = []): Promise<{ code: number | null; rows: Row[]; stderr: string; verdict: string; doc: SweepResult }> {
-  const r = await cli(['check', '--exec', command, '--target', target, '--faults', faults, '--out-dir', dir, '--json', ...extra], { cwd: ROOT, timeoutMs: 240_000 });
+async function sweep(
+  command: string,
+  target: string,
+  faults: string,
+  extra: string[] = [],
+): Promise<{ code: number | null; rows: Row[]; stderr: string; verdict: string; doc: SweepResult }> {
+  const r = await cli(['check', '--exec', command, '--target', target, '--faults', faults, '--out-dir', dir, '--json', ...extra], {
+    cwd: ROOT,
+    timeoutMs: 240_000,
+  });
   assert.equal(r.stderr, '', r.stderr);
   const doc = JSON.parse(r.stdout) as SweepResult & { rows: Row[] };
   return { code: r.code, rows: doc.rows, stderr: r.stderr, verdict: doc.verdict, doc };
@@ -41,7 +62,10 @@ async function sweep(command: string, target: string, faults: string, extra: str
 const tsx = (file: string, ...args: string[]) => `"${process.execPath}" --import tsx ${file} ${args.join(' ')}`;
 
 test('the 2008 client, run as a program of its own, mismatches at the latency point and is clean without faults', async () => {
-  const r = await sweep(tsx('test/helpers/tracker-client-main.ts', 'buggy', '80', '100'), formatHostPort(tracker.address), 'none,latency', ['--client-timeout', '100ms']);
+  const r = await sweep(tsx('test/helpers/tracker-client-main.ts', 'buggy', '80', '100'), formatHostPort(tracker.address), 'none,latency', [
+    '--client-timeout',
+    '100ms',
+  ]);
   assert.equal(r.code, 1, 'exit 1: a point mismatched');
   assert.equal(r.verdict, 'mismatch');
   const [none, latency] = r.rows;
@@ -64,7 +88,10 @@ test('the 2008 client, run as a program of its own, mismatches at the latency po
 });
 
 test('the fixed tracker client stays clean at the same points', async () => {
-  const r = await sweep(tsx('test/helpers/tracker-client-main.ts', 'safe', '80', '100'), formatHostPort(tracker.address), 'none,latency', ['--client-timeout', '100ms']);
+  const r = await sweep(tsx('test/helpers/tracker-client-main.ts', 'safe', '80', '100'), formatHostPort(tracker.address), 'none,latency', [
+    '--client-timeout',
+    '100ms',
+  ]);
   assert.equal(r.code, 0);
   for (const row of r.rows) {
     assert.equal(row.verdict, 'clean', JSON.stringify(row));
@@ -75,9 +102,13 @@ test('the fixed tracker client stays clean at the same points', async () => {
 
 test('redis-cli in a loop: clean at every default point, with its numbers', async () => {
   await requireService('Redis', 6379, 'redis-server --daemonize yes');
-  const loop = 'for i in 1 2 3 4 5 6 7 8 9 10; do redis-cli -h {host} -p {port} SET ir:exec:$i v$i >/dev/null && redis-cli -h {host} -p {port} GET ir:exec:$i; done';
+  const loop =
+    'for i in 1 2 3 4 5 6 7 8 9 10; do redis-cli -h {host} -p {port} SET ir:exec:$i v$i >/dev/null && redis-cli -h {host} -p {port} GET ir:exec:$i; done';
   const r = await sweep(loop, '127.0.0.1:6379', 'none,latency,reset,bandwidth', ['--client-timeout', '100ms']);
-  assert.deepEqual(r.rows.map((x) => x.point), ['none', 'latency', 'reset', 'bandwidth']);
+  assert.deepEqual(
+    r.rows.map((x) => x.point),
+    ['none', 'latency', 'reset', 'bandwidth'],
+  );
   for (const row of r.rows) {
     assert.equal(row.verdict, 'clean', JSON.stringify(row));
     assert.equal(row.requests, 20, `${row.point}: 20 commands`);
@@ -90,23 +121,32 @@ test('redis-cli in a loop: clean at every default point, with its numbers', asyn
 
 test('programs on mysql2 and pg stay clean without faults and under latency', async () => {
   const mysql = join(dir, 'mysql-app.js');
-  writeFileSync(mysql, `const mysql = require(${JSON.stringify(join(ROOT, 'node_modules', 'mysql2', 'promise'))});
+  writeFileSync(
+    mysql,
+    `const mysql = require(${JSON.stringify(join(ROOT, 'node_modules', 'mysql2', 'promise'))});
 const [host, port] = process.env.INCIDENT_REPLAY_ADDR.split(':');
 (async () => {
   const c = await mysql.createConnection({ host, port: Number(port), user: 'root', database: 'test' });
   for (let i = 0; i < 30; i++) { const [rows] = await c.query('SELECT ? AS k', ['key' + i]); if (rows[0].k !== 'key' + i) throw new Error('wrong row'); }
   await c.end(); console.log('mysql2 done');
-})().catch((e) => { console.log('mysql2 failed: ' + e.message); process.exit(1); });`);
+})().catch((e) => { console.log('mysql2 failed: ' + e.message); process.exit(1); });`,
+  );
   const pg = join(dir, 'pg-app.js');
-  writeFileSync(pg, `const { Client } = require(${JSON.stringify(join(ROOT, 'node_modules', 'pg'))});
+  writeFileSync(
+    pg,
+    `const { Client } = require(${JSON.stringify(join(ROOT, 'node_modules', 'pg'))});
 const [host, port] = process.env.INCIDENT_REPLAY_ADDR.split(':');
 (async () => {
   const c = new Client({ host, port: Number(port), user: 'postgres', database: 'postgres' });
   await c.connect();
   for (let i = 0; i < 30; i++) { const r = await c.query('SELECT $1::text AS k', ['key' + i]); if (r.rows[0].k !== 'key' + i) throw new Error('wrong row'); }
   await c.end(); console.log('pg done');
-})().catch((e) => { console.log('pg failed: ' + e.message); process.exit(1); });`);
-  for (const [file, target, name] of [[mysql, '127.0.0.1:3306', 'mysql2'], [pg, '127.0.0.1:5432', 'pg']] as const) {
+})().catch((e) => { console.log('pg failed: ' + e.message); process.exit(1); });`,
+  );
+  for (const [file, target, name] of [
+    [mysql, '127.0.0.1:3306', 'mysql2'],
+    [pg, '127.0.0.1:5432', 'pg'],
+  ] as const) {
     const r = await sweep(`"${process.execPath}" ${file}`, target, 'none,latency', ['--client-timeout', '100ms']);
     assert.equal(r.code, 0, `${name}: ${JSON.stringify(r.rows)}`);
     for (const row of r.rows) {
@@ -118,7 +158,7 @@ const [host, port] = process.env.INCIDENT_REPLAY_ADDR.split(':');
   }
 });
 
-test('curl and a Node http.Agent with keep-alive, against an HTTP server of the test\'s own: clean, every answer its own request\'s', async () => {
+test("curl and a Node http.Agent with keep-alive, against an HTTP server of the test's own: clean, every answer its own request's", async () => {
   const server = createServer((req, res) => {
     // answers name what they answer; a share are slow enough for the Node client's timeout
     const body = `item ${req.url}`;
@@ -137,7 +177,9 @@ test('curl and a Node http.Agent with keep-alive, against an HTTP server of the 
       assert.match(row.outputTail, /item \/item\/11/);
     }
     const agent = join(dir, 'agent-app.js');
-    writeFileSync(agent, `const http = require('node:http');
+    writeFileSync(
+      agent,
+      `const http = require('node:http');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
 const [host, port] = process.env.INCIDENT_REPLAY_ADDR.split(':');
 const get = (i) => new Promise((resolve) => {
@@ -151,7 +193,8 @@ const get = (i) => new Promise((resolve) => {
   let wrong = 0, timeouts = 0;
   for (let i = 0; i < 40; i++) { const b = await get(i); if (b === 'timeout' || b === 'error') timeouts++; else if (b !== 'item /item/' + i) wrong++; }
   console.log('agent done: ' + wrong + ' wrong, ' + timeouts + ' timeouts'); agent.destroy();
-})();`);
+})();`,
+    );
     const node = await sweep(`"${process.execPath}" ${agent}`, target, 'none,latency', ['--client-timeout', '100ms']);
     const [none, latency] = node.rows;
     for (const row of node.rows) {

@@ -22,7 +22,17 @@ const START: Record<string, string> = {
 async function check(client: ClientName, url?: string): Promise<CheckVerdict> {
   const kind = url ? new URL(url).protocol.replace(/:$/, '').replace('postgresql', 'postgres') : 'tracker';
   try {
-    return await runCheck({ url, client, latency: 'latency:150ms@10%', timeoutMs: 50, requests: 120, concurrency: 3, rows: 200, seed: 7, out: join(dir, `${client}.transcript.jsonl`) });
+    return await runCheck({
+      url,
+      client,
+      latency: 'latency:150ms@10%',
+      timeoutMs: 50,
+      requests: 120,
+      concurrency: 3,
+      rows: 200,
+      seed: 7,
+      out: join(dir, `${client}.transcript.jsonl`),
+    });
   } catch (err) {
     if (kind in START && /refused|not found|timed out/i.test((err as Error).message)) {
       throw new Error(`${kind} is needed at ${URLS[kind]}; start it with: ${START[kind]} (${(err as Error).message})`);
@@ -39,12 +49,15 @@ function accounted(v: CheckVerdict): void {
 }
 
 describe('the mismatch check', () => {
-  test('the buggy tracker client takes other keys\' answers and the safe one never does, in the same run', async () => {
+  test("the buggy tracker client takes other keys' answers and the safe one never does, in the same run", async () => {
     const [buggy, safe] = await Promise.all([check('tracker-buggy'), check('tracker-safe')]);
     accounted(buggy);
     accounted(safe);
     assert.ok(buggy.mismatches.length > 0, 'the buggy client took answers meant for other keys');
-    assert.ok(buggy.mismatches.every((m) => m.asked !== m.got && m.conn !== null), 'each mismatch names its transcript connection');
+    assert.ok(
+      buggy.mismatches.every((m) => m.asked !== m.got && m.conn !== null),
+      'each mismatch names its transcript connection',
+    );
     assert.equal(safe.mismatches.length, 0);
     // the transcript, analysed alone, finds exactly what the clients took
     assert.equal(buggy.wire.mismatches - buggy.wire.sameKeyMismatches, buggy.mismatches.length);
@@ -59,11 +72,11 @@ describe('the mismatch check', () => {
     assert.deepEqual(fromWire, buggy.mismatches.map((m) => `${m.asked}<-${m.got}`).sort());
   });
 
-  test('a Redis client that keeps the connection after a cancel (redis-py 4.5.2) takes other keys\' answers, and the wire finds them without its help', async () => {
+  test("a Redis client that keeps the connection after a cancel (redis-py 4.5.2) takes other keys' answers, and the wire finds them without its help", async () => {
     const v = await check('redis-keep-on-cancel', URLS.redis);
     accounted(v);
     assert.ok(v.timeouts > 0, 'some GETs were cancelled');
-    assert.ok(v.mismatches.length > 0, 'the next GET took the cancelled one\'s value');
+    assert.ok(v.mismatches.length > 0, "the next GET took the cancelled one's value");
     assert.equal(v.verdict, 'mismatch');
     // the client says nothing of itself: the wire's inferred view finds the client's mismatches, request by request
     const wire = await analyzeTranscript(v.transcript);
@@ -72,12 +85,21 @@ describe('the mismatch check', () => {
     const missed = v.mismatches.filter((m) => !fromWire.some(([asked, got]) => asked.endsWith(`:${m.asked}`) && got.endsWith(`:${m.got}`)));
     // where two GETs in a row were cancelled, the wire cannot always tell which of the two late answers the client
     // read first: the count holds, and most pairs match exactly (the replays of the real redis-py match all)
-    assert.ok(Math.abs(fromWire.length - v.mismatches.length) <= Math.ceil(v.mismatches.length * 0.1), `${fromWire.length} on the wire, ${v.mismatches.length} taken`);
+    assert.ok(
+      Math.abs(fromWire.length - v.mismatches.length) <= Math.ceil(v.mismatches.length * 0.1),
+      `${fromWire.length} on the wire, ${v.mismatches.length} taken`,
+    );
     assert.ok(missed.length <= v.mismatches.length * 0.25, `${missed.length} of ${v.mismatches.length} pairs differ`);
     assert.ok(wire.findings.every((f) => f.kind !== 'mismatch' || f.basis === 'inferred'));
   });
 
-  for (const [client, kind] of [['mysql2', 'mysql'], ['mysql2-pool', 'mysql'], ['pg', 'postgres'], ['pg-pool', 'postgres'], ['ioredis', 'redis']] as const) {
+  for (const [client, kind] of [
+    ['mysql2', 'mysql'],
+    ['mysql2-pool', 'mysql'],
+    ['pg', 'postgres'],
+    ['pg-pool', 'postgres'],
+    ['ioredis', 'redis'],
+  ] as const) {
     test(`${client} against the local ${kind}: every answer is its own key's, and the transcript pairs fully`, async () => {
       const v = await check(client, URLS[kind]);
       accounted(v);
@@ -109,7 +131,22 @@ describe('the mismatch check', () => {
 
   test('the CLI: --json prints one object for other tools, exit 1 on a mismatch, a refused connection is one line', async () => {
     const out = join(dir, 'cli-buggy.transcript.jsonl');
-    const r = await cli(['check', '--client', 'tracker-buggy', '--latency', '150ms@20%', '--timeout', '50ms', '--requests', '60', '--rows', '50', '--out', out, '--json']);
+    const r = await cli([
+      'check',
+      '--client',
+      'tracker-buggy',
+      '--latency',
+      '150ms@20%',
+      '--timeout',
+      '50ms',
+      '--requests',
+      '60',
+      '--rows',
+      '50',
+      '--out',
+      out,
+      '--json',
+    ]);
     assert.equal(r.code, 1, r.stderr);
     const doc = JSON.parse(r.stdout);
     for (const k of ['client', 'version', 'requests', 'verified', 'timeouts', 'errors', 'mismatches', 'transcript']) assert.ok(k in doc, `--json has ${k}`);
@@ -126,7 +163,16 @@ describe('a cancelled run says so', () => {
   test('a check cancelled part way is never clean: its verdict says "cancelled after N of M requests" and records it', async () => {
     const abort = new AbortController();
     const v = await runCheck(
-      { client: 'tracker-safe', latency: 'latency:150ms@10%', timeoutMs: 50, requests: 2000, concurrency: 2, rows: 200, seed: 7, out: join(dir, 'cancelled.transcript.jsonl') },
+      {
+        client: 'tracker-safe',
+        latency: 'latency:150ms@10%',
+        timeoutMs: 50,
+        requests: 2000,
+        concurrency: 2,
+        rows: 200,
+        seed: 7,
+        out: join(dir, 'cancelled.transcript.jsonl'),
+      },
       { signal: abort.signal, onProgress: (done) => done >= 100 && abort.abort() },
     );
     assert.equal(v.mismatches.length, 0);

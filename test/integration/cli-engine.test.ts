@@ -31,9 +31,15 @@ describe('incident-replay analyze', () => {
     assert.equal(typeof m.tUs, 'number');
   });
 
-  test('inferring the client view from the wire alone finds the same mismatches as the client\'s own events', async () => {
+  test("inferring the client view from the wire alone finds the same mismatches as the client's own events", async () => {
     const noClient = join(dir, 'wire-only.transcript.jsonl');
-    writeFileSync(noClient, readFileSync(REPLAY, 'utf8').split('\n').filter((l) => !l.includes('"k":"client"')).join('\n'));
+    writeFileSync(
+      noClient,
+      readFileSync(REPLAY, 'utf8')
+        .split('\n')
+        .filter((l) => !l.includes('"k":"client"'))
+        .join('\n'),
+    );
     const withEvents = JSON.parse((await cli(['analyze', '--json', REPLAY])).stdout);
     const inferred = JSON.parse((await cli(['analyze', '--json', noClient])).stdout);
     const pairs = (d: { findings: { kind: string; request: { seq: number; conn: number }; answers: { seq: number } }[] }) =>
@@ -56,7 +62,10 @@ describe('incident-replay analyze', () => {
 
   test('a transcript where every response reached its request says so and exits 0', async () => {
     const f = join(dir, 'clean.transcript.jsonl');
-    writeFileSync(f, `${HEADER}\n{"t":0,"c":1,"k":"open"}\n{"t":1,"c":1,"k":"c2s","d":"noop\\r\\n"}\n{"t":2,"c":1,"k":"s2c","d":"OK \\r\\n"}\n{"t":3,"c":1,"k":"close","by":"client"}\n`);
+    writeFileSync(
+      f,
+      `${HEADER}\n{"t":0,"c":1,"k":"open"}\n{"t":1,"c":1,"k":"c2s","d":"noop\\r\\n"}\n{"t":2,"c":1,"k":"s2c","d":"OK \\r\\n"}\n{"t":3,"c":1,"k":"close","by":"client"}\n`,
+    );
     const r = await cli(['analyze', f]);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /clean: 1 requests on 1 connections, every response reached its request/);
@@ -77,7 +86,14 @@ describe('incident-replay analyze', () => {
   });
 
   test('usage errors are one line and exit 2; --help documents each verb', async () => {
-    for (const args of [['analyze'], ['analyze', '--nope', 'x'], ['frobnicate'], ['record', '--listen', '127.0.0.1:0'], ['reproduce', 'other-incident'], ['tracker', '--slow', 'soon']]) {
+    for (const args of [
+      ['analyze'],
+      ['analyze', '--nope', 'x'],
+      ['frobnicate'],
+      ['record', '--listen', '127.0.0.1:0'],
+      ['reproduce', 'other-incident'],
+      ['tracker', '--slow', 'soon'],
+    ]) {
       const r = await cli(args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.equal(r.stderr.trim().split('\n').length, 1, `${args.join(' ')} printed: ${r.stderr}`);

@@ -38,12 +38,20 @@ function connections(events: TranscriptEvent[]): Conn[] {
 }
 
 /** The host of "127.0.0.1:5432" or "[0:0:0:0:0:0:0:1]:6379", as --host takes it. */
-const hostOf = (addr: string) => addr.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1').replace(/^0:0:0:0:0:0:0:1$/, '::1');
+const hostOf = (addr: string) =>
+  addr
+    .replace(/:\d+$/, '')
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/^0:0:0:0:0:0:0:1$/, '::1');
 const portOf = (addr: string) => Number(/:(\d+)$/.exec(addr)?.[1]);
 
 /** Each connection's bytes both ways, keyed by its addresses (the numbers change when some are left out). */
 function streams(events: TranscriptEvent[], keep: (c: Conn) => boolean = () => true): Map<string, string> {
-  return new Map(connections(events).filter(keep).map((c) => [`${c.peer}>${c.server}`, `${bytesOf(events, c.c, 'c2s').toString('hex')}|${bytesOf(events, c.c, 's2c').toString('hex')}`]));
+  return new Map(
+    connections(events)
+      .filter(keep)
+      .map((c) => [`${c.peer}>${c.server}`, `${bytesOf(events, c.c, 'c2s').toString('hex')}|${bytesOf(events, c.c, 's2c').toString('hex')}`]),
+  );
 }
 
 describe('import --host, --port', () => {
@@ -54,7 +62,10 @@ describe('import --host, --port', () => {
       const expected = streams(all, (c) => portOf(c.server) === port || portOf(c.peer) === port);
       assert.equal(expected.size, 1);
       assert.deepEqual(streams(only), expected);
-      assert.deepEqual(connections(only).map((c) => c.c), [1]);
+      assert.deepEqual(
+        connections(only).map((c) => c.c),
+        [1],
+      );
     }
     // two ports are alternatives, as tcpdump's 'port 3306 or port 5432'
     assert.deepEqual(streams(await imported('mixed.pcap', '--port', '3306', '--port', '5432')), streams(all));
@@ -70,14 +81,20 @@ describe('import --host, --port', () => {
       assert.deepEqual(streams(await imported('redis-two-hosts.pcap', '--host', host)), expected);
     }
     // the address as Wireshark writes it is the same host
-    assert.deepEqual(streams(await imported('redis-two-hosts.pcap', '--host', '[0:0:0:0:0:0:0:1]')), streams(all, (c) => hostOf(c.server) === '::1'));
+    assert.deepEqual(
+      streams(await imported('redis-two-hosts.pcap', '--host', '[0:0:0:0:0:0:0:1]')),
+      streams(all, (c) => hostOf(c.server) === '::1'),
+    );
   });
 
   test('a filter that matches nothing is one line naming it, exit 2, and no file', async () => {
     const out = join(dir, 'nothing.transcript.jsonl');
     const r = await cli(['import', join(CAPTURES, 'mixed.pcap'), '--out', out, '--host', '10.0.0.5', '--port', '3306']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^incident-replay import: .*mixed\.pcap: no connection matches host 10\.0\.0\.5, port 3306 \(of 45 packets, 45 were of other hosts or ports\)\n$/);
+    assert.match(
+      r.stderr,
+      /^incident-replay import: .*mixed\.pcap: no connection matches host 10\.0\.0\.5, port 3306 \(of 45 packets, 45 were of other hosts or ports\)\n$/,
+    );
     assert.equal(existsSync(out), false);
     const name = await cli(['import', join(CAPTURES, 'mixed.pcap'), '--out', out, '--host', 'db1.example']);
     assert.equal(name.code, 2);
@@ -127,7 +144,10 @@ describe('import --from, --to', () => {
       for (const dir of ['c2s', 's2c'] as const) {
         const inside = all.filter((e) => e.c === c.c && e.k === dir && e.t >= from && e.t <= toUs);
         const kept = win.filter((e) => e.c === numberOf(c) && e.k === dir);
-        assert.deepEqual(kept.map((e) => e.t), inside.map((e) => e.t - from));
+        assert.deepEqual(
+          kept.map((e) => e.t),
+          inside.map((e) => e.t - from),
+        );
         assert.deepEqual(bytesOf(kept, numberOf(c), dir), bytesOf(inside, c.c, dir));
       }
     }

@@ -17,7 +17,11 @@ const REPLAYS = [
 
 type Line = { type: string; file: string; [k: string]: unknown };
 
-const parseLines = (stdout: string): Line[] => stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Line);
+const parseLines = (stdout: string): Line[] =>
+  stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Line);
 const sortKey = (f: unknown) => JSON.stringify(f);
 const without = (o: object, ...keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
 
@@ -34,7 +38,10 @@ describe('analyze --jsonl', () => {
       const found = lines.slice(0, -1);
       assert.ok(found.every((l) => l.type === 'finding' && l.file === file));
       const bare = found.map((l) => without(l, 'type', 'file'));
-      assert.equal(bare.length, Object.values(doc.summary.findings as Record<string, number>).reduce((a, b) => a + b, 0));
+      assert.equal(
+        bare.length,
+        Object.values(doc.summary.findings as Record<string, number>).reduce((a, b) => a + b, 0),
+      );
       assert.deepEqual(bare.map(sortKey).sort(), (doc.findings as unknown[]).map(sortKey).sort());
     });
   }

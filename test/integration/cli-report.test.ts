@@ -71,7 +71,10 @@ test('bad input: exit 2 and one line naming the file', async () => {
 
   const t = join(dir, 'noted.transcript.jsonl');
   await copyFile(join(ROOT, 'replays/mogilefs-2008/mogilefs-2008.transcript.jsonl'), t);
-  await writeFile(join(dir, 'noted.review.json'), '{"format": "incident-replay/review", "version": 1, "transcript": "noted.transcript.jsonl", "notes": [{"id": 1}]}\n');
+  await writeFile(
+    join(dir, 'noted.review.json'),
+    '{"format": "incident-replay/review", "version": 1, "transcript": "noted.transcript.jsonl", "notes": [{"id": 1}]}\n',
+  );
   const badNotes = await cli(['report', t, '--out', join(dir, 'noted-out')]);
   assert.equal(badNotes.code, 2);
   assert.ok(oneLine(badNotes.stderr), badNotes.stderr);

@@ -49,7 +49,10 @@ describe('the long-running verbs, as a user runs them', () => {
   test('tracker and record: a request through the recorder reaches the tracker; Ctrl-C ends both cleanly', async () => {
     const tracker = await start(['tracker', '--port', '0'], /tracker listening on 127\.0\.0\.1:(\d+)/);
     const out = join(dir, 'cli.transcript.jsonl');
-    const rec = await start(['record', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${tracker.port}`, '--out', out, '--protocol', 'mogilefs', '--fault', 'latency:20ms'], /recording 127\.0\.0\.1:(\d+) ->/);
+    const rec = await start(
+      ['record', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${tracker.port}`, '--out', out, '--protocol', 'mogilefs', '--fault', 'latency:20ms'],
+      /recording 127\.0\.0\.1:(\d+) ->/,
+    );
     assert.equal(await ask(rec.port, 'noop\r\n'), 'OK \r\n');
     assert.equal(await ask(rec.port, 'get_domains\r\n'), 'OK domains=0\r\n');
     assert.equal(await stop(rec.child), 0);
@@ -66,7 +69,10 @@ describe('the long-running verbs, as a user runs them', () => {
   test('a recorder killed with SIGKILL leaves a transcript without its closing line: read as cut, inconclusive, never clean', async () => {
     const tracker = await start(['tracker', '--port', '0'], /tracker listening on 127\.0\.0\.1:(\d+)/);
     const out = join(dir, 'killed.transcript.jsonl');
-    const rec = await start(['record', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${tracker.port}`, '--out', out, '--protocol', 'mogilefs'], /recording 127\.0\.0\.1:(\d+) ->/);
+    const rec = await start(
+      ['record', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${tracker.port}`, '--out', out, '--protocol', 'mogilefs'],
+      /recording 127\.0\.0\.1:(\d+) ->/,
+    );
     assert.equal(await ask(rec.port, 'noop\r\n'), 'OK \r\n');
     await new Promise((r) => setTimeout(r, 100)); // past the writer's 5 ms batching: the exchange is on disk
     const killed = new Promise((r) => rec.child.once('exit', r));
@@ -87,7 +93,10 @@ describe('the long-running verbs, as a user runs them', () => {
     for (const [args, why] of [
       [['--listen', '127.0.0.1:0', '--target', '127.0.0.1:1', '--out', existing], /already exists; refusing to overwrite/],
       [['--listen', '0.0.0.0:0', '--target', '127.0.0.1:1', '--out', join(dir, 'x.transcript.jsonl')], /not a loopback address/],
-      [['--listen', '127.0.0.1:0', '--target', '127.0.0.1:1', '--out', join(dir, 'y.transcript.jsonl'), '--fault', 'latency:soon'], /--fault "latency:soon": "soon" is not a duration/],
+      [
+        ['--listen', '127.0.0.1:0', '--target', '127.0.0.1:1', '--out', join(dir, 'y.transcript.jsonl'), '--fault', 'latency:soon'],
+        /--fault "latency:soon": "soon" is not a duration/,
+      ],
     ] as const) {
       const r = await cli(['record', ...args]);
       assert.equal(r.code, 2, r.stderr);

@@ -49,7 +49,9 @@ describe('import - and --out -', () => {
       const file = join(dir, `${name}.transcript.jsonl`);
       await cli(['import', join(CAPTURES, name), '--out', file]);
       const direct = await cli(['analyze', '--json', file]);
-      const importer = spawn(process.execPath, ['--import', 'tsx', MAIN, 'import', join(CAPTURES, name), '--out', '-'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const importer = spawn(process.execPath, ['--import', 'tsx', MAIN, 'import', join(CAPTURES, name), '--out', '-'], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
       const piped = await cli(['analyze', '-', '--json'], { input: importer.stdout });
       assert.equal(piped.code, direct.code, piped.stderr);
       const a = JSON.parse(piped.stdout);
@@ -73,7 +75,10 @@ describe('import - and --out -', () => {
   });
 
   test('bad input on standard input names <stdin> and the line', async () => {
-    const header = readFileSync(join(ROOT, 'replays', 'mogilefs-2008', 'mogilefs-2008.transcript.jsonl'), 'utf8').split('\n').slice(0, 4).join('\n');
+    const header = readFileSync(join(ROOT, 'replays', 'mogilefs-2008', 'mogilefs-2008.transcript.jsonl'), 'utf8')
+      .split('\n')
+      .slice(0, 4)
+      .join('\n');
     const r = await cli(['analyze', '-'], { input: `${header}\n{"t":1,"c":1,"k":"c2s"}\n` });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^incident-replay analyze: <stdin>:5: /);
@@ -95,15 +100,21 @@ describe('import - and --out -', () => {
     const r = await cli(['analyze', '--json', '-', file], { input: piped });
     assert.equal(r.code, 0, r.stderr);
     const docs = JSON.parse(r.stdout) as Array<{ file: string; verdict: string }>;
-    assert.deepEqual(docs.map((d) => d.file), ['<stdin>', file]);
-    assert.deepEqual(docs.map((d) => d.verdict), ['clean', 'clean']);
+    assert.deepEqual(
+      docs.map((d) => d.file),
+      ['<stdin>', file],
+    );
+    assert.deepEqual(
+      docs.map((d) => d.verdict),
+      ['clean', 'clean'],
+    );
   });
 });
 
 describe('--version', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
-  test('--version and the version verb print package.json\'s version, whatever the environment says', async () => {
+  test("--version and the version verb print package.json's version, whatever the environment says", async () => {
     for (const args of [['--version'], ['version']]) {
       const r = await cli(args, { env: { ...process.env, INCIDENT_REPLAY_VERSION: '9.9.9-not-ours' } });
       assert.equal(r.code, 0, r.stderr);
@@ -128,4 +139,3 @@ describe('--version', () => {
     assert.equal(readFileSync(bundle, 'utf8').includes('"contributes"'), false);
   });
 });
-

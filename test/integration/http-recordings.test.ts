@@ -19,7 +19,11 @@ const FIXTURES = join(__dirname, '..', 'fixtures', 'http');
 /** Every way a secret could show in a transcript: its text, in the file or in the bytes of its data events. */
 async function secretsIn(file: string): Promise<string[]> {
   const text = readFileSync(file, 'utf8');
-  const bytes = Buffer.concat((await readAll(file)).filter((e) => e.k === 'c2s' || e.k === 's2c').map((e) => Buffer.from((e as DataEvent).d as string, (e as DataEvent).e === 'base64' ? 'base64' : 'utf8')));
+  const bytes = Buffer.concat(
+    (await readAll(file))
+      .filter((e) => e.k === 'c2s' || e.k === 's2c')
+      .map((e) => Buffer.from((e as DataEvent).d as string, (e as DataEvent).e === 'base64' ? 'base64' : 'utf8')),
+  );
   return Object.entries(SECRETS)
     .filter(([, s]) => text.includes(s) || bytes.includes(s) || text.includes(Buffer.from(s).toString('base64')))
     .map(([name]) => name);
@@ -55,7 +59,17 @@ describe('real HTTP clients through the recorder', () => {
     assert.ok(text.includes(`Set-Cookie: sid=${'*'.repeat(SECRETS.setCookie.length)}; Path=/; HttpOnly\\r\\n`));
     const t = await timeline(file);
     try {
-      for (const want of ['GET /items/1', 'HEAD /items/3', 'POST /upload (3000 bytes)', '100 Continue', '201 Created (17 bytes)', '204 No Content', '304 Not Modified', '200 OK (20 bytes)', '200 OK (27 bytes)']) {
+      for (const want of [
+        'GET /items/1',
+        'HEAD /items/3',
+        'POST /upload (3000 bytes)',
+        '100 Continue',
+        '201 Created (17 bytes)',
+        '204 No Content',
+        '304 Not Modified',
+        '200 OK (20 bytes)',
+        '200 OK (27 bytes)',
+      ]) {
         assert.ok(t.texts.includes(want), `${want} in ${t.texts.join(' | ')}`);
       }
       const chunked = await t.details(/^200 OK \(20 bytes\)$/);
@@ -75,7 +89,8 @@ describe('real HTTP clients through the recorder', () => {
     await checkRecording(file, { requests: 17, connections: 4 });
     const t = await timeline(file);
     try {
-      for (const want of ['GET /items/10', 'GET /chunked', 'POST /upload (3000 bytes)', 'HEAD /items/11', '304 Not Modified', '204 No Content']) assert.ok(t.texts.includes(want), want);
+      for (const want of ['GET /items/10', 'GET /chunked', 'POST /upload (3000 bytes)', 'HEAD /items/11', '304 Not Modified', '204 No Content'])
+        assert.ok(t.texts.includes(want), want);
     } finally {
       await t.built.details.dispose();
     }

@@ -33,7 +33,10 @@ async function readBack(file: string) {
 async function collectWhile(url: string, out: string, table: string, grow: (round: number) => Promise<void>) {
   let pending = Promise.resolve();
   const r = await collect(url, out, {
-    intervalMs: 300, durationMs: 4000, ram: { kind: 'bytes', bytes: 4 * MIB }, tables: table,
+    intervalMs: 300,
+    durationMs: 4000,
+    ram: { kind: 'bytes', bytes: 4 * MIB },
+    tables: table,
     onRound: (n) => {
       if (n <= 4) pending = pending.then(() => grow(n));
     },
@@ -74,7 +77,7 @@ describe('MariaDB collector', () => {
     assert.ok(samples[samples.length - 1].docs! >= 3000);
   });
 
-  test('without --ram the file holds the server\'s innodb_buffer_pool_size', async () => {
+  test("without --ram the file holds the server's innodb_buffer_pool_size", async () => {
     const c = await createConnection({ uri: MARIADB_URL });
     const [[row]] = (await c.query('select @@innodb_buffer_pool_size as b')) as unknown as [[{ b: number }]];
     await c.end();
@@ -87,13 +90,19 @@ describe('MariaDB collector', () => {
 
   test('a refused port and a wrong password are one line naming host:port', async () => {
     const port = await refusingPort();
-    await assert.rejects(collect(`mysql://root@127.0.0.1:${port}/test`, join(dir, 'x1.csv'), { intervalMs: 100, durationMs: 0, ram: { kind: 'buffer' } }), (e: unknown) => {
-      assert.ok(e instanceof UserError);
-      assert.equal(e.message, `127.0.0.1:${port}: connection refused (is the server running?)`);
-      return true;
-    });
+    await assert.rejects(
+      collect(`mysql://root@127.0.0.1:${port}/test`, join(dir, 'x1.csv'), { intervalMs: 100, durationMs: 0, ram: { kind: 'buffer' } }),
+      (e: unknown) => {
+        assert.ok(e instanceof UserError);
+        assert.equal(e.message, `127.0.0.1:${port}: connection refused (is the server running?)`);
+        return true;
+      },
+    );
     const wrong = MARIADB_URL.replace('//root@', '//root:wrong-password@');
-    await assert.rejects(collect(wrong, join(dir, 'x2.csv'), { intervalMs: 100, durationMs: 0, ram: { kind: 'buffer' } }), /^UserError: 127\.0\.0\.1:3306: authentication failed for user "root"/);
+    await assert.rejects(
+      collect(wrong, join(dir, 'x2.csv'), { intervalMs: 100, durationMs: 0, ram: { kind: 'buffer' } }),
+      /^UserError: 127\.0\.0\.1:3306: authentication failed for user "root"/,
+    );
   });
 });
 
@@ -102,7 +111,12 @@ describe('PostgreSQL collector', () => {
   before(() => requireServer('PostgreSQL', POSTGRES_URL));
   after(async () => {
     const c = new Client({ connectionString: POSTGRES_URL });
-    if (await c.connect().then(() => true, () => false)) {
+    if (
+      await c.connect().then(
+        () => true,
+        () => false,
+      )
+    ) {
       await c.query(`drop table if exists ${table}`);
       await c.end();
     }
@@ -114,7 +128,10 @@ describe('PostgreSQL collector', () => {
     await c.query(`create table ${table} (id int primary key, pad text not null)`);
     const out = join(dir, 'postgres.metrics.csv');
     // pad is incompressible enough (md5 text) to stay in the heap: ~1.5 MiB a round
-    const grow = (round: number) => c.query(`insert into ${table} select g, repeat(md5(g::text), 40) from generate_series($1::int, $2::int) g`, [round * 1000, round * 1000 + 999]).then(() => undefined);
+    const grow = (round: number) =>
+      c
+        .query(`insert into ${table} select g, repeat(md5(g::text), 40) from generate_series($1::int, $2::int) g`, [round * 1000, round * 1000 + 999])
+        .then(() => undefined);
     const r = await collectWhile(POSTGRES_URL, out, table, grow);
     await c.end();
     assert.ok(r.rounds >= 6);
@@ -126,7 +143,7 @@ describe('PostgreSQL collector', () => {
     assert.ok(x.tSec > samples[0].tSec);
   });
 
-  test('without --ram the file holds the server\'s shared_buffers', async () => {
+  test("without --ram the file holds the server's shared_buffers", async () => {
     const c = new Client({ connectionString: POSTGRES_URL });
     await c.connect();
     const sb = Number((await c.query(`select pg_size_bytes(current_setting('shared_buffers')) as b`)).rows[0].b);
@@ -138,9 +155,15 @@ describe('PostgreSQL collector', () => {
 
   test('a refused port and an unknown user are one line naming host:port', async () => {
     const port = await refusingPort();
-    await assert.rejects(collect(`postgres://postgres@127.0.0.1:${port}/test`, join(dir, 'y1.csv'), { intervalMs: 100, durationMs: 0, ram: { kind: 'buffer' } }), /^UserError: 127\.0\.0\.1:\d+: connection refused/);
+    await assert.rejects(
+      collect(`postgres://postgres@127.0.0.1:${port}/test`, join(dir, 'y1.csv'), { intervalMs: 100, durationMs: 0, ram: { kind: 'buffer' } }),
+      /^UserError: 127\.0\.0\.1:\d+: connection refused/,
+    );
     const wrong = POSTGRES_URL.replace(/\/\/[^@]*@/, '//no_such_user_ir:wrong@');
-    await assert.rejects(collect(wrong, join(dir, 'y2.csv'), { intervalMs: 100, durationMs: 0, ram: { kind: 'buffer' } }), /^UserError: 127\.0\.0\.1:5432: authentication failed for user "no_such_user_ir"/);
+    await assert.rejects(
+      collect(wrong, join(dir, 'y2.csv'), { intervalMs: 100, durationMs: 0, ram: { kind: 'buffer' } }),
+      /^UserError: 127\.0\.0\.1:5432: authentication failed for user "no_such_user_ir"/,
+    );
   });
 });
 

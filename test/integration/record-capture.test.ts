@@ -51,7 +51,10 @@ describe('record --capture', { timeout: 180_000 }, () => {
     assert.deepEqual(Object.keys(a.summary.protocols), ['redis']);
     const summaries: string[] = [];
     await analyzeTranscript(out, { onMessage: (_c, m) => void (m.dir === 'c2s' && summaries.push(m.decoded.summary)) });
-    assert.ok(summaries.some((s) => /^AUTH ir-nobody \*+$/.test(s)), `the AUTH is there, masked: ${summaries.join(' | ')}`);
+    assert.ok(
+      summaries.some((s) => /^AUTH ir-nobody \*+$/.test(s)),
+      `the AUTH is there, masked: ${summaries.join(' | ')}`,
+    );
     assert.ok(summaries.includes('SET ir:capture v1'), summaries.join(' | '));
   });
 
@@ -92,13 +95,19 @@ describe('record --capture', { timeout: 180_000 }, () => {
     const out = join(dir, 'none.transcript.jsonl');
     const env = { PATH: '/nonexistent' };
     const missing = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'extension', 'cli', 'main.ts'), 'record', '--capture', '--target', '127.0.0.1:6379', '--out', out], { env: { ...process.env, ...env } }, (err, _o, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', join(__dirname, '..', '..', 'extension', 'cli', 'main.ts'), 'record', '--capture', '--target', '127.0.0.1:6379', '--out', out],
+        { env: { ...process.env, ...env } },
+        (err, _o, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
       );
     });
     assert.equal(missing.code, 2, missing.stderr);
     assert.match(missing.stderr.trim(), /^incident-replay record: tcpdump is not installed \(apt-get install tcpdump\)/);
-    for (const args of [['--listen', '127.0.0.1:0'], ['--fault', 'latency:10ms']]) {
+    for (const args of [
+      ['--listen', '127.0.0.1:0'],
+      ['--fault', 'latency:10ms'],
+    ]) {
       const r = await cli(['record', '--capture', '--target', '127.0.0.1:6379', '--out', out, ...args]);
       assert.equal(r.code, 2, r.stderr);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

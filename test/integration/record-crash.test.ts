@@ -51,10 +51,13 @@ function blast(port: number): { received: () => number; closed: Promise<void>; s
 }
 
 describe('what the recorder keeps when it dies or its disk fills', { timeout: 120_000 }, () => {
-  test('kill -9 under full load: the transcript holds all it relayed but at most the writer\'s bound', async () => {
+  test("kill -9 under full load: the transcript holds all it relayed but at most the writer's bound", async () => {
     const echo = await countingEcho();
     const out = join(dir, 'killed.transcript.jsonl');
-    const rec = await startVerb(['record', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${echo.port}`, '--out', out, '--keep-auth'], /recording 127\.0\.0\.1:(\d+) ->/);
+    const rec = await startVerb(
+      ['record', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${echo.port}`, '--out', out, '--keep-auth'],
+      /recording 127\.0\.0\.1:(\d+) ->/,
+    );
     const flows = [blast(rec.port), blast(rec.port)];
     await new Promise((r) => setTimeout(r, 2000));
     const exited = new Promise((r) => rec.child.once('exit', r));
@@ -98,7 +101,10 @@ describe('what the recorder keeps when it dies or its disk fills', { timeout: 12
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', tmpfs]);
     const echo = await countingEcho();
     const out = join(tmpfs, 'full.transcript.jsonl');
-    const rec = await startVerb(['record', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${echo.port}`, '--out', out, '--keep-auth'], /recording 127\.0\.0\.1:(\d+) ->/);
+    const rec = await startVerb(
+      ['record', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${echo.port}`, '--out', out, '--keep-auth'],
+      /recording 127\.0\.0\.1:(\d+) ->/,
+    );
     const flow = blast(rec.port);
     const code = await new Promise<number | null>((r) => rec.child.once('exit', (c) => r(c)));
     await Promise.race([flow.closed, new Promise((r) => setTimeout(r, 5000))]);

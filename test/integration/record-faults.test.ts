@@ -50,7 +50,14 @@ describe('fault shares', () => {
   test('toxicity picks a share of the connections, each once when it opens: every answer on a picked one is delayed, none on the others', async (t) => {
     const echo = await echoServer();
     t.after(() => echo.close());
-    const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${echo.port}`, out: out(), keepAuth: true, faults: ['latency:60ms,toxicity=50%'], seed: 11 });
+    const rec = await startRecorder({
+      listen: '127.0.0.1:0',
+      target: `127.0.0.1:${echo.port}`,
+      out: out(),
+      keepAuth: true,
+      faults: ['latency:60ms,toxicity=50%'],
+      seed: 11,
+    });
     t.after(() => rec.close());
     const slow: boolean[][] = [];
     for (let i = 0; i < 12; i++) {
@@ -107,7 +114,13 @@ describe('fault shares', () => {
     const events = await readAll(rec.file);
     const held = events.filter((e) => e.k === 'fault' && e.fault === 'latency');
     // one answer held on each connection: the third, its own bytes only
-    assert.deepEqual(held.map((e) => [e.c, e.bytes]), [[1, one], [2, one]]);
+    assert.deepEqual(
+      held.map((e) => [e.c, e.bytes]),
+      [
+        [1, one],
+        [2, one],
+      ],
+    );
   });
 });
 
@@ -133,11 +146,14 @@ describe('faults changed while the proxy runs', () => {
     assert.ok(changed >= 295, `300 ms after the change: ${changed} ms`);
     const events = await readAll(rec.file);
     const changes = events.filter((e) => e.k === 'fault' && e.op !== undefined);
-    assert.deepEqual(changes.map((e) => [e.c, e.op, e.name, e.spec]), [
-      [0, 'add', 'slow', 'latency:150ms'],
-      [0, 'update', 'slow', 'latency:300ms'],
-      [0, 'remove', 'slow', 'latency:300ms'],
-    ]);
+    assert.deepEqual(
+      changes.map((e) => [e.c, e.op, e.name, e.spec]),
+      [
+        [0, 'add', 'slow', 'latency:150ms'],
+        [0, 'update', 'slow', 'latency:300ms'],
+        [0, 'remove', 'slow', 'latency:300ms'],
+      ],
+    );
     assert.equal(events.filter((e) => e.k === 'fault' && e.latencyMs !== undefined).length, 2);
   });
 
@@ -202,13 +218,22 @@ describe("Toxiproxy's toxics as fault kinds", () => {
     assert.equal(got, 0);
     assert.ok(ms >= 190, `closed after ${ms} ms`);
     const events = await readAll(rec.file);
-    assert.deepEqual(events.filter((e) => e.k === 'drop').map((e) => [e.dir, e.bytes]), [['s2c', 5]]);
+    assert.deepEqual(
+      events.filter((e) => e.k === 'drop').map((e) => [e.dir, e.bytes]),
+      [['s2c', 5]],
+    );
   });
 
   test('reset_peer cuts the connection with RST on the first bytes', async (t) => {
     const echo = await echoServer();
     t.after(() => echo.close());
-    const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${echo.port}`, out: out(), keepAuth: true, faults: ['reset_peer:50ms,dir=up'] });
+    const rec = await startRecorder({
+      listen: '127.0.0.1:0',
+      target: `127.0.0.1:${echo.port}`,
+      out: out(),
+      keepAuth: true,
+      faults: ['reset_peer:50ms,dir=up'],
+    });
     t.after(() => rec.close());
     const s = await connectTo(rec.address.port);
     const how = ending(s);
@@ -224,7 +249,13 @@ describe("Toxiproxy's toxics as fault kinds", () => {
   test('slicer delivers a chunk in slices of about the average size, apart by its delay', async (t) => {
     const echo = await echoServer();
     t.after(() => echo.close());
-    const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${echo.port}`, out: out(), keepAuth: true, faults: ['slicer:100B,variation=20B,delay=2ms'] });
+    const rec = await startRecorder({
+      listen: '127.0.0.1:0',
+      target: `127.0.0.1:${echo.port}`,
+      out: out(),
+      keepAuth: true,
+      faults: ['slicer:100B,variation=20B,delay=2ms'],
+    });
     t.after(() => rec.close());
     const s = await connectTo(rec.address.port);
     const data = randomBytes(1000);
@@ -237,7 +268,10 @@ describe("Toxiproxy's toxics as fault kinds", () => {
     assert.ok(bytesOf(events, 1, 's2c').equals(data));
     const sizes = slices.map((e) => Buffer.byteLength(String(e.d), e.e === 'base64' ? 'base64' : 'utf8'));
     assert.ok(slices.length >= 8, `1000 bytes in ${slices.length} slices: ${sizes}`);
-    assert.ok(sizes.every((n) => n <= 140), `slices of about 100 bytes: ${sizes}`);
+    assert.ok(
+      sizes.every((n) => n <= 140),
+      `slices of about 100 bytes: ${sizes}`,
+    );
     assert.ok(slices.at(-1)!.t - slices[0].t >= (slices.length - 1) * 1500, 'the slices are apart by the delay');
   });
 

@@ -46,7 +46,10 @@ describe('messages past the decoding cap', { timeout: 180_000 }, () => {
     const { a, summaries, longestUs } = await judged(out);
     assert.equal(a.verdict, 'clean', a.notJudged.join('; '));
     assert.ok(longestUs > 0, 'the giant query is timed from its first byte to its last, not by its head alone');
-    assert.ok(summaries.some((s) => /^\(\d+ bytes, past the decoding cap: shown by its first \d+\) select length\('x+/.test(s)), 'the giant query shown by its head');
+    assert.ok(
+      summaries.some((s) => /^\(\d+ bytes, past the decoding cap: shown by its first \d+\) select length\('x+/.test(s)),
+      'the giant query shown by its head',
+    );
     assert.ok(summaries.includes('select $1::text as k ["user:42"]'), 'the next query decoded');
   });
 
@@ -68,7 +71,10 @@ describe('messages past the decoding cap', { timeout: 180_000 }, () => {
       const { a, summaries, longestUs } = await judged(out);
       assert.equal(a.verdict, 'clean', a.notJudged.join('; '));
       assert.ok(longestUs > 0, 'the giant query is timed from its first byte to its last, not by its head alone');
-      assert.ok(summaries.some((s) => s.includes("select 'user:42' as k")), `the next query decoded: ${summaries.join(' | ').slice(0, 300)}`);
+      assert.ok(
+        summaries.some((s) => s.includes("select 'user:42' as k")),
+        `the next query decoded: ${summaries.join(' | ').slice(0, 300)}`,
+      );
     } finally {
       await admin.query(`set global max_allowed_packet = ${Number(was.v)}`);
       await admin.end();
@@ -122,10 +128,16 @@ describe('a big message under the cap is written as it arrives, secrets still ma
     }
     const sizes = await c2sSizes(out);
     assert.ok(Math.max(...sizes) < 8 * 1024 * 1024, `the SET was written as it arrived: largest event ${Math.max(...sizes)} bytes`);
-    assert.ok(sizes.some((n) => n > bigPassword.length), 'the big AUTH was held whole, then masked');
+    assert.ok(
+      sizes.some((n) => n > bigPassword.length),
+      'the big AUTH was held whole, then masked',
+    );
     const text = readFileSync(out, 'latin1');
     const bytes = bytesOf(await readAll(out), 1, 'c2s').toString('latin1');
-    for (const [where, s] of [['text', text], ['bytes', bytes]]) {
+    for (const [where, s] of [
+      ['text', text],
+      ['bytes', bytes],
+    ]) {
       assert.ok(!s.includes(password), `the password is not in the file's ${where}`);
       assert.ok(!s.includes(Buffer.from(password).toString('base64').slice(0, 12)), `nor its base64, in the ${where}`);
     }

@@ -55,7 +55,10 @@ describe('masking whatever the port', { timeout: 120_000 }, () => {
     const events = await readAll(out);
     const up = bytesOf(events, 1, 'c2s');
     assert.equal(up.length, payload.length);
-    assert.ok(up.every((b) => b === 0x2a), 'every byte masked');
+    assert.ok(
+      up.every((b) => b === 0x2a),
+      'every byte masked',
+    );
     assert.equal(rec.stats.maskedConnections, 1);
     assert.match(lines.join('\n'), /connection 1: its protocol cannot be told .* recorded masked \(--protocol P or --keep-auth keeps them\)/);
     const kept = join(dir, 'unknown-kept.transcript.jsonl');
@@ -102,7 +105,13 @@ describe('masking whatever the port', { timeout: 120_000 }, () => {
     await rec.close();
     assert.match(got, /^\+OK\r\n-.*\r\n:1\r\n$/s, 'Redis stored the value, refused the AUTH, deleted the key');
     assert.equal(readFileSync(out, 'utf8').includes(SECRET), false, 'the secret is in the transcript');
-    assert.match(bytesOf(await readAll(out), 1, 'c2s').subarray(-80).toString('latin1'), /AUTH\r\n\$27\r\n\*{27}\r\n/, 'masked as an AUTH, framing kept');
+    assert.match(
+      bytesOf(await readAll(out), 1, 'c2s')
+        .subarray(-80)
+        .toString('latin1'),
+      /AUTH\r\n\$27\r\n\*{27}\r\n/,
+      'masked as an AUTH, framing kept',
+    );
     const a = await analyzeTranscript(out);
     assert.equal(a.verdict, 'clean', `${a.notJudged.join('; ')} ${JSON.stringify(a.summary)}`);
     assert.equal(a.summary.requests, 3);

@@ -49,7 +49,12 @@ describe('the recording proxy', () => {
     const lines: string[] = [];
     const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${port}`, out: out(), keepAuth: true, log: (l) => lines.push(l) });
     const s = await connectTo(rec.address.port);
-    await new Promise<void>((r) => s.on('end', () => r()).on('close', () => r()).on('error', () => {}));
+    await new Promise<void>((r) =>
+      s
+        .on('end', () => r())
+        .on('close', () => r())
+        .on('error', () => {}),
+    );
     s.destroy();
     await rec.close();
     const events = await readAll(rec.file);
@@ -91,12 +96,17 @@ describe('the recording proxy', () => {
     const got: Buffer[] = [];
     let code: string | undefined;
     s.on('data', (d: Buffer) => got.push(d));
-    await new Promise<void>((r) => s.on('end', () => r()).on('close', () => r()).on('error', (e: NodeJS.ErrnoException) => (code = e.code)));
+    await new Promise<void>((r) =>
+      s
+        .on('end', () => r())
+        .on('close', () => r())
+        .on('error', (e: NodeJS.ErrnoException) => (code = e.code)),
+    );
     s.destroy();
     await rec.close();
     server.close();
     assert.equal(Buffer.concat(got).toString(), 'partial answer');
-    assert.equal(code, 'ECONNRESET', 'the server\'s reset reaches the client as a reset');
+    assert.equal(code, 'ECONNRESET', "the server's reset reaches the client as a reset");
     const events = await readAll(rec.file);
     assert.equal(bytesOf(events, 1, 's2c').toString(), 'partial answer');
     const end = events.find((e) => e.k === 'reset');
@@ -128,12 +138,19 @@ describe('the recording proxy', () => {
       });
     });
     await gone;
-    assert.equal(serverSaw, 'ECONNRESET', 'the client\'s reset reaches the server as a reset');
+    assert.equal(serverSaw, 'ECONNRESET', "the client's reset reaches the server as a reset");
   });
 
   test('latency on a share of responses delays them and is recorded as faults, order kept', async () => {
     const echo = await echoServer();
-    const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${echo.port}`, out: out(), keepAuth: true, faults: ['latency:30ms@50%'], seed: 7 });
+    const rec = await startRecorder({
+      listen: '127.0.0.1:0',
+      target: `127.0.0.1:${echo.port}`,
+      out: out(),
+      keepAuth: true,
+      faults: ['latency:30ms@50%'],
+      seed: 7,
+    });
     const s = await connectTo(rec.address.port);
     const got: string[] = [];
     s.setEncoding('utf8');
@@ -167,12 +184,21 @@ describe('the recording proxy', () => {
     assert.equal(got, 0);
     const events = await readAll(rec.file);
     assert.equal(bytesOf(events, 1, 's2c').length, 0);
-    assert.deepEqual(events.filter((e) => e.k === 'drop').map((e) => [e.dir, e.bytes]), [['s2c', 5]]);
+    assert.deepEqual(
+      events.filter((e) => e.k === 'drop').map((e) => [e.dir, e.bytes]),
+      [['s2c', 5]],
+    );
   });
 
   test('a reset fault after N bytes cuts the connection with RST', async () => {
     const echo = await echoServer();
-    const rec = await startRecorder({ listen: '127.0.0.1:0', target: `127.0.0.1:${echo.port}`, out: out(), keepAuth: true, faults: ['reset,after=1KB,dir=up'] });
+    const rec = await startRecorder({
+      listen: '127.0.0.1:0',
+      target: `127.0.0.1:${echo.port}`,
+      out: out(),
+      keepAuth: true,
+      faults: ['reset,after=1KB,dir=up'],
+    });
     const s = await connectTo(rec.address.port);
     const closed = new Promise<string>((r) => {
       s.on('error', (e: NodeJS.ErrnoException) => r(e.code ?? 'error'));
@@ -205,7 +231,10 @@ describe('the recording proxy', () => {
   test('refuses to overwrite an existing transcript and leaves it untouched', async () => {
     const file = out();
     writeFileSync(file, 'precious');
-    await assert.rejects(startRecorder({ listen: '127.0.0.1:0', target: '127.0.0.1:1', out: file }), (e: Error) => e instanceof UserError && /already exists/.test(e.message));
+    await assert.rejects(
+      startRecorder({ listen: '127.0.0.1:0', target: '127.0.0.1:1', out: file }),
+      (e: Error) => e instanceof UserError && /already exists/.test(e.message),
+    );
     assert.equal(readFileSync(file, 'utf8'), 'precious');
   });
 

@@ -59,7 +59,11 @@ async function recordBoth(name: string, protocol: string | undefined, serverPort
 
 /** Where the secret shows in the file: its forms found in the file's text or in its decoded bytes. */
 function foundIn(file: string, events: TranscriptEvent[], value: Buffer): string[] {
-  const forms: Array<[string, string]> = [['plain', value.toString('latin1')], ['hex', value.toString('hex')], ['HEX', value.toString('hex').toUpperCase()]];
+  const forms: Array<[string, string]> = [
+    ['plain', value.toString('latin1')],
+    ['hex', value.toString('hex')],
+    ['HEX', value.toString('hex').toUpperCase()],
+  ];
   for (const shift of [0, 1, 2]) {
     // base64 of the value after `shift` other bytes: only the characters that depend on the value alone
     const b64 = Buffer.concat([Buffer.alloc(shift), value]).toString('base64');
@@ -89,7 +93,10 @@ async function assertPairs(file: string, login: RegExp, protocol: string): Promi
   assert.equal(a.summary.findings.mismatch, 0, 'no mismatch');
   assert.equal(a.summary.undecoded, 0, 'every message decodes');
   assert.deepEqual(Object.keys(a.summary.protocols), [protocol]);
-  assert.ok(paired.some((s) => login.test(s)), `the login ${login} pairs; paired: ${paired.join(' | ')}`);
+  assert.ok(
+    paired.some((s) => login.test(s)),
+    `the login ${login} pairs; paired: ${paired.join(' | ')}`,
+  );
 }
 
 /** Logs in with compression (mysqlclient, the Python driver on libmariadb), changes user, says who it is now. */
@@ -110,7 +117,7 @@ function compressedChangeUserProofs(events: TranscriptEvent[]): Buffer[] {
   const sent = bytesOf(events, 1, 'c2s');
   const login = sent.readUIntLE(0, 3) + 4; // the handshake response; compression starts after the server's OK
   const out: Buffer[] = [];
-  for (let at = login; at + 7 <= sent.length; ) {
+  for (let at = login; at + 7 <= sent.length;) {
     const len = sent.readUIntLE(at, 3);
     const inflatedLength = sent.readUIntLE(at + 4, 3);
     const payload = sent.subarray(at + 7, at + 7 + len);
@@ -182,7 +189,14 @@ describe('no login secret reaches a transcript', { timeout: 300_000 }, () => {
     const ed = { user: 'ed_user', password: secret('mysql-ed25519') };
     const changed = { user: 'second_user', password: secret('mysql-change-user') };
     let db: MariadbInstance | undefined;
-    before(async () => (db = await startMariadb([{ ...native, plugin: 'native' }, { ...changed, plugin: 'native' }, { ...ed, plugin: 'ed25519' }])));
+    before(
+      async () =>
+        (db = await startMariadb([
+          { ...native, plugin: 'native' },
+          { ...changed, plugin: 'native' },
+          { ...ed, plugin: 'ed25519' },
+        ])),
+    );
     after(async () => db?.stop());
     const record = (name: string, path: (typeof PATHS)[number], session: (port: number) => Promise<void>) =>
       recordBoth(`mysql-${name}-${path.named ? 'named' : 'auto'}`, path.named ? 'mysql' : undefined, (db as MariadbInstance).port, session);
@@ -206,7 +220,10 @@ describe('no login secret reaches a transcript', { timeout: 300_000 }, () => {
         assert.equal((db as MariadbInstance).noEd25519, null, 'the ed25519 plugin is needed');
         const rec = await record('ed25519', path, (port) => mariadbClient(port, ed.user, ed.password));
         const kept = await readAll(rec.kept);
-        assert.ok(mysqlProofs(kept).some((p) => p.length === 64), 'the kept recording shows the 64-byte signature');
+        assert.ok(
+          mysqlProofs(kept).some((p) => p.length === 64),
+          'the kept recording shows the 64-byte signature',
+        );
         await assertMasked(rec, { password: Buffer.from(ed.password), ...proofsOf(kept, mysqlProofs) });
         await assertPairs(rec.masked, /^login ed_user/, 'mysql');
       });
@@ -220,22 +237,37 @@ describe('no login secret reaches a transcript', { timeout: 300_000 }, () => {
           await c.end();
         });
         const kept = await readAll(rec.kept);
-        assert.ok(mysqlProofs(kept).length >= 2, 'the kept recording shows both logins\' scrambles');
-        await assertMasked(rec, { 'first password': Buffer.from(native.password), 'new password': Buffer.from(changed.password), ...proofsOf(kept, mysqlProofs) });
+        assert.ok(mysqlProofs(kept).length >= 2, "the kept recording shows both logins' scrambles");
+        await assertMasked(rec, {
+          'first password': Buffer.from(native.password),
+          'new password': Buffer.from(changed.password),
+          ...proofsOf(kept, mysqlProofs),
+        });
         await assertPairs(rec.masked, /^COM_CHANGE_USER$/, 'mysql');
       });
 
       test(`COM_CHANGE_USER over the compressed protocol ${path.name}: the deflated change of user is masked, and it still pairs`, async () => {
         // mysqlclient (libmariadb) deflates every packet past 50 bytes; mysql2 sends its packets stored, as they are
         const rec = await record('change-user-compressed', path, async (port) => {
-          const { stdout } = await run('/usr/bin/python3', ['-c', CHANGE_USER_PY, String(port), native.user, native.password, changed.user, changed.password], { timeout: 30_000 });
+          const { stdout } = await run('/usr/bin/python3', ['-c', CHANGE_USER_PY, String(port), native.user, native.password, changed.user, changed.password], {
+            timeout: 30_000,
+          });
           assert.equal(stdout.trim(), `${changed.user}@%`);
         });
         const kept = await readAll(rec.kept);
         const proofs = compressedChangeUserProofs(kept);
-        assert.equal(proofs.length, 1, 'the kept recording shows the change of user\'s scramble, inside a deflated packet');
-        await assertMasked(rec, { 'first password': Buffer.from(native.password), 'new password': Buffer.from(changed.password), ...proofsOf(kept, mysqlProofs), 'the change of user\'s scramble': proofs[0] });
-        assert.deepEqual(compressedChangeUserProofs(await readAll(rec.masked)), [Buffer.alloc(20, 0x2a)], 'the masked file holds the change of user, its scramble masked');
+        assert.equal(proofs.length, 1, "the kept recording shows the change of user's scramble, inside a deflated packet");
+        await assertMasked(rec, {
+          'first password': Buffer.from(native.password),
+          'new password': Buffer.from(changed.password),
+          ...proofsOf(kept, mysqlProofs),
+          "the change of user's scramble": proofs[0],
+        });
+        assert.deepEqual(
+          compressedChangeUserProofs(await readAll(rec.masked)),
+          [Buffer.alloc(20, 0x2a)],
+          'the masked file holds the change of user, its scramble masked',
+        );
         await assertPairs(rec.masked, /^COM_CHANGE_USER$/, 'mysql');
       });
     }
@@ -258,14 +290,23 @@ describe('no login secret reaches a transcript', { timeout: 300_000 }, () => {
 
   describe('Redis: AUTH and the commands that carry a password', () => {
     // the machine's Redis has no password: AUTH fails, but its bytes carry the secret all the same
-    const secrets = { AUTH: secret('redis-auth'), 'AUTH user': secret('redis-auth-user'), 'HELLO AUTH': secret('redis-hello'),
-      'CONFIG SET masterauth': secret('redis-masterauth'), 'ACL SETUSER': secret('redis-acl'), 'MIGRATE AUTH': secret('redis-migrate'),
-      'MIGRATE AUTH2': secret('redis-migrate2') };
+    const secrets = {
+      AUTH: secret('redis-auth'),
+      'AUTH user': secret('redis-auth-user'),
+      'HELLO AUTH': secret('redis-hello'),
+      'CONFIG SET masterauth': secret('redis-masterauth'),
+      'ACL SETUSER': secret('redis-acl'),
+      'MIGRATE AUTH': secret('redis-migrate'),
+      'MIGRATE AUTH2': secret('redis-migrate2'),
+    };
     const commands = [
-      ['AUTH', secrets.AUTH], ['AUTH', 'ir_no_such_user', secrets['AUTH user']],
+      ['AUTH', secrets.AUTH],
+      ['AUTH', 'ir_no_such_user', secrets['AUTH user']],
       ['HELLO', '3', 'AUTH', 'default', secrets['HELLO AUTH']],
-      ['CONFIG', 'SET', 'masterauth', secrets['CONFIG SET masterauth']], ['CONFIG', 'SET', 'masterauth', ''],
-      ['ACL', 'SETUSER', 'ir_secret_user', 'on', `>${secrets['ACL SETUSER']}`], ['ACL', 'DELUSER', 'ir_secret_user'],
+      ['CONFIG', 'SET', 'masterauth', secrets['CONFIG SET masterauth']],
+      ['CONFIG', 'SET', 'masterauth', ''],
+      ['ACL', 'SETUSER', 'ir_secret_user', 'on', `>${secrets['ACL SETUSER']}`],
+      ['ACL', 'DELUSER', 'ir_secret_user'],
       ['MIGRATE', '127.0.0.1', '1', '', '0', '100', 'AUTH', secrets['MIGRATE AUTH'], 'KEYS', 'nokey'],
       ['MIGRATE', '127.0.0.1', '1', '', '0', '100', 'AUTH2', 'default', secrets['MIGRATE AUTH2'], 'KEYS', 'nokey'],
     ];
@@ -324,15 +365,27 @@ describe('no login secret reaches a transcript', { timeout: 300_000 }, () => {
   describe('MongoDB: SASL PLAIN and SCRAM, speculative authentication, MONGODB-CR, createUser and updateUser', () => {
     const scramProof = randomBytes(32);
     const md5hex = (s: string) => createHash('md5').update(s).digest('hex');
-    const secrets = { 'speculative PLAIN': secret('mongo-speculative'), 'saslStart PLAIN': secret('mongo-plain'),
-      'MONGODB-CR key': md5hex(`nonce1app${md5hex(`app:mongo:${secret('mongo-cr')}`)}`), 'createUser pwd': secret('mongo-create'),
-      'updateUser pwd': secret('mongo-update'), 'SCRAM proof': scramProof.toString('base64') };
+    const secrets = {
+      'speculative PLAIN': secret('mongo-speculative'),
+      'saslStart PLAIN': secret('mongo-plain'),
+      'MONGODB-CR key': md5hex(`nonce1app${md5hex(`app:mongo:${secret('mongo-cr')}`)}`),
+      'createUser pwd': secret('mongo-create'),
+      'updateUser pwd': secret('mongo-update'),
+      'SCRAM proof': scramProof.toString('base64'),
+    };
     const plain = (password: string) => new Binary(Buffer.from(`\0app\0${password}`));
     // the first message as drivers send it, OP_QUERY, so an unknown port is told MongoDB from its header
     const messages = [
-      opQuery('admin.$cmd', { hello: 1, speculativeAuthenticate: { saslStart: 1, mechanism: 'PLAIN', payload: plain(secrets['speculative PLAIN']), db: '$external' } }, 1),
+      opQuery(
+        'admin.$cmd',
+        { hello: 1, speculativeAuthenticate: { saslStart: 1, mechanism: 'PLAIN', payload: plain(secrets['speculative PLAIN']), db: '$external' } },
+        1,
+      ),
       opMsg({ saslStart: 1, mechanism: 'PLAIN', payload: plain(secrets['saslStart PLAIN']), $db: '$external' }, { requestID: 2 }),
-      opMsg({ saslContinue: 1, conversationId: 1, payload: new Binary(Buffer.from(`c=biws,r=abc123,p=${secrets['SCRAM proof']}`)), $db: 'admin' }, { requestID: 3 }),
+      opMsg(
+        { saslContinue: 1, conversationId: 1, payload: new Binary(Buffer.from(`c=biws,r=abc123,p=${secrets['SCRAM proof']}`)), $db: 'admin' },
+        { requestID: 3 },
+      ),
       opQuery('admin.$cmd', { authenticate: 1, mechanism: 'MONGODB-CR', user: 'app', nonce: 'nonce1', key: secrets['MONGODB-CR key'] }, 4),
       opMsg({ createUser: 'app', pwd: secrets['createUser pwd'], roles: [], $db: 'admin' }, { requestID: 5 }),
       opMsg({ updateUser: 'app', pwd: secrets['updateUser pwd'], $db: 'admin' }, { requestID: 6 }),
@@ -356,4 +409,3 @@ describe('no login secret reaches a transcript', { timeout: 300_000 }, () => {
     }
   });
 });
-

@@ -80,7 +80,7 @@ async function client(port: number, i: number): Promise<{ localPort: number; get
 type Body = any;
 const json = async (res: Response): Promise<{ status: number; body: Body }> => ({ status: res.status, body: res.status === 204 ? null : await res.json() });
 
-describe('serve --api (Toxiproxy\'s HTTP API)', () => {
+describe("serve --api (Toxiproxy's HTTP API)", () => {
   test('toxiproxy-node-client: a proxy to Redis, a latency toxic on half the connections, its removal, and a clean verdict', async (t) => {
     const s = await serve();
     t.after(() => s.child.kill('SIGKILL'));
@@ -113,7 +113,13 @@ describe('serve --api (Toxiproxy\'s HTTP API)', () => {
     assert.match(stopped.stdout, /redis\.transcript\.jsonl: 13 connections/);
     const events = await readAll(join(s.out, 'redis.transcript.jsonl'));
     const changes = events.filter((e) => e.k === 'fault' && e.op !== undefined);
-    assert.deepEqual(changes.map((e) => [e.op, e.name, e.fault, e.toxicity]), [['add', 'slow', 'latency', 0.5], ['remove', 'slow', 'latency', 0.5]]);
+    assert.deepEqual(
+      changes.map((e) => [e.op, e.name, e.fault, e.toxicity]),
+      [
+        ['add', 'slow', 'latency', 0.5],
+        ['remove', 'slow', 'latency', 0.5],
+      ],
+    );
     const removedAt = changes[1].t;
 
     // the connections as the proxy numbered them, by the client's local port
@@ -121,7 +127,10 @@ describe('serve --api (Toxiproxy\'s HTTP API)', () => {
     const picked = new Set(events.filter((e) => e.k === 'fault' && e.picked === true).map((e) => e.c));
     const delayed = events.filter((e) => e.k === 'fault' && e.latencyMs !== undefined);
     assert.ok(picked.size > 0 && picked.size < 10, `toxicity 0.5 picked ${picked.size} of the 10 connections`);
-    assert.ok(delayed.every((e) => picked.has(e.c) && e.t < removedAt), 'only picked connections were delayed, and none after the removal');
+    assert.ok(
+      delayed.every((e) => picked.has(e.c) && e.t < removedAt),
+      'only picked connections were delayed, and none after the removal',
+    );
     for (const u of under) {
       const c = connOf.get(u.localPort);
       assert.ok(c !== undefined, `the transcript has the connection from port ${u.localPort}`);
@@ -149,7 +158,10 @@ describe('serve --api (Toxiproxy\'s HTTP API)', () => {
     assert.equal((await post('/proxies/r/toxics', { type: 'latency', attributes: { latency: 'soon' } })).status, 400);
     assert.equal((await post('/proxies/r/toxics', { type: 'latency', toxicity: 2 })).status, 400);
     const added = await post('/proxies/r/toxics', { type: 'bandwidth', stream: 'upstream', attributes: { rate: 64 } });
-    assert.deepEqual(added, { status: 200, body: { name: 'bandwidth_upstream', type: 'bandwidth', stream: 'upstream', toxicity: 1, attributes: { rate: 64 } } });
+    assert.deepEqual(added, {
+      status: 200,
+      body: { name: 'bandwidth_upstream', type: 'bandwidth', stream: 'upstream', toxicity: 1, attributes: { rate: 64 } },
+    });
     assert.equal((await post('/proxies/r/toxics', { type: 'bandwidth', stream: 'upstream' })).status, 409);
     const changed = await post('/proxies/r/toxics/bandwidth_upstream', { attributes: { rate: 8 }, toxicity: 0.25 });
     assert.deepEqual([changed.body.attributes, changed.body.toxicity], [{ rate: 8 }, 0.25]);
@@ -165,7 +177,10 @@ describe('serve --api (Toxiproxy\'s HTTP API)', () => {
     assert.equal(await refused(port), false);
 
     const toxiproxy = new Toxiproxy(s.url);
-    const populated = await toxiproxy.populate([{ name: 'r', listen: created.body.listen, upstream: '127.0.0.1:6379' }, { name: 'r2', listen: '127.0.0.1:0', upstream: '127.0.0.1:6379' }]);
+    const populated = await toxiproxy.populate([
+      { name: 'r', listen: created.body.listen, upstream: '127.0.0.1:6379' },
+      { name: 'r2', listen: '127.0.0.1:0', upstream: '127.0.0.1:6379' },
+    ]);
     assert.deepEqual(Object.keys(populated).sort(), ['r', 'r2']);
     assert.equal((await get('/proxies/r/toxics')).body.length, 1, 'populate leaves an unchanged proxy as it was');
     await post('/proxies/r', { enabled: false });
@@ -183,7 +198,15 @@ describe('serve --api (Toxiproxy\'s HTTP API)', () => {
     const events = await readAll(join(s.out, 'r.transcript.jsonl'));
     assert.deepEqual(
       events.filter((e) => e.k === 'fault').map((e) => [e.fault, e.op]),
-      [['bandwidth', 'add'], ['bandwidth', 'update'], ['down', 'add'], ['down', 'remove'], ['down', 'add'], ['down', 'remove'], ['bandwidth', 'remove']],
+      [
+        ['bandwidth', 'add'],
+        ['bandwidth', 'update'],
+        ['down', 'add'],
+        ['down', 'remove'],
+        ['down', 'add'],
+        ['down', 'remove'],
+        ['bandwidth', 'remove'],
+      ],
     );
   });
 });

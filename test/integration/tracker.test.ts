@@ -70,7 +70,11 @@ describe('the embedded tracker', () => {
   test('a request split at every byte, in upper case, with \\n and arguments in any order, gets its answer', async () => {
     await talk(tracker.address.port, ['create_domain domain=split\n'], 1);
     const req = Buffer.from('CREATE_OPEN key=k1&domain=split\n');
-    const lines = await talk(tracker.address.port, [...req].map((b) => Buffer.from([b])), 1);
+    const lines = await talk(
+      tracker.address.port,
+      [...req].map((b) => Buffer.from([b])),
+      1,
+    );
     assert.match(lines[0], /^OK fid=\d+&devid=1&path=/);
   });
 });
@@ -96,7 +100,7 @@ describe('the tracker clients against a slow metadata store', () => {
     await new Promise((r) => setTimeout(r, 350)); // A's answer arrives and waits in the receive buffer
     const b = await client.getPaths('d', 'B');
     assert.equal(b.kind, 'ok');
-    assert.equal(fidOfPath(b.kind === 'ok' ? b.args.path1 : ''), fids.get('A'), 'B was answered with A\'s file');
+    assert.equal(fidOfPath(b.kind === 'ok' ? b.args.path1 : ''), fids.get('A'), "B was answered with A's file");
     assert.equal(client.ports.length, 1, 'one connection throughout');
     client.close();
   });

@@ -38,7 +38,8 @@ async function wireWrong(file: string): Promise<{ wrong: Map<number, { asked: st
   for await (const b of t.batches) b.events.forEach((ev, i) => p.push(ev, b.lines[i]));
   p.finish();
   const wrong = new Map<number, { asked: string; owner: string }>();
-  for (const f of p.findings) if (f.kind === 'mismatch') wrong.set(getNo.get(f.request?.seq ?? -1) ?? -1, { asked: f.request?.key ?? '', owner: f.answers?.key ?? '' });
+  for (const f of p.findings)
+    if (f.kind === 'mismatch') wrong.set(getNo.get(f.request?.seq ?? -1) ?? -1, { asked: f.request?.key ?? '', owner: f.answers?.key ?? '' });
   return { wrong, gets };
 }
 
@@ -118,7 +119,11 @@ describe('verdicts on real clients', { timeout: 300_000 }, () => {
     });
   }
 
-  for (const [sub, name] of [['postgres', 'psql-tls'], ['mysql', 'mariadb-ssl.keep-auth'], ['mysql', 'mariadb-ssl']]) {
+  for (const [sub, name] of [
+    ['postgres', 'psql-tls'],
+    ['mysql', 'mariadb-ssl.keep-auth'],
+    ['mysql', 'mariadb-ssl'],
+  ]) {
     test(`${name}: after the upgrade to TLS nothing is a request; the encrypted bytes are counted and the verdict is inconclusive`, async () => {
       const a = await analyzeTranscript(join(REAL, sub, `${name}.transcript.jsonl`));
       assert.equal(a.summary.unseen.encryptedConnections, 1);
@@ -151,7 +156,11 @@ describe('verdicts on real clients', { timeout: 300_000 }, () => {
     assert.match(a.notJudged.join('; '), /the capture ends in the middle of a packet/);
   });
 
-  for (const [sub, name] of [['captures', 'mariadb-50'], ['captures', 'psql-50'], ['redis', 'redis-cli-100']]) {
+  for (const [sub, name] of [
+    ['captures', 'mariadb-50'],
+    ['captures', 'psql-50'],
+    ['redis', 'redis-cli-100'],
+  ]) {
     test(`${name}: one server packet removed with editcap is a gap, inconclusive, never a mismatch; outside it every pair holds`, async () => {
       const whole = await importCapture(join(REAL, sub, `${name}.pcap`), { out: join(dir, `${name}.transcript.jsonl`) });
       const cut = await importCapture(join(REAL, sub, `${name}.drop1.pcap`), { out: join(dir, `${name}.drop1.transcript.jsonl`) });

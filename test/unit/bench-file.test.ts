@@ -52,17 +52,26 @@ test('each write makes a new file; the earlier results stay as they were', async
 test('reading refuses what is not a result, naming the file', async () => {
   const p = join(dir, 'x.bench.json');
   await writeFile(p, '{"format":"something-else"}');
-  await assert.rejects(readBenchFile(p), (e: Error) => e instanceof UserError && e.message === `${p}: not a bench result: "format" is not "incident-replay/bench"`);
+  await assert.rejects(
+    readBenchFile(p),
+    (e: Error) => e instanceof UserError && e.message === `${p}: not a bench result: "format" is not "incident-replay/bench"`,
+  );
   await writeFile(p, '{not json');
   await assert.rejects(readBenchFile(p), /x\.bench\.json: not JSON/);
   await assert.rejects(readBenchFile(join(dir, 'absent.bench.json')), /absent\.bench\.json: no such file/);
   await writeFile(p, JSON.stringify([doc('a'), doc('b')]));
-  assert.deepEqual((await readBenchFile(p)).map((d) => d.server), ['a', 'b']);
+  assert.deepEqual(
+    (await readBenchFile(p)).map((d) => d.server),
+    ['a', 'b'],
+  );
   assert.equal(JSON.parse(await readFile(p, 'utf8')).length, 2);
 });
 
 test('a result cannot be written into a directory that does not exist: one line saying so', async () => {
-  await assert.rejects(writeBenchFile(doc('x'), join(dir, 'no', 'such', 'r.bench.json')), (e: Error) => e instanceof UserError && /no such directory/.test(e.message));
+  await assert.rejects(
+    writeBenchFile(doc('x'), join(dir, 'no', 'such', 'r.bench.json')),
+    (e: Error) => e instanceof UserError && /no such directory/.test(e.message),
+  );
 });
 
 test('a bench configuration is checked where it is read: the bundled 2010 one reads, a bad run names the file and the run', async () => {
@@ -71,7 +80,10 @@ test('a bench configuration is checked where it is read: the bundled 2010 one re
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const c = await readBenchConfig(join(__dirname, '..', '..', 'replays', 'db-speed-2010', 'bench.json'));
-  assert.deepEqual(c.runs.map((r) => r.workload), ['insert', 'select']);
+  assert.deepEqual(
+    c.runs.map((r) => r.workload),
+    ['insert', 'select'],
+  );
   assert.deepEqual(c.runs[1].concurrency, [1, 2, 4, 8, 16, 32, 40]);
   const dir = mkdtempSync(join(tmpdir(), 'ir-bench-config-'));
   const bad = join(dir, 'bench.json');

@@ -111,7 +111,10 @@ test('a run through the driver query path is told apart from the default path in
     { file: 'lean', doc: lean },
     { file: 'plain', doc: plain },
   ]);
-  assert.deepEqual(c.columns.map((x) => x.label), ['PostgreSQL 15 select', 'PostgreSQL 15 select (driver query)']);
+  assert.deepEqual(
+    c.columns.map((x) => x.label),
+    ['PostgreSQL 15 select', 'PostgreSQL 15 select (driver query)'],
+  );
   assert.equal(c.rows[0].cells[1]?.ratio, 0.739);
 });
 
@@ -120,8 +123,14 @@ test('compare lines results up by concurrency, with each throughput against the 
     { file: 'a', doc: doc('A', [run(1, 1000, 500), run(8, 4000, 2000)]) },
     { file: 'b', doc: doc('B', [run(8, 3000, 2500, { 'missing-row': 2 }), run(16, 3500, 4000)], false) },
   ]);
-  assert.deepEqual(c.columns.map((x) => x.label), ['A select', 'B select (no index)']);
-  assert.deepEqual(c.rows.map((r) => r.concurrency), [1, 8, 16]);
+  assert.deepEqual(
+    c.columns.map((x) => x.label),
+    ['A select', 'B select (no index)'],
+  );
+  assert.deepEqual(
+    c.rows.map((r) => r.concurrency),
+    [1, 8, 16],
+  );
   assert.equal(c.rows[0].cells[1], null);
   assert.deepEqual(c.rows[1].cells[1], { throughput: 3000, p99Us: 2500, errors: 2, ratio: 0.75 });
   assert.equal(c.rows[2].cells[1]?.ratio, null, 'no baseline at 16 clients');
@@ -141,9 +150,16 @@ test('two runs of the same settings are told apart in legends and comparisons: b
   const a = at(doc('PostgreSQL 15', [run(8, 46000, 400)]), '2026-11-29T10:00:05Z', 'pg 8.16.0');
   const b = at(doc('PostgreSQL 15', [run(8, 44000, 420)]), '2026-11-29T14:30:00Z', 'pg 8.16.0');
   const c = at(doc('PostgreSQL 15', [run(8, 30000, 900)]), '2026-11-29T14:30:00Z', 'pg 8.11.0');
-  assert.deepEqual(benchChartModel([a, b]).series.map((s) => s.label), ['PostgreSQL 15 select · 2026-11-29 10:00', 'PostgreSQL 15 select · 2026-11-29 14:30']);
   assert.deepEqual(
-    compareResults([{ file: 'a', doc: a }, { file: 'b', doc: b }, { file: 'c', doc: c }]).columns.map((x) => x.label),
+    benchChartModel([a, b]).series.map((s) => s.label),
+    ['PostgreSQL 15 select · 2026-11-29 10:00', 'PostgreSQL 15 select · 2026-11-29 14:30'],
+  );
+  assert.deepEqual(
+    compareResults([
+      { file: 'a', doc: a },
+      { file: 'b', doc: b },
+      { file: 'c', doc: c },
+    ]).columns.map((x) => x.label),
     ['PostgreSQL 15 select · pg 8.16.0 · 2026-11-29 10:00', 'PostgreSQL 15 select · pg 8.16.0 · 2026-11-29 14:30', 'PostgreSQL 15 select · pg 8.11.0'],
   );
   // the same minute: to the second; the very same second: numbered

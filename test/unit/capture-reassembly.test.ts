@@ -6,14 +6,39 @@ function run(segments: Partial<Segment>[]) {
   const events: { t: number; c: number; k: string; f: Record<string, unknown> }[] = [];
   const r = new Reassembler((t, c, k, f) => events.push({ t, c, k, f }), new Set([7001]));
   segments.forEach((s, i) =>
-    r.push(i, { src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 7001, seq: 0, ackNo: 0, syn: false, ack: true, fin: false, rst: false, payload: Buffer.alloc(0), ...s }),
+    r.push(i, {
+      src: '10.0.0.1',
+      dst: '10.0.0.2',
+      sport: 40000,
+      dport: 7001,
+      seq: 0,
+      ackNo: 0,
+      syn: false,
+      ack: true,
+      fin: false,
+      rst: false,
+      payload: Buffer.alloc(0),
+      ...s,
+    }),
   );
   r.finish(segments.length);
-  const text = (dir: string) => events.filter((e) => e.k === dir).map((e) => String(e.f.d)).join('');
+  const text = (dir: string) =>
+    events
+      .filter((e) => e.k === dir)
+      .map((e) => String(e.f.d))
+      .join('');
   return { events, stats: r.stats, text };
 }
 const c2s = (seq: number, data: string, more: Partial<Segment> = {}): Partial<Segment> => ({ seq, payload: Buffer.from(data), ...more });
-const s2c = (seq: number, data: string, more: Partial<Segment> = {}): Partial<Segment> => ({ src: '10.0.0.2', dst: '10.0.0.1', sport: 7001, dport: 40000, seq, payload: Buffer.from(data), ...more });
+const s2c = (seq: number, data: string, more: Partial<Segment> = {}): Partial<Segment> => ({
+  src: '10.0.0.2',
+  dst: '10.0.0.1',
+  sport: 7001,
+  dport: 40000,
+  seq,
+  payload: Buffer.from(data),
+  ...more,
+});
 
 describe('TCP reassembly of a capture', () => {
   test('segments out of order come out in sequence order; the SYN sender is the client', () => {

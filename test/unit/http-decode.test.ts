@@ -39,7 +39,10 @@ describe('HTTP decoding', () => {
 
   test('a binary or compressed body is shown in hex, with its coding', () => {
     const body = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
-    const [, m] = exchange('GET / HTTP/1.1\r\n\r\n', Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 10\r\n\r\n'), body]));
+    const [, m] = exchange(
+      'GET / HTTP/1.1\r\n\r\n',
+      Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 10\r\n\r\n'), body]),
+    );
     assert.equal((m.decoded.fields as Record<string, unknown>).body, '0x1f8b0800000000000003 (gzip)');
   });
 
@@ -55,7 +58,10 @@ describe('HTTP decoding', () => {
       assert.deepEqual(alone, JSON.parse(JSON.stringify(m.decoded)), m.decoded.summary);
       assert.deepEqual(protocolByName('http')?.describe?.(m.dir, m.bytes), alone);
     }
-    assert.deepEqual(msgs.map((m) => m.decoded.summary), ['GET /a', 'HEAD /b', 'PUT /c (2 bytes)', '200 OK (3 bytes)', '200 OK', '204 No Content']);
+    assert.deepEqual(
+      msgs.map((m) => m.decoded.summary),
+      ['GET /a', 'HEAD /b', 'PUT /c (2 bytes)', '200 OK (3 bytes)', '200 OK', '204 No Content'],
+    );
     assert.deepEqual((msgs[2].decoded.fields as Record<string, unknown>).trailers, ['X-T: 1']);
   });
 
@@ -73,7 +79,7 @@ describe('HTTP decoding', () => {
   });
 });
 
-describe('telling HTTP from a connection\'s first bytes or its port', () => {
+describe("telling HTTP from a connection's first bytes or its port", () => {
   const b = (s: string) => Buffer.from(s);
   test('a request line or a status line is HTTP, whatever the port', () => {
     assert.equal(detectProtocol({ firstC2S: b('GET /x?a=b HTTP/1.1\r\nHost: h\r\n\r\n'), port: 7001 }), 'http');

@@ -91,7 +91,7 @@ describe('HTTP/1.x framing', () => {
     for (let k = 0; k < 50; k++) {
       const pieces = EXCHANGE.flatMap((ch) => {
         const out: Chunk[] = [];
-        for (let i = 0; i < ch.bytes.length; ) {
+        for (let i = 0; i < ch.bytes.length;) {
           const len = 1 + Math.floor(rand() * 9);
           out.push({ ...ch, bytes: ch.bytes.subarray(i, i + len) });
           i += len;
@@ -187,10 +187,13 @@ describe('HTTP/1.x bytes that cannot be framed', () => {
 
   test('a chunk-size line that is not hex: the answer as far as it came, then the rest unframed, and nothing after', () => {
     const { out, pending } = lost('s2c', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n');
-    assert.deepEqual(out.map((m) => [m.decoded.summary, m.lostFraming ?? false]), [
-      ['200 OK (5 bytes)', false],
-      ['unframable bytes (4)', true],
-    ]);
+    assert.deepEqual(
+      out.map((m) => [m.decoded.summary, m.lostFraming ?? false]),
+      [
+        ['200 OK (5 bytes)', false],
+        ['unframable bytes (4)', true],
+      ],
+    );
     assert.match(out[0].decoded.error ?? '', /chunk-size line/);
     assert.equal(pending, 0);
   });
@@ -207,7 +210,10 @@ describe('HTTP/1.x bytes that cannot be framed', () => {
     const s = http.session();
     s.push('c2s', Buffer.from('GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'), 1);
     const up = s.push('s2c', Buffer.from('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\x81\x02hi', 'latin1'), 2);
-    assert.deepEqual(up.map((m) => m.decoded.summary), ['101 Switching Protocols', 'unframable bytes (4)']);
+    assert.deepEqual(
+      up.map((m) => m.decoded.summary),
+      ['101 Switching Protocols', 'unframable bytes (4)'],
+    );
     assert.match(up[1].decoded.error ?? '', /speaks websocket/);
     const client = s.push('c2s', Buffer.from('\x81\x82abcdGET / HTTP/1.1\r\n\r\n', 'latin1'), 3);
     assert.equal(client.length, 1);
@@ -215,7 +221,7 @@ describe('HTTP/1.x bytes that cannot be framed', () => {
     assert.equal(s.push('c2s', Buffer.from('more'), 4).length, 0);
   });
 
-  test('hostile bytes never throw, and nothing is held past a head\'s cap', () => {
+  test("hostile bytes never throw, and nothing is held past a head's cap", () => {
     const rand = prng(2016);
     const seed = Buffer.concat(EXCHANGE.map((x) => x.bytes));
     // bytes that framing reads: line ends, hex digits, separators; and any byte
@@ -223,8 +229,9 @@ describe('HTTP/1.x bytes that cannot be framed', () => {
     for (let i = 0; i < 2000; i++) {
       const s = http.session();
       const b = Buffer.from(seed.subarray(0, Math.floor(rand() * seed.length) + 1));
-      for (let k = 0; k < 1 + Math.floor(rand() * 8); k++) b[Math.floor(rand() * b.length)] = rand() < 0.7 ? ALPHABET[Math.floor(rand() * ALPHABET.length)] : Math.floor(rand() * 256);
-      for (let at = 0; at < b.length; ) {
+      for (let k = 0; k < 1 + Math.floor(rand() * 8); k++)
+        b[Math.floor(rand() * b.length)] = rand() < 0.7 ? ALPHABET[Math.floor(rand() * ALPHABET.length)] : Math.floor(rand() * 256);
+      for (let at = 0; at < b.length;) {
         const n = 1 + Math.floor(rand() * 200);
         const dir: Direction = rand() < 0.5 ? 'c2s' : 's2c';
         s.push(dir, b.subarray(at, at + n), at);

@@ -16,18 +16,26 @@ const REQUESTS = Buffer.from(
     'POST /echo HTTP/1.1\r\nContent-Length: 40\r\n\r\nGET / HTTP/1.1\r\nCookie: sid=s3ss10n\r\n\r\n' +
     'GET / HTTP/1.1\r\nCookie: sid=s3ss10n\r\n\r\n',
 );
-const RESPONSES = Buffer.from('HTTP/1.1 200 OK\r\nSet-Cookie: sid=n3w-s3ss10n; Path=/; HttpOnly\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n');
+const RESPONSES = Buffer.from(
+  'HTTP/1.1 200 OK\r\nSet-Cookie: sid=n3w-s3ss10n; Path=/; HttpOnly\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n',
+);
 
 describe('HTTP masking', () => {
   test('credential and cookie values are masked, same length; schemes, cookie names and attributes kept', () => {
     const head = REQUESTS.subarray(0, REQUESTS.indexOf('POST'));
     const masked = redactHttp('c2s', head)?.toString();
-    assert.equal(masked, 'GET /a HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer *********\r\nProxy-Authorization: Basic ********\r\nCookie: sid=*******; prefs=*****\r\n\r\n');
+    assert.equal(
+      masked,
+      'GET /a HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer *********\r\nProxy-Authorization: Basic ********\r\nCookie: sid=*******; prefs=*****\r\n\r\n',
+    );
     const answer = RESPONSES.subarray(0, RESPONSES.indexOf('okHTTP') + 2);
     assert.equal(redactHttp('s2c', answer)?.toString(), 'HTTP/1.1 200 OK\r\nSet-Cookie: sid=***********; Path=/; HttpOnly\r\nContent-Length: 2\r\n\r\nok');
     assert.equal(redactHttp('c2s', Buffer.from('GET / HTTP/1.1\r\nHost: h\r\n\r\n')), null);
     // a value with no scheme, and one folded over two lines: every value byte masked, the line ends kept
-    assert.equal(redactHttp('c2s', Buffer.from('GET / HTTP/1.1\r\nAuthorization: abc\r\nCookie: a=1;\r\n b=22\r\n\r\n'))?.toString(), 'GET / HTTP/1.1\r\nAuthorization: ***\r\nCookie: a=*;\r\n b=**\r\n\r\n');
+    assert.equal(
+      redactHttp('c2s', Buffer.from('GET / HTTP/1.1\r\nAuthorization: abc\r\nCookie: a=1;\r\n b=22\r\n\r\n'))?.toString(),
+      'GET / HTTP/1.1\r\nAuthorization: ***\r\nCookie: a=*;\r\n b=**\r\n\r\n',
+    );
   });
 
   /** What the recorder writes of one direction's stream in two chunks cut at `at`, with this protocol's sessions. */
@@ -42,7 +50,10 @@ describe('HTTP masking', () => {
 
   test('cut at every byte, the framing-only mask writes what masking each whole message writes, and no secret', () => {
     const decoding = { ...http, maskSession: undefined };
-    for (const [dir, stream] of [['c2s', REQUESTS], ['s2c', RESPONSES]] as const) {
+    for (const [dir, stream] of [
+      ['c2s', REQUESTS],
+      ['s2c', RESPONSES],
+    ] as const) {
       const expected = recorded(decoding, dir, stream, stream.length);
       assert.equal(expected.length, stream.length);
       for (let at = 1; at < stream.length; at++) {
@@ -54,7 +65,10 @@ describe('HTTP masking', () => {
       const left = SECRETS.map((s) => expected.toString().split(s).length - 1);
       assert.deepEqual(left, dir === 'c2s' ? [0, 0, 1, 0, 0] : [0, 0, 0, 0, 0], dir);
     }
-    assert.match(recorded(http, 'c2s', REQUESTS, 7).toString(), /Content-Length: 40\r\n\r\nGET \/ HTTP\/1.1\r\nCookie: sid=s3ss10n\r\n\r\nGET \/ HTTP\/1.1\r\nCookie: sid=\*{7}\r\n/);
+    assert.match(
+      recorded(http, 'c2s', REQUESTS, 7).toString(),
+      /Content-Length: 40\r\n\r\nGET \/ HTTP\/1.1\r\nCookie: sid=s3ss10n\r\n\r\nGET \/ HTTP\/1.1\r\nCookie: sid=\*{7}\r\n/,
+    );
   });
 
   test('an upload goes to the file as it arrives, not held until it is whole', () => {

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { keyEvidence } from '../../extension/core/pairing/key-evidence';
 
-test('an answer whose bytes carry its own request\'s key and not the one asked for proves the mismatch by content', () => {
+test("an answer whose bytes carry its own request's key and not the one asked for proves the mismatch by content", () => {
   const e = keyEvidence('user:15', 'user:16', Buffer.from('$22\r\nuser:16|grace|bd563e5d\r\n'));
   assert.equal(e, 'asked for key "user:15", got the answer for key "user:16", and the answer\'s bytes carry "user:16"');
 });
 
-test('a row whose column equals its statement\'s bound parameter (a DataRow with the text value)', () => {
+test("a row whose column equals its statement's bound parameter (a DataRow with the text value)", () => {
   const row = Buffer.concat([Buffer.from('D\0\0\0\x14\0\x01\0\0\0\x0a'), Buffer.from('order-1042')]);
   assert.match(keyEvidence('order-1077', 'order-1042', row) ?? '', /bytes carry "order-1042"/);
 });

@@ -6,7 +6,18 @@ import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EventKind, type TimelineFinding } from '../../extension/core/timeline/model';
-import { fitKeepingKey, ladderInput, ladderLayout, ladderSvg, laneEvents, LADDER_LIGHT, stackSpans, windowAround, type LadderEvent, type LadderLayout } from '../../extension/core/ladder';
+import {
+  fitKeepingKey,
+  ladderInput,
+  ladderLayout,
+  ladderSvg,
+  laneEvents,
+  LADDER_LIGHT,
+  stackSpans,
+  windowAround,
+  type LadderEvent,
+  type LadderLayout,
+} from '../../extension/core/ladder';
 import { analyzeTranscript, type Analysis, type Finding } from '../../extension/core/pairing';
 import { buildTimeline, type BuiltTimeline, type EventBrief } from '../../extension/core/timeline';
 import { TimelineStore } from '../../webview/store';
@@ -102,10 +113,21 @@ describe('the ladder of one connection', () => {
   });
 
   test('a long gap is cut to a break mark that says how long; near events keep their rhythm', () => {
-    const ev = (event: number, tUs: number, kind: number): LadderEvent => ({ event, tUs, kind: kind as LadderEvent['kind'], seq: 1 + (event >> 1), answers: kind === EventKind.response ? event - 1 : -1, key: `k:${event >> 1}`, text: `get k:${event >> 1}` });
+    const ev = (event: number, tUs: number, kind: number): LadderEvent => ({
+      event,
+      tUs,
+      kind: kind as LadderEvent['kind'],
+      seq: 1 + (event >> 1),
+      answers: kind === EventKind.response ? event - 1 : -1,
+      key: `k:${event >> 1}`,
+      text: `get k:${event >> 1}`,
+    });
     const events = [ev(0, 0, 0), ev(1, 1000, 1), ev(2, 2000, 0), ev(3, 3000, 1), ev(4, 10_003_000, 0), ev(5, 10_004_000, 1)];
     const layout = ladderLayout({ conn: 7, events, findings: [] });
-    assert.deepEqual(layout.breaks.map((b) => b.gapUs), [10_000_000]);
+    assert.deepEqual(
+      layout.breaks.map((b) => b.gapUs),
+      [10_000_000],
+    );
     const [r3, r4] = [layout.rows[3], layout.rows[4]];
     assert.ok(layout.breaks[0].y > r3.y && layout.breaks[0].y < r4.y, 'between the rows it separates');
     assert.match(layout.breaks[0].label, /10\.000 s/);
@@ -162,7 +184,22 @@ describe('labels that keep the key', () => {
   });
 
   test('overlapping spans get different levels; spans apart share the lowest', () => {
-    assert.deepEqual(stackSpans([[0, 10], [5, 15], [12, 20], [30, 40]]), [0, 1, 0, 0]);
-    assert.deepEqual(stackSpans([[10, 0], [9, 1], [8, 2]]), [0, 1, 2]);
+    assert.deepEqual(
+      stackSpans([
+        [0, 10],
+        [5, 15],
+        [12, 20],
+        [30, 40],
+      ]),
+      [0, 1, 0, 0],
+    );
+    assert.deepEqual(
+      stackSpans([
+        [10, 0],
+        [9, 1],
+        [8, 2],
+      ]),
+      [0, 1, 2],
+    );
   });
 });

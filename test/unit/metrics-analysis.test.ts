@@ -4,14 +4,27 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  backtest, chartModel, forecastFromFit, judgeImbalance, MetricsAnalyzer, ShardSeries, TrailingWindow, workingSet, type Sample,
+  backtest,
+  chartModel,
+  forecastFromFit,
+  judgeImbalance,
+  MetricsAnalyzer,
+  ShardSeries,
+  TrailingWindow,
+  workingSet,
+  type Sample,
 } from '../../extension/core/metrics';
 
 const T0 = 1_286_200_800;
 const GB = 1e9;
 let line = 1;
 const s = (h: number, shard: string, dataBytes: number, extra: Partial<Sample> = {}): Sample => ({
-  tSec: T0 + h * 3600, shard, line: ++line, dataBytes, ramBytes: 66 * GB, ...extra,
+  tSec: T0 + h * 3600,
+  shard,
+  line: ++line,
+  dataBytes,
+  ramBytes: 66 * GB,
+  ...extra,
 });
 
 test('the working set is data, data+index or storage, as chosen', () => {
@@ -71,11 +84,18 @@ test('spells over RAM end when the working set falls back under', () => {
   const sizes = [60, 67, 68, 65, 64, 67, 60];
   sizes.forEach((g, h) => an.sample(s(h, 'a', 50 * GB, { storageBytes: g * GB })));
   const [a] = an.finish().shards;
-  assert.deepEqual(a.overSpells, [{ startSec: T0 + 3600, endSec: T0 + 3 * 3600 }, { startSec: T0 + 5 * 3600, endSec: T0 + 6 * 3600 }]);
+  assert.deepEqual(a.overSpells, [
+    { startSec: T0 + 3600, endSec: T0 + 3 * 3600 },
+    { startSec: T0 + 5 * 3600, endSec: T0 + 6 * 3600 },
+  ]);
 });
 
 test('imbalance: equal chunk counts (within 10%) with bytes more than 20% apart, and nothing else', () => {
-  const at = (bytes: number[], chunks: number[]) => judgeImbalance(T0, bytes.map((b, i) => ({ shard: `s${i}`, bytes: b, chunks: chunks[i] })));
+  const at = (bytes: number[], chunks: number[]) =>
+    judgeImbalance(
+      T0,
+      bytes.map((b, i) => ({ shard: `s${i}`, bytes: b, chunks: chunks[i] })),
+    );
   assert.equal(at([66, 50], [176, 176])?.largest.shard, 's0');
   assert.ok(Math.abs(at([66, 50], [176, 176])!.bytesSpread - 0.32) < 1e-9);
   assert.equal(at([60, 50], [176, 176]), null, '20% apart is not more than 20%');
@@ -83,7 +103,7 @@ test('imbalance: equal chunk counts (within 10%) with bytes more than 20% apart,
   assert.equal(at([66], [176]), null);
 });
 
-test('imbalance is flagged at the first sample time it holds, with each shard\'s share of growth until then', () => {
+test("imbalance is flagged at the first sample time it holds, with each shard's share of growth until then", () => {
   const an = new MetricsAnalyzer();
   for (let h = 0; h < 100; h++) {
     an.sample(s(h, 'a', 10 * GB + h * 0.2 * GB, { chunks: 100 }));
@@ -92,7 +112,13 @@ test('imbalance is flagged at the first sample time it holds, with each shard\'s
   const im = an.finish().imbalance;
   // (10 + 0.2h) / (10 + 0.1h) > 1.2 first at h = 26
   assert.equal(im.firstFlagged?.tSec, T0 + 26 * 3600);
-  assert.deepEqual(im.growthAtFlag?.map((g) => [g.shard, Math.round(g.share * 1000) / 1000]), [['a', 0.667], ['b', 0.333]]);
+  assert.deepEqual(
+    im.growthAtFlag?.map((g) => [g.shard, Math.round(g.share * 1000) / 1000]),
+    [
+      ['a', 0.667],
+      ['b', 0.333],
+    ],
+  );
   assert.equal(im.flaggedTimes, 74);
 });
 

@@ -31,7 +31,10 @@ test('metrics --json on the Foursquare replay: one object, shards with crossover
   const doc = JSON.parse(r.stdout) as { shards: ShardJson[]; leadHours: number; workingSet: string };
   assert.equal(doc.leadHours, 12);
   assert.equal(doc.workingSet, 'data+index');
-  assert.deepEqual(doc.shards.map((s) => s.shard), ['shard0', 'shard1', 'shard2', 'shard3', 'shard4', 'shard5']);
+  assert.deepEqual(
+    doc.shards.map((s) => s.shard),
+    ['shard0', 'shard1', 'shard2', 'shard3', 'shard4', 'shard5'],
+  );
   const [s0, s1] = doc.shards;
   assert.match(s0.crossover!.time, ISO);
   assert.match(s0.alert!.time, ISO);
@@ -59,7 +62,10 @@ test('a file where every shard stays within RAM exits 0', async () => {
   await writeFile(p, 'time,shard,data_bytes,ram_bytes\n1,a,1GB,8GB\n3601,a,1GB,8GB\n7201,a,1GB,8GB\n');
   const r = await runCli(['metrics', p, '--json']);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual((JSON.parse(r.stdout) as { shards: ShardJson[] }).shards.map((s) => [s.shard, s.crossover, s.alert]), [['a', null, null]]);
+  assert.deepEqual(
+    (JSON.parse(r.stdout) as { shards: ShardJson[] }).shards.map((s) => [s.shard, s.crossover, s.alert]),
+    [['a', null, null]],
+  );
 });
 
 test('a bad row is one line on stderr naming file:line, exit 2, nothing on stdout', async () => {

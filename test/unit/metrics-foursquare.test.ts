@@ -62,7 +62,7 @@ test('the imbalance is flagged before the crossover, with shard0 taking about tw
   assert.ok(s0.share > 0.6 && s0.share < 0.72, `shard0 share ${s0.share}`);
 });
 
-test('the 5% move frees almost no RAM: the model says so, and shard0\'s pages stay over RAM until the compaction', async () => {
+test("the 5% move frees almost no RAM: the model says so, and shard0's pages stay over RAM until the compaction", async () => {
   const m = fragmentationModel({ docBytes: FACTS.docBytes, moveShare: FACTS.movedShare });
   assert.ok(m.pagesFreedShare < 0.001, `freed ${m.pagesFreedShare}`);
   const byStorage = await analyzeMetricsFile(FILE, { workingSet: 'storage' });

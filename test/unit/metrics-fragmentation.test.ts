@@ -34,7 +34,13 @@ test('moving everything frees everything; moving nothing frees nothing', () => {
 });
 
 test('the simulation agrees with the model', () => {
-  for (const [docBytes, moveShare] of [[300, 0.05], [300, 0.6], [1000, 0.3], [5000, 0.05], [8192, 0.05]] as const) {
+  for (const [docBytes, moveShare] of [
+    [300, 0.05],
+    [300, 0.6],
+    [1000, 0.3],
+    [5000, 0.05],
+    [8192, 0.05],
+  ] as const) {
     const m = fragmentationModel({ docBytes, moveShare });
     const docs = Math.floor(4e8 / docBytes);
     const sim = simulateFragmentation({ docBytes, moveShare }, docs, 7);

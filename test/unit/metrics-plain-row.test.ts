@@ -53,10 +53,14 @@ function general(header: Map<string, number>, width: number, bytes: Buffer, line
   if (typeof fields === 'string') return { problem: fields };
   if (fields.length !== width) return { problem: 'field count' };
   try {
-    return parseRow((c) => {
-      const i = header.get(c);
-      return i === undefined ? undefined : fields[i];
-    }, line, ctx);
+    return parseRow(
+      (c) => {
+        const i = header.get(c);
+        return i === undefined ? undefined : fields[i];
+      },
+      line,
+      ctx,
+    );
   } catch (err) {
     if (err instanceof RowProblem) return { problem: err.message };
     throw err;
@@ -83,7 +87,10 @@ function compare(headerLine: string, lines: Buffer[], where: string, fresh = fal
     const label = `${where}:${no}: ${JSON.stringify(bytes.toString('utf8'))}`;
     if (sample) {
       fast++;
-      assert.ok(typeof expected === 'object' && !('problem' in expected), `${label}: the fast path read a line the general path refuses (${JSON.stringify(expected)})`);
+      assert.ok(
+        typeof expected === 'object' && !('problem' in expected),
+        `${label}: the fast path read a line the general path refuses (${JSON.stringify(expected)})`,
+      );
       assert.deepEqual({ sample, note: rows.note }, expected, label);
     } else {
       assert.deepEqual(general(header, width, bytes, no, ctx), expected, label);
@@ -94,7 +101,12 @@ function compare(headerLine: string, lines: Buffer[], where: string, fresh = fal
   return { fast, samples };
 }
 
-const lineBuffers = (text: string) => text.split('\n').slice(1).filter((l, i, all) => l !== '' || i < all.length - 1).map((l) => Buffer.from(l.replace(/\r$/, '')));
+const lineBuffers = (text: string) =>
+  text
+    .split('\n')
+    .slice(1)
+    .filter((l, i, all) => l !== '' || i < all.length - 1)
+    .map((l) => Buffer.from(l.replace(/\r$/, '')));
 
 test('every row of every bundled metrics file: read the same by both paths, nearly all on the fast path', async () => {
   const files = [...metricsCsvs(join(ROOT, 'test', 'fixtures')), ...metricsCsvs(join(ROOT, 'replays'))];
@@ -125,7 +137,19 @@ function collectorFile(rows: number): string {
   for (let i = 0; i < rows; i++) {
     const moment = Math.floor(i / 3);
     const tSec = 1_286_200_800 + moment * 60 + (moment % 7 === 0 ? 0.25 : 0);
-    const s = { tSec, shard: `rs${i % 3}`, dataBytes: 1e9 + i * 12_345, ramBytes: 8 * 2 ** 30, indexBytes: i % 5 ? 2e8 + i : undefined, storageBytes: 1.5e9 + i, residentBytes: 7e8, pageFaultsPerS: (i % 11) / 4, chunks: 40 + (i >> 6), docs: 1e6 + i, avgDocBytes: 812.5 };
+    const s = {
+      tSec,
+      shard: `rs${i % 3}`,
+      dataBytes: 1e9 + i * 12_345,
+      ramBytes: 8 * 2 ** 30,
+      indexBytes: i % 5 ? 2e8 + i : undefined,
+      storageBytes: 1.5e9 + i,
+      residentBytes: 7e8,
+      pageFaultsPerS: (i % 11) / 4,
+      chunks: 40 + (i >> 6),
+      docs: 1e6 + i,
+      avgDocBytes: 812.5,
+    };
     const note = i % 13 === 0 ? { tSec, shard: s.shard, text: i % 2 ? 'balancer moved a chunk, then another' : 'compaction' } : null;
     out.push(formatRow('csv', s, note));
   }
@@ -143,31 +167,163 @@ test('files as the benchmark and the collectors write them: read the same by bot
 
 const HEADER = 'time,shard,data_bytes,index_bytes,storage_bytes,ram_bytes,resident_bytes,page_faults_per_s,chunks,docs,avg_doc_bytes,note,colour';
 const BASE: Record<string, string> = {
-  time: '1286200800', shard: 'shard0', data_bytes: '31GB', index_bytes: '2GB', storage_bytes: '', ram_bytes: '64GiB', resident_bytes: '',
-  page_faults_per_s: '3', chunks: '176', docs: '', avg_doc_bytes: '300B', note: '', colour: 'red',
+  time: '1286200800',
+  shard: 'shard0',
+  data_bytes: '31GB',
+  index_bytes: '2GB',
+  storage_bytes: '',
+  ram_bytes: '64GiB',
+  resident_bytes: '',
+  page_faults_per_s: '3',
+  chunks: '176',
+  docs: '',
+  avg_doc_bytes: '300B',
+  note: '',
+  colour: 'red',
 };
-const row = (cells: Record<string, string>) => HEADER.split(',').map((c) => cells[c] ?? BASE[c]).join(',');
+const row = (cells: Record<string, string>) =>
+  HEADER.split(',')
+    .map((c) => cells[c] ?? BASE[c])
+    .join(',');
 
 const SIZES = [
-  '', '0', '5', '007', '5.', '.5', '.', '1.2.3', '64GiB', '64gib', '64GIB', '64 GiB', ' 64GiB', '64GiB ', '1.5GiB', '31.020GB', '300B', '300b',
-  '5XB', '5KiBB', '5e3', '6.6e10', '5E3', '5e', '5eb', '-5', '+5', '-5GB', '0x10', 'Infinity', 'NaN', '999999999999999', '9999999999999999',
-  '12345678901234567890', '0.000000000000001', '1.00000000000001', '0.1', '0.3', '1.7976931348623157', '5GB5', 'GB', '5\t', '"5"', '٣', '５',
-  '5ＧＢ', '5constructor', '5kb', '5mb', '5tb', '5pb', '5kib', '5mib', '5tib', '5pib', '5pbb', '5Kb', '5kB', '5\r', '66000000000',
+  '',
+  '0',
+  '5',
+  '007',
+  '5.',
+  '.5',
+  '.',
+  '1.2.3',
+  '64GiB',
+  '64gib',
+  '64GIB',
+  '64 GiB',
+  ' 64GiB',
+  '64GiB ',
+  '1.5GiB',
+  '31.020GB',
+  '300B',
+  '300b',
+  '5XB',
+  '5KiBB',
+  '5e3',
+  '6.6e10',
+  '5E3',
+  '5e',
+  '5eb',
+  '-5',
+  '+5',
+  '-5GB',
+  '0x10',
+  'Infinity',
+  'NaN',
+  '999999999999999',
+  '9999999999999999',
+  '12345678901234567890',
+  '0.000000000000001',
+  '1.00000000000001',
+  '0.1',
+  '0.3',
+  '1.7976931348623157',
+  '5GB5',
+  'GB',
+  '5\t',
+  '"5"',
+  '٣',
+  '５',
+  '5ＧＢ',
+  '5constructor',
+  '5kb',
+  '5mb',
+  '5tb',
+  '5pb',
+  '5kib',
+  '5mib',
+  '5tib',
+  '5pib',
+  '5pbb',
+  '5Kb',
+  '5kB',
+  '5\r',
+  '66000000000',
 ];
-const COUNTS = ['', '0', '10', '10.0', '10.5', '1e3', ' 10', '10 ', '-1', '0x10', '.5', '5.', '.', 'Infinity', '10GB', '"10"', '999999999999999', '12345678901234567'];
+const COUNTS = [
+  '',
+  '0',
+  '10',
+  '10.0',
+  '10.5',
+  '1e3',
+  ' 10',
+  '10 ',
+  '-1',
+  '0x10',
+  '.5',
+  '5.',
+  '.',
+  'Infinity',
+  '10GB',
+  '"10"',
+  '999999999999999',
+  '12345678901234567',
+];
 const TIMES = [
-  '1286200800', '1286200800.5', '1286200800.', '.5', '0', '1286200800000', '99999999999', '100000000000', '2010-10-04T14:00:00Z',
-  '2010-10-04T14:00:00Z', '2010-10-04 14:00:00Z', '2010-10-04T14:00:00+02:00', '2010-10-04T14:00:00.250Z', '2010-10-04', '2010-13-04T14:00:00Z',
-  '2010-10-04T14:00:00Z', ' 1286200800', '1286200800 ', 'yesterday', '', ' ', '1e9', '1960-01-01T00:00:00Z', '1286200800.123456789',
-  '12862008001234567', '"1286200800"', '2010-10-04T14:00:00Z',
+  '1286200800',
+  '1286200800.5',
+  '1286200800.',
+  '.5',
+  '0',
+  '1286200800000',
+  '99999999999',
+  '100000000000',
+  '2010-10-04T14:00:00Z',
+  '2010-10-04T14:00:00Z',
+  '2010-10-04 14:00:00Z',
+  '2010-10-04T14:00:00+02:00',
+  '2010-10-04T14:00:00.250Z',
+  '2010-10-04',
+  '2010-13-04T14:00:00Z',
+  '2010-10-04T14:00:00Z',
+  ' 1286200800',
+  '1286200800 ',
+  'yesterday',
+  '',
+  ' ',
+  '1e9',
+  '1960-01-01T00:00:00Z',
+  '1286200800.123456789',
+  '12862008001234567',
+  '"1286200800"',
+  '2010-10-04T14:00:00Z',
 ];
 // 'Aa' and 'BB' share a hash (31·65 + 97 = 31·66 + 66): names are told apart by their bytes
-const SHARDS = ['shard0', ' shard0 ', 'shard0 ', '', ' ', 'shärd', 'シャード', '\u00a0shard1\u00a0', 'a"b', '"a,b"', '"shard0"', 'shard1', 'shard0', '\tshard2', 'Aa', 'BB', 'Aa', 'BB'];
+const SHARDS = [
+  'shard0',
+  ' shard0 ',
+  'shard0 ',
+  '',
+  ' ',
+  'shärd',
+  'シャード',
+  '\u00a0shard1\u00a0',
+  'a"b',
+  '"a,b"',
+  '"shard0"',
+  'shard1',
+  'shard0',
+  '\tshard2',
+  'Aa',
+  'BB',
+  'Aa',
+  'BB',
+];
 const NOTES = ['', 'compaction', ' spaced out ', ' ', '"quoted, with a comma"', '"quoted"', 'ünïcode', 'say "hi"', 'x'];
 
 test('hand-made rows at every edge: the same sample, note and unit style, or left to the general path', () => {
   const lines: string[] = [];
-  for (const c of ['data_bytes', 'index_bytes', 'storage_bytes', 'ram_bytes', 'resident_bytes', 'avg_doc_bytes']) for (const v of SIZES) lines.push(row({ [c]: v }));
+  for (const c of ['data_bytes', 'index_bytes', 'storage_bytes', 'ram_bytes', 'resident_bytes', 'avg_doc_bytes'])
+    for (const v of SIZES) lines.push(row({ [c]: v }));
   for (const c of ['page_faults_per_s', 'chunks', 'docs']) for (const v of COUNTS) lines.push(row({ [c]: v }));
   for (const v of TIMES) lines.push(row({ time: v }));
   for (const v of SHARDS) lines.push(row({ shard: v }));
@@ -190,9 +346,16 @@ test('hand-made rows at every edge: the same sample, note and unit style, or lef
   assert.ok(together.fast > 100, `on the fast path: ${together.fast} of ${bytes.length} lines`);
   // a unit in a row left to the general path, then a row without units: the file's sizes are still plain bytes
   const plainBytes = { data_bytes: '5', index_bytes: '', ram_bytes: '8', avg_doc_bytes: '' };
-  compare(HEADER, [row({ ...plainBytes, index_bytes: '1KiB', ram_bytes: '0' }), row(plainBytes), row({ ...plainBytes, avg_doc_bytes: '2KB' })].map((l) => Buffer.from(l)), 'styles');
+  compare(
+    HEADER,
+    [row({ ...plainBytes, index_bytes: '1KiB', ram_bytes: '0' }), row(plainBytes), row({ ...plainBytes, avg_doc_bytes: '2KB' })].map((l) => Buffer.from(l)),
+    'styles',
+  );
   // the style comes from the first size with a unit, in the order row.ts reads the sizes, whichever column it is in
-  for (const [cells, style] of [[{ data_bytes: '5', ram_bytes: '8', index_bytes: '1KiB', avg_doc_bytes: '3KB' }, 'iec'], [{ data_bytes: '5', ram_bytes: '8GB', index_bytes: '1KiB' }, 'si']] as const) {
+  for (const [cells, style] of [
+    [{ data_bytes: '5', ram_bytes: '8', index_bytes: '1KiB', avg_doc_bytes: '3KB' }, 'iec'],
+    [{ data_bytes: '5', ram_bytes: '8GB', index_bytes: '1KiB' }, 'si'],
+  ] as const) {
     const { header, width } = columns(HEADER);
     const ctx: RowContext = { unitStyle: null };
     assert.ok(new PlainRows(header, width).read(Buffer.from(row(cells)), 0, row(cells).length, 2, ctx));
@@ -234,9 +397,20 @@ async function refusal(file: string): Promise<string> {
 
 test('a bad row is refused with the same file:line and words whichever path met it first', async () => {
   const bad: Record<string, string>[] = [
-    { data_bytes: '-5GB' }, { data_bytes: '' }, { ram_bytes: '0' }, { ram_bytes: '5XB' }, { index_bytes: '1.2.3' }, { chunks: '10.5' },
-    { chunks: '-1' }, { time: 'yesterday' }, { time: '1286200800000' }, { time: '1286190000' }, { time: '1286200800', shard: 'shard1' }, { shard: '' },
-    { data_bytes: '5constructor' }, { page_faults_per_s: 'x' },
+    { data_bytes: '-5GB' },
+    { data_bytes: '' },
+    { ram_bytes: '0' },
+    { ram_bytes: '5XB' },
+    { index_bytes: '1.2.3' },
+    { chunks: '10.5' },
+    { chunks: '-1' },
+    { time: 'yesterday' },
+    { time: '1286200800000' },
+    { time: '1286190000' },
+    { time: '1286200800', shard: 'shard1' },
+    { shard: '' },
+    { data_bytes: '5constructor' },
+    { page_faults_per_s: 'x' },
   ];
   for (const [i, cells] of bad.entries()) {
     const good = [1286200000, 1286200400, 1286200800].map((t) => row({ time: String(t), shard: 'shard1' }));

@@ -51,7 +51,13 @@ test('CSV with units, ISO times, optional columns and a quoted note loads into s
   assert.deepEqual([samples[0].dataBytes, samples[0].ramBytes, samples[0].indexBytes, samples[0].chunks], [62e9, 66e9, 4e9, 176]);
   assert.equal(samples[1].indexBytes, undefined);
   assert.equal(samples[0].tSec, Date.parse('2010-10-04T14:00:00Z') / 1000);
-  assert.deepEqual(notes.map((x) => [x.shard, x.text, x.line]), [['shard0', 'crossed, on disk', 2], [null, 'site down', 4]]);
+  assert.deepEqual(
+    notes.map((x) => [x.shard, x.text, x.line]),
+    [
+      ['shard0', 'crossed, on disk', 2],
+      [null, 'site down', 4],
+    ],
+  );
   assert.equal(report.unitStyle, 'si');
   assert.deepEqual(report.columns, ['time', 'shard', 'data_bytes', 'ram_bytes', 'index_bytes', 'chunks', 'note']);
 });
@@ -130,12 +136,21 @@ test('a shard appearing mid-file is a shard added: reported, analysed from its f
   // b grows 10 a hour from 900: over 1000 after 10 h, at its 11th sample
   assert.equal(sb.crossover?.tSec, 1286200800 + 41 * 3600);
   // growth shares count b from its own first sample
-  assert.deepEqual(a.imbalance.growth.map((g) => [g.shard, g.growthBytes]), [['a', 47], ['b', 170]]);
+  assert.deepEqual(
+    a.imbalance.growth.map((g) => [g.shard, g.growthBytes]),
+    [
+      ['a', 47],
+      ['b', 170],
+    ],
+  );
 });
 
 test('CRLF line ends and a missing final newline read the same', async () => {
   const { samples } = await load('time,shard,data_bytes,ram_bytes\r\n1,a,1,10\r\n2,a,2,10');
-  assert.deepEqual(samples.map((s) => s.dataBytes), [1, 2]);
+  assert.deepEqual(
+    samples.map((s) => s.dataBytes),
+    [1, 2],
+  );
 });
 
 test('what collect writes reads back whatever the name: .csv, .jsonl, .ndjson, .json and another name', async () => {
@@ -151,6 +166,10 @@ test('what collect writes reads back whatever the name: .csv, .jsonl, .ndjson, .
     await w.close();
     const samples: Sample[] = [];
     await readMetrics(p, { sample: (s) => samples.push(s), note: () => undefined });
-    assert.deepEqual(samples.map((s) => s.dataBytes), [100, 200], ext);
+    assert.deepEqual(
+      samples.map((s) => s.dataBytes),
+      [100, 200],
+      ext,
+    );
   }
 });

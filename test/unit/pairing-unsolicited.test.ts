@@ -15,9 +15,18 @@ const traffic: Chunk[] = [
 it('pairs around an unsolicited push: each GET gets its own value and nothing is an orphan', () => {
   const run = pairAll(redis, traffic);
   assert.deepEqual(run.findings, []);
-  assert.deepEqual(run.pairs.map((p) => [p.request.decoded.summary, p.response?.decoded.summary]), [['GET a', '"1"'], ['GET b', '"2"']]);
+  assert.deepEqual(
+    run.pairs.map((p) => [p.request.decoded.summary, p.response?.decoded.summary]),
+    [
+      ['GET a', '"1"'],
+      ['GET b', '"2"'],
+    ],
+  );
   assert.equal(run.responses, 2);
-  assert.deepEqual(run.unsolicited.map((m) => m.decoded.summary), ['(push) 1) "message" 2) "ch" 3) "x"']);
+  assert.deepEqual(
+    run.unsolicited.map((m) => m.decoded.summary),
+    ['(push) 1) "message" 2) "ch" 3) "x"'],
+  );
 });
 
 it('without the mark the same push would be taken as the answer to GET b, and the real answer an orphan', () => {
@@ -29,6 +38,9 @@ it('without the mark the same push would be taken as the answer to GET b, and th
     },
   };
   const run = pairAll(unmarked, traffic);
-  assert.deepEqual(run.findings.map((f) => f.kind), ['orphan']);
+  assert.deepEqual(
+    run.findings.map((f) => f.kind),
+    ['orphan'],
+  );
   assert.match(run.pairs[1].response?.decoded.summary ?? '', /^\(push\)/);
 });

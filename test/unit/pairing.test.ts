@@ -9,7 +9,7 @@ type Step = [number, number, string, (string | Record<string, unknown>)?];
 function pair(steps: Step[], keyPattern?: RegExp, clientModel: ClientModel = 'auto') {
   const p = new Pairing(mogilefs, { keyPattern, clientModel });
   steps.forEach(([t, c, k, x], i) => {
-    const ev = { t: Math.round(t * 1000), c, k, ...(typeof x === 'string' ? { d: x } : x ?? {}) } as TranscriptEvent;
+    const ev = { t: Math.round(t * 1000), c, k, ...(typeof x === 'string' ? { d: x } : (x ?? {})) } as TranscriptEvent;
     p.push(ev, i + 2);
   });
   p.finish();
@@ -20,14 +20,28 @@ const ans = (fid: number) => `OK paths=1&path1=http://h/${fid}.fid\r\n`;
 
 describe('pairing a sequential client', () => {
   test('request, answer, request, answer: no findings', () => {
-    const p = pair([[0, 1, 'open'], [1, 1, 'c2s', req('a')], [2, 1, 's2c', ans(1)], [3, 1, 'c2s', req('b')], [4, 1, 's2c', ans(2)], [5, 1, 'close', { by: 'client' }]]);
+    const p = pair([
+      [0, 1, 'open'],
+      [1, 1, 'c2s', req('a')],
+      [2, 1, 's2c', ans(1)],
+      [3, 1, 'c2s', req('b')],
+      [4, 1, 's2c', ans(2)],
+      [5, 1, 'close', { by: 'client' }],
+    ]);
     assert.deepEqual(p.summary.findings, { mismatch: 0, timeout: 0, late: 0, unanswered: 0, orphan: 0 });
     assert.equal(p.summary.requests, 2);
   });
 
   test('a client that abandons a request and keeps the connection takes the late answer for its next request', () => {
     // it acts on A's answer (asks for C) before B's own answer comes: it took A's answer for B
-    const p = pair([[1, 1, 'c2s', req('A')], [300, 1, 'c2s', req('B')], [450, 1, 's2c', ans(1)], [451, 1, 'c2s', req('C')], [452, 1, 's2c', ans(2)], [453, 1, 's2c', ans(3)]]);
+    const p = pair([
+      [1, 1, 'c2s', req('A')],
+      [300, 1, 'c2s', req('B')],
+      [450, 1, 's2c', ans(1)],
+      [451, 1, 'c2s', req('C')],
+      [452, 1, 's2c', ans(2)],
+      [453, 1, 's2c', ans(3)],
+    ]);
     const kinds = p.findings.map((f) => f.kind);
     assert.deepEqual(kinds, ['timeout', 'late', 'mismatch', 'mismatch']);
     const m = p.findings[2];
@@ -52,17 +66,33 @@ describe('pairing a sequential client', () => {
       [803, 1, 's2c', ans(4)],
     ]);
     const mism = p.findings.filter((f) => f.kind === 'mismatch').map((f) => [f.request?.key, f.answers?.key]);
-    assert.deepEqual(mism, [['B', 'A'], ['C', 'B'], ['D', 'C']]);
+    assert.deepEqual(mism, [
+      ['B', 'A'],
+      ['C', 'B'],
+      ['D', 'C'],
+    ]);
   });
 
   test('a client that closes on timeout has a timeout but no mismatch', () => {
-    const p = pair([[1, 1, 'c2s', req('A')], [250, 1, 'close', { by: 'client' }], [260, 2, 'c2s', req('B')], [261, 2, 's2c', ans(2)]]);
-    assert.deepEqual(p.findings.map((f) => [f.kind, f.keptConnection]), [['timeout', false]]);
+    const p = pair([
+      [1, 1, 'c2s', req('A')],
+      [250, 1, 'close', { by: 'client' }],
+      [260, 2, 'c2s', req('B')],
+      [261, 2, 's2c', ans(2)],
+    ]);
+    assert.deepEqual(
+      p.findings.map((f) => [f.kind, f.keptConnection]),
+      [['timeout', false]],
+    );
     assert.equal(p.summary.findings.mismatch, 0);
   });
 
   test('an answer with no request is an orphan; a request never answered before close is unanswered', () => {
-    const p = pair([[1, 1, 's2c', ans(9)], [2, 2, 'c2s', req('x')], [3, 2, 'close', { by: 'server' }]]);
+    const p = pair([
+      [1, 1, 's2c', ans(9)],
+      [2, 2, 'c2s', req('x')],
+      [3, 2, 'close', { by: 'server' }],
+    ]);
     assert.deepEqual(p.findings.map((f) => f.kind).sort(), ['orphan', 'unanswered']);
   });
 
@@ -88,7 +118,15 @@ describe('pairing a sequential client', () => {
   test('a key pattern finds the key a payload carries, and names it in the evidence', () => {
     const get = (k: string) => `get_value id=${k}\r\n`;
     const value = (k: string) => `OK value=${k}%7Cpayload\r\n`;
-    const p = pair([[1, 1, 'c2s', get('user:1')], [300, 1, 'c2s', get('user:2')], [600, 1, 's2c', value('user:1')]], /user:\d+/, 'sequential');
+    const p = pair(
+      [
+        [1, 1, 'c2s', get('user:1')],
+        [300, 1, 'c2s', get('user:2')],
+        [600, 1, 's2c', value('user:1')],
+      ],
+      /user:\d+/,
+      'sequential',
+    );
     const m = p.findings.find((f) => f.kind === 'mismatch');
     assert.equal(m?.request?.key, 'user:2');
     assert.equal(m?.response?.key, 'user:1');
@@ -100,21 +138,43 @@ describe('the client model, inferred per connection', () => {
   const verdict = (p: Pairing) => verdictOf(p.summary).verdict;
 
   test('a take the client never acts on is suspected, not found: the verdict is inconclusive', () => {
-    const p = pair([[1, 1, 'c2s', req('A')], [300, 1, 'c2s', req('B')], [600, 1, 's2c', ans(1)], [601, 1, 's2c', ans(2)]]);
+    const p = pair([
+      [1, 1, 'c2s', req('A')],
+      [300, 1, 'c2s', req('B')],
+      [600, 1, 's2c', ans(1)],
+      [601, 1, 's2c', ans(2)],
+    ]);
     assert.equal(p.summary.findings.mismatch, 0);
     assert.equal(p.summary.unseen.suspected, 1);
     assert.equal(verdict(p), 'inconclusive');
   });
 
   test('--client-model sequential takes every give-up as the 2008 client: the take is a mismatch without waiting', () => {
-    const p = pair([[1, 1, 'c2s', req('A')], [300, 1, 'c2s', req('B')], [600, 1, 's2c', ans(1)], [601, 1, 's2c', ans(2)]], undefined, 'sequential');
-    assert.deepEqual(p.findings.map((f) => f.kind), ['timeout', 'late', 'mismatch']);
+    const p = pair(
+      [
+        [1, 1, 'c2s', req('A')],
+        [300, 1, 'c2s', req('B')],
+        [600, 1, 's2c', ans(1)],
+        [601, 1, 's2c', ans(2)],
+      ],
+      undefined,
+      'sequential',
+    );
+    assert.deepEqual(
+      p.findings.map((f) => f.kind),
+      ['timeout', 'late', 'mismatch'],
+    );
     assert.match(p.findings[2].grounds ?? '', /--client-model sequential/);
   });
 
   test('a client that waits for its own answer before each move matches answers to requests: clean', () => {
     // after the give-up, every request goes out only once its own answer is in: a multiplexing client (ioredis)
-    const steps: Step[] = [[1, 1, 'c2s', req('A')], [300, 1, 'c2s', req('B')], [600, 1, 's2c', ans(1)], [601, 1, 's2c', ans(2)]];
+    const steps: Step[] = [
+      [1, 1, 'c2s', req('A')],
+      [300, 1, 'c2s', req('B')],
+      [600, 1, 's2c', ans(1)],
+      [601, 1, 's2c', ans(2)],
+    ];
     for (let i = 0; i < 4; i++) steps.push([700 + i * 10, 1, 'c2s', req(`k${i}`)], [705 + i * 10, 1, 's2c', ans(10 + i)]);
     const p = pair(steps);
     assert.equal(p.summary.findings.mismatch, 0);
@@ -122,21 +182,36 @@ describe('the client model, inferred per connection', () => {
     assert.equal(verdict(p), 'clean');
   });
 
-  test('a move as late as the client\'s timeout is the timeout firing, not the client acting on a taken answer', () => {
+  test("a move as late as the client's timeout is the timeout firing, not the client acting on a taken answer", () => {
     // timeout about 300: B gives A up at 300; A's answer comes at 590, just before B's own timeout fires at 600
-    const p = pair([[1, 1, 'c2s', req('A')], [300, 1, 'c2s', req('B')], [590, 1, 's2c', ans(1)], [600, 1, 'c2s', req('C')], [900, 1, 'close', { by: 'client' }]]);
+    const p = pair([
+      [1, 1, 'c2s', req('A')],
+      [300, 1, 'c2s', req('B')],
+      [590, 1, 's2c', ans(1)],
+      [600, 1, 'c2s', req('C')],
+      [900, 1, 'close', { by: 'client' }],
+    ]);
     assert.equal(p.summary.findings.mismatch, 0);
   });
 
-  test('several requests in one write: a pipelining client, whose view is the server\'s; no timeout, no mismatch', () => {
-    const p = pair([[1, 1, 'c2s', req('A') + req('B') + req('C')], [500, 1, 's2c', ans(1)], [501, 1, 's2c', ans(2) + ans(3)]]);
+  test("several requests in one write: a pipelining client, whose view is the server's; no timeout, no mismatch", () => {
+    const p = pair([
+      [1, 1, 'c2s', req('A') + req('B') + req('C')],
+      [500, 1, 's2c', ans(1)],
+      [501, 1, 's2c', ans(2) + ans(3)],
+    ]);
     assert.deepEqual(p.findings, []);
     assert.equal(p.summary.clientModels.pipelined, 1);
     assert.equal(verdict(p), 'clean');
   });
 
   test('requests back to back before any answer are a burst: pipelined, even in separate writes', () => {
-    const p = pair([[1, 1, 'c2s', req('A')], [1.2, 1, 'c2s', req('B')], [5000, 1, 's2c', ans(1)], [5001, 1, 's2c', ans(2)]]);
+    const p = pair([
+      [1, 1, 'c2s', req('A')],
+      [1.2, 1, 'c2s', req('B')],
+      [5000, 1, 's2c', ans(1)],
+      [5001, 1, 's2c', ans(2)],
+    ]);
     assert.deepEqual(p.findings, []);
   });
 
@@ -151,7 +226,13 @@ describe('the client model, inferred per connection', () => {
       [700_200, 1, 's2c', ans(4) + ans(5)],
     ]);
     // D took C's late answer and the client asked for E at once: one answer late from then on
-    assert.deepEqual(p.findings.filter((f) => f.kind === 'mismatch').map((f) => [f.request?.key, f.answers?.key]), [['D', 'C'], ['E', 'D']]);
+    assert.deepEqual(
+      p.findings.filter((f) => f.kind === 'mismatch').map((f) => [f.request?.key, f.answers?.key]),
+      [
+        ['D', 'C'],
+        ['E', 'D'],
+      ],
+    );
     assert.equal(p.summary.clientModels.sequential, 1);
     assert.equal(p.summary.clientModels.pipelined, 1);
   });

@@ -33,7 +33,10 @@ function seedStream(name: (typeof NAMES)[number]): Chunk[] {
     out.push({ conn: 1, dir: 's2c', tUs: 0, bytes: Buffer.from('520000000800000000530000001a636c69656e745f656e636f64696e670055544638005a0000000549', 'hex') });
   }
   if (name === 'mongodb') {
-    out.push({ conn: 1, dir: 'c2s', tUs: 0, bytes: opQuery('admin.$cmd', { isMaster: 1 }, 9) }, { conn: 1, dir: 's2c', tUs: 0, bytes: opReply([{ ok: 1 }], 10, 9) });
+    out.push(
+      { conn: 1, dir: 'c2s', tUs: 0, bytes: opQuery('admin.$cmd', { isMaster: 1 }, 9) },
+      { conn: 1, dir: 's2c', tUs: 0, bytes: opReply([{ ok: 1 }], 10, 9) },
+    );
     out.push({ conn: 1, dir: 'c2s', tUs: 0, bytes: opMsg({ insert: 'd', $db: 't' }, { requestID: 11, sequences: { documents: [{ a: 1 }] }, checksum: true }) });
   }
   let i = 0;
@@ -46,7 +49,13 @@ type Mutation = (seed: Chunk[], rand: () => number) => Chunk[];
 const randomBytes = (rand: () => number, n: number): Buffer => Buffer.from(Array.from({ length: n }, () => Math.floor(rand() * 256)));
 
 const MUTATIONS: Record<string, Mutation> = {
-  random: (_seed, rand) => Array.from({ length: 1 + Math.floor(rand() * 6) }, (_, i) => ({ conn: 1, dir: rand() < 0.5 ? 'c2s' : 's2c', tUs: i, bytes: randomBytes(rand, Math.floor(rand() * 600)) })),
+  random: (_seed, rand) =>
+    Array.from({ length: 1 + Math.floor(rand() * 6) }, (_, i) => ({
+      conn: 1,
+      dir: rand() < 0.5 ? 'c2s' : 's2c',
+      tUs: i,
+      bytes: randomBytes(rand, Math.floor(rand() * 600)),
+    })),
   truncated: (seed, rand) => {
     const keep = Math.floor(rand() * seed.length);
     const last = seed[keep];
@@ -74,7 +83,7 @@ function feed(protocol: Protocol, chunks: Chunk[], rand: () => number): number {
   const given: Record<Direction, number> = { c2s: 0, s2c: 0 };
   let messages = 0;
   for (const c of chunks) {
-    for (let i = 0; i < c.bytes.length || i === 0; ) {
+    for (let i = 0; i < c.bytes.length || i === 0;) {
       const n = rand() < 0.5 ? c.bytes.length - i : 1 + Math.floor(rand() * 64);
       const part = c.bytes.subarray(i, i + n);
       given[c.dir] += part.length;

@@ -26,7 +26,10 @@ describe('the MogileFS tracker protocol', () => {
   });
 
   test('a byte at a time still yields whole lines, timed from first to last byte', () => {
-    const msgs = frame('c2s', [...Buffer.from('noop\r\n')].map((b) => Buffer.from([b])));
+    const msgs = frame(
+      'c2s',
+      [...Buffer.from('noop\r\n')].map((b) => Buffer.from([b])),
+    );
     assert.equal(msgs.length, 1);
     assert.equal(msgs[0].tUs, 0);
     assert.equal(msgs[0].tEndUs, 5);
@@ -69,18 +72,36 @@ describe('decoding on demand', () => {
   /** What pairing and the timeline read of a message, as a plain object. */
   const seen = (d: Decoded) => ({ summary: d.summary, key: d.key, error: d.error, failed: d.failed, fields: d.fields });
 
-  test('a lazily decoded message reads the same as one decoded at once: the replays\' lines and odd ones', () => {
+  test("a lazily decoded message reads the same as one decoded at once: the replays' lines and odd ones", () => {
     const lines: Array<['c2s' | 's2c', Buffer]> = [];
-    for (const f of ['mogilefs-2008/mogilefs-2008.transcript.jsonl', 'driver-check/tracker-buggy.transcript.jsonl', 'driver-check/tracker-safe.transcript.jsonl']) {
-      for (const l of readFileSync(join(__dirname, '..', '..', 'replays', f), 'utf8').split('\n').slice(1)) {
+    for (const f of [
+      'mogilefs-2008/mogilefs-2008.transcript.jsonl',
+      'driver-check/tracker-buggy.transcript.jsonl',
+      'driver-check/tracker-safe.transcript.jsonl',
+    ]) {
+      for (const l of readFileSync(join(__dirname, '..', '..', 'replays', f), 'utf8')
+        .split('\n')
+        .slice(1)) {
         if (!l) continue;
         const ev = JSON.parse(l) as DataEvent;
         if (ev.k === 'c2s' || ev.k === 's2c') lines.push([ev.k, eventBytes(ev)]);
       }
     }
-    const odd = ['get_paths\tkey=tab\r\n', 'get key=\u00e9t\u00e9\r\n', ' get  key=sp  \r\n', 'get a b=1&key=z\r\n', 'get_paths key=a&key=b&from_key=c\r\n', 'list_keys from_key=x%41&k%65y\r\n', 'noop\r\n', '   \r\n', 'get key=%zz+y\r\n', 'cmd a=1&&=&key=\r\n'];
+    const odd = [
+      'get_paths\tkey=tab\r\n',
+      'get key=\u00e9t\u00e9\r\n',
+      ' get  key=sp  \r\n',
+      'get a b=1&key=z\r\n',
+      'get_paths key=a&key=b&from_key=c\r\n',
+      'list_keys from_key=x%41&k%65y\r\n',
+      'noop\r\n',
+      '   \r\n',
+      'get key=%zz+y\r\n',
+      'cmd a=1&&=&key=\r\n',
+    ];
     for (const o of odd) lines.push(['c2s', Buffer.from(o)]);
-    for (const o of ['OK\r\n', 'ok paths=0\r\n', 'OK\tx=1\r\n', 'OKAY\r\n', 'ERR unknown_key key%20gone\r\n', 'ERR\r\n', 'junk\r\n']) lines.push(['s2c', Buffer.from(o)]);
+    for (const o of ['OK\r\n', 'ok paths=0\r\n', 'OK\tx=1\r\n', 'OKAY\r\n', 'ERR unknown_key key%20gone\r\n', 'ERR\r\n', 'junk\r\n'])
+      lines.push(['s2c', Buffer.from(o)]);
     assert.ok(lines.length > 100, `lines: ${lines.length}`);
     for (const [dir, b] of lines) {
       const now = dir === 'c2s' ? decodeRequest(b) : decodeResponse(b);

@@ -40,16 +40,22 @@ describe('mongodb protocol', () => {
     const run = pairAll(mongodb, conversation());
     assert.deepEqual(run.findings, []);
     assert.equal(run.undecoded, 0);
-    assert.deepEqual(run.pairs.map((p) => [p.request.decoded.summary, p.response?.decoded.summary ?? null]), [
-      ['isMaster', 'ok 1'],
-      ['find data {val: 3}', 'ok 1 docs=1 {val: 3, txt: "3 in 1"}'],
-      ['find data {val: 4}', 'ok 1 docs=1 {val: 4, txt: "4 in 1"}'],
-      ['find data {_id: ObjectId("65a1b2c3d4e5f60718293a4b")}', 'ok 1 docs=1 {_id: ObjectId("65a1b2c3d4e5f60718293a4b"), val: 9}'],
-      ['insert data documents: 2 docs', 'ok 1 n=2'],
-      ['insert data documents: 1 docs', null],
-      ['find nosuch {$bad: 1}', 'ok 0 code=2 unknown top level operator: $bad'],
-    ]);
-    assert.deepEqual(run.pairs.map((p) => p.request.decoded.key), [undefined, '3', '4', oid.toHexString(), undefined, undefined, '1']);
+    assert.deepEqual(
+      run.pairs.map((p) => [p.request.decoded.summary, p.response?.decoded.summary ?? null]),
+      [
+        ['isMaster', 'ok 1'],
+        ['find data {val: 3}', 'ok 1 docs=1 {val: 3, txt: "3 in 1"}'],
+        ['find data {val: 4}', 'ok 1 docs=1 {val: 4, txt: "4 in 1"}'],
+        ['find data {_id: ObjectId("65a1b2c3d4e5f60718293a4b")}', 'ok 1 docs=1 {_id: ObjectId("65a1b2c3d4e5f60718293a4b"), val: 9}'],
+        ['insert data documents: 2 docs', 'ok 1 n=2'],
+        ['insert data documents: 1 docs', null],
+        ['find nosuch {$bad: 1}', 'ok 0 code=2 unknown top level operator: $bad'],
+      ],
+    );
+    assert.deepEqual(
+      run.pairs.map((p) => p.request.decoded.key),
+      [undefined, '3', '4', oid.toHexString(), undefined, undefined, '1'],
+    );
     assert.equal(run.pairs[5].request.expectsResponse, false, 'moreToCome: no reply');
     assert.equal(run.pairs[6].response?.decoded.failed, true);
   });
@@ -73,17 +79,30 @@ describe('mongodb protocol', () => {
     for (let seed = 1; seed <= 20; seed++) assert.deepEqual(pairAll(mongodb, splitRandom(traffic, prng(seed), seed)).findings, []);
   });
 
-  it('shows an exhaust stream\'s further replies as continuations, never orphans', () => {
+  it("shows an exhaust stream's further replies as continuations, never orphans", () => {
     const steps: Chunk[] = [
       { conn: 1, dir: 'c2s', tUs: 0, bytes: opMsg({ getMore: 77, collection: 'data', $db: 'test' }, { requestID: 10, exhaustAllowed: true }) },
-      { conn: 1, dir: 's2c', tUs: 1, bytes: opMsg({ cursor: { nextBatch: [{ val: 1 }], id: 77 }, ok: 1 }, { requestID: 900, responseTo: 10, moreToCome: true }) },
-      { conn: 1, dir: 's2c', tUs: 2, bytes: opMsg({ cursor: { nextBatch: [{ val: 2 }], id: 77 }, ok: 1 }, { requestID: 901, responseTo: 900, moreToCome: true }) },
+      {
+        conn: 1,
+        dir: 's2c',
+        tUs: 1,
+        bytes: opMsg({ cursor: { nextBatch: [{ val: 1 }], id: 77 }, ok: 1 }, { requestID: 900, responseTo: 10, moreToCome: true }),
+      },
+      {
+        conn: 1,
+        dir: 's2c',
+        tUs: 2,
+        bytes: opMsg({ cursor: { nextBatch: [{ val: 2 }], id: 77 }, ok: 1 }, { requestID: 901, responseTo: 900, moreToCome: true }),
+      },
       { conn: 1, dir: 's2c', tUs: 3, bytes: opMsg({ cursor: { nextBatch: [], id: 0 }, ok: 1 }, { requestID: 902, responseTo: 901 }) },
     ];
     const run = pairAll(mongodb, steps);
     assert.deepEqual(run.findings, []);
     assert.equal(run.pairs[0].response?.decoded.summary, 'ok 1 docs=1 {val: 1}');
-    assert.deepEqual(run.unsolicited.map((m) => m.decoded.summary), ['(more) ok 1 docs=1 {val: 2}', '(more) ok 1 docs=0']);
+    assert.deepEqual(
+      run.unsolicited.map((m) => m.decoded.summary),
+      ['(more) ok 1 docs=1 {val: 2}', '(more) ok 1 docs=0'],
+    );
   });
 
   it('unpacks zlib and no-op OP_COMPRESSED and shows snappy as compressed', () => {
@@ -111,7 +130,11 @@ describe('mongodb protocol', () => {
     const again = mongodb.session().push('c2s', masked, 0)[0];
     assert.equal(again.decoded.error, undefined);
     assert.equal(again.decoded.summary, 'saslStart');
-    const hello = opQuery('admin.$cmd', { hello: 1, speculativeAuthenticate: { saslStart: 1, mechanism: 'SCRAM-SHA-256', payload: new Binary(secret), db: 'admin' } }, 31);
+    const hello = opQuery(
+      'admin.$cmd',
+      { hello: 1, speculativeAuthenticate: { saslStart: 1, mechanism: 'SCRAM-SHA-256', payload: new Binary(secret), db: 'admin' } },
+      31,
+    );
     assert.equal(redactMongo('c2s', hello)?.indexOf(secret), -1);
     // a hand-made message with the command key last still has its payload masked
     const reordered = opMsg({ mechanism: 'SCRAM-SHA-256', payload: new Binary(secret), $db: 'admin', saslContinue: 1 }, { requestID: 33 });

@@ -21,7 +21,6 @@ async function chunksOf(file: string): Promise<Chunk[]> {
   return events.filter((e): e is DataEvent => e.k === 'c2s' || e.k === 's2c').map((e) => ({ conn: e.c, dir: e.k, bytes: eventBytes(e), tUs: e.t }));
 }
 
-
 function packet(seq: number, payload: Buffer): Buffer {
   const h = Buffer.alloc(4);
   h.writeUIntLE(payload.length, 0, 3);
@@ -51,7 +50,12 @@ describe('mysql compressed protocol', () => {
     );
     for (const p of run.pairs) assert.doesNotMatch(p.request.decoded.summary, /COM_0x/);
     const rows = run.pairs.find((p) => p.request.decoded.summary.startsWith('select id, payload'))?.response?.decoded.fields?.rows;
-    assert.deepEqual(rows, [['1', 'item:1|alpha'], ['2', 'item:2|beta'], ['3', 'item:3|gamma'], ['4', 'item:4|delta']]);
+    assert.deepEqual(rows, [
+      ['1', 'item:1|alpha'],
+      ['2', 'item:2|beta'],
+      ['3', 'item:3|gamma'],
+      ['4', 'item:4|delta'],
+    ]);
     const err = run.pairs.at(-2)?.response?.decoded;
     assert.equal(err?.failed, true);
     assert.equal(err?.fields?.code, 1146);
@@ -93,7 +97,10 @@ describe('mysql compressed protocol', () => {
   it('reads compressed the server packets that follow the login OK in the same chunk', async () => {
     const [greeting, login, ok] = await chunksOf(COMPRESSED);
     // a server that closes an idle connection says why first (MySQL 8.0.24+: ER_CLIENT_INTERACTION_TIMEOUT)
-    const err = packet(0, Buffer.concat([Buffer.from([0xff, 0xbf, 0x0f, 0x23]), Buffer.from('HY000The client was disconnected by the server because of inactivity.')]));
+    const err = packet(
+      0,
+      Buffer.concat([Buffer.from([0xff, 0xbf, 0x0f, 0x23]), Buffer.from('HY000The client was disconnected by the server because of inactivity.')]),
+    );
     const s = mysql.session();
     s.push('s2c', greeting.bytes, 1);
     s.push('c2s', login.bytes, 2);
@@ -117,8 +124,14 @@ describe('mysql compressed protocol', () => {
     bad[93 + 8] = 0x00;
     const damaged = chunks.map((c, i) => (i === answers ? { ...c, bytes: bad } : c));
     const msgs = decodeAll(mysql, damaged).filter((m) => m.dir === 's2c' && m.tUs > 30000);
-    assert.deepEqual(msgs.map((m) => m.decoded.summary), ['OK affected=0', 'OK affected=0', 'OK affected=0', `unframable bytes (${bad.length - 93})`]);
-    assert.equal(msgs[3].decoded.error, 'a MySQL compressed packet whose payload does not inflate (unknown compression method); the rest of this direction is not decoded');
+    assert.deepEqual(
+      msgs.map((m) => m.decoded.summary),
+      ['OK affected=0', 'OK affected=0', 'OK affected=0', `unframable bytes (${bad.length - 93})`],
+    );
+    assert.equal(
+      msgs[3].decoded.error,
+      'a MySQL compressed packet whose payload does not inflate (unknown compression method); the rest of this direction is not decoded',
+    );
     const run = pairAll(mysql, damaged);
     assert.equal(run.undecoded, 1);
   });
@@ -126,7 +139,10 @@ describe('mysql compressed protocol', () => {
   it('analyzes the recorded compressed session as clean from the command line', async () => {
     const r = await cli(['analyze', COMPRESSED, '--json']);
     assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout) as { verdict: string; summary: { requests: number; responses: number; undecoded: number; findings: { orphan: number } } };
+    const report = JSON.parse(r.stdout) as {
+      verdict: string;
+      summary: { requests: number; responses: number; undecoded: number; findings: { orphan: number } };
+    };
     assert.equal(report.verdict, 'clean');
     assert.deepEqual([report.summary.requests, report.summary.responses, report.summary.undecoded, report.summary.findings.orphan], [9, 8, 0, 0]);
   });

@@ -129,7 +129,10 @@ describe('mysql protocol', () => {
     const exec = pairs.find((x) => x.request.decoded.summary.startsWith('execute '));
     assert.equal(exec?.request.decoded.summary, 'execute select id, val, f from ir_t where id = ? or val = ? order by id [2, "c"]');
     assert.equal(exec?.request.decoded.key, '2');
-    assert.deepEqual(exec?.response?.decoded.fields?.rows, [[2, 'b', 2.5], [3, 'c', -1]]);
+    assert.deepEqual(exec?.response?.decoded.fields?.rows, [
+      [2, 'b', 2.5],
+      [3, 'c', -1],
+    ]);
   });
 
   it('shows a bad statement as a failed answer with its code and SQL state', () => {
@@ -187,7 +190,11 @@ describe('mysql protocol', () => {
     const at = masked.indexOf('*'.repeat(20));
     assert.ok(at > 0, 'twenty masked bytes');
     assert.notDeepEqual(login.bytes.subarray(at, at + 20), masked.subarray(at, at + 20));
-    assert.deepEqual(Buffer.concat([masked.subarray(0, at), masked.subarray(at + 20)]), Buffer.concat([login.bytes.subarray(0, at), login.bytes.subarray(at + 20)]), 'only the auth response changed');
+    assert.deepEqual(
+      Buffer.concat([masked.subarray(0, at), masked.subarray(at + 20)]),
+      Buffer.concat([login.bytes.subarray(0, at), login.bytes.subarray(at + 20)]),
+      'only the auth response changed',
+    );
     const again = mysql.session().push('c2s', masked, 0);
     assert.equal(again[0].decoded.summary, login.decoded.summary, 'the masked login still decodes');
   });

@@ -64,7 +64,16 @@ function scramLogin(): Chunk[] {
     ['c2s', typed('p', Buffer.concat([Buffer.from('SCRAM-SHA-256\0'), int32(first.length), first]))],
     ['s2c', auth(11, Buffer.from('r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096'))],
     ['c2s', typed('p', final)],
-    ['s2c', Buffer.concat([auth(12, Buffer.from('v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=')), auth(0), typed('S', Buffer.from('server_version\x0015\0')), typed('K', Buffer.concat([int32(4242), int32(99)])), ready])],
+    [
+      's2c',
+      Buffer.concat([
+        auth(12, Buffer.from('v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=')),
+        auth(0),
+        typed('S', Buffer.from('server_version\x0015\0')),
+        typed('K', Buffer.concat([int32(4242), int32(99)])),
+        ready,
+      ]),
+    ],
     ['c2s', typed('X', Buffer.alloc(0))],
   ];
   return steps.map(([dir, bytes], i) => ({ conn: 1, dir, bytes, tUs: i * 10 }));
@@ -98,7 +107,10 @@ describe('postgres protocol', () => {
       ['startup user=root database=test', 'AuthenticationOk'],
       ['select 1 as a', 'SELECT 1 (a)'],
       ['select $1::int as n, $2::text as t ["7", "seven"]', 'SELECT 1 (n, t)'],
-      ["create temp table ir_t (id int, v text); insert into ir_t values (1, 'a'), (2, null); select * from ir_t order by id", 'CREATE TABLE; INSERT 0 2; SELECT 2 (id, v)'],
+      [
+        "create temp table ir_t (id int, v text); insert into ir_t values (1, 'a'), (2, null); select * from ir_t order by id",
+        'CREATE TABLE; INSERT 0 2; SELECT 2 (id, v)',
+      ],
       ['selec 1', 'ERROR 42601: syntax error at or near "selec"'],
       ['select $1::int as n ["not a number"]', 'ERROR 22P02: invalid input syntax for type integer: "not a number"'],
       ['select g from generate_series(1, 500) g', 'SELECT 500 (g)'],
@@ -112,7 +124,10 @@ describe('postgres protocol', () => {
     assert.deepEqual(pairs[2].response?.decoded.fields?.rows, [['7', 'seven']]);
     assert.equal(pairs[2].request.decoded.key, '7');
     const multi = pairs[3].response?.decoded.fields?.results as Array<{ rows: unknown[] }>;
-    assert.deepEqual(multi[2].rows, [['1', 'a'], ['2', null]]);
+    assert.deepEqual(multi[2].rows, [
+      ['1', 'a'],
+      ['2', null],
+    ]);
     assert.equal(pairs[4].response?.decoded.failed, true);
     assert.equal((pairs[4].response?.decoded.fields?.error as Record<string, string>).code, '42601');
     const many = pairs[6].response?.decoded.fields as { rows: unknown[]; rowCount: number };
@@ -121,7 +136,10 @@ describe('postgres protocol', () => {
   });
 
   it('frames the same messages at every split point, and under random chunkings', () => {
-    const short = traffic.slice(0, traffic.findIndex((c) => c.bytes.includes('generate_series')));
+    const short = traffic.slice(
+      0,
+      traffic.findIndex((c) => c.bytes.includes('generate_series')),
+    );
     const want = shape(decodeAll(postgres, short));
     for (let at = 1; at < totalBytes(short); at++) assert.deepEqual(shape(decodeAll(postgres, splitAt(short, at))), want, `split at ${at}`);
     const all = shape(decodeAll(postgres, traffic));
@@ -132,31 +150,40 @@ describe('postgres protocol', () => {
     }
   });
 
-  it('pairs psql\'s SSLRequest with the server\'s bare N, then the startup in plain text', () => {
+  it("pairs psql's SSLRequest with the server's bare N, then the startup in plain text", () => {
     const run = pairAll(postgres, psql);
     assert.deepEqual(run.findings, []);
-    assert.deepEqual(run.pairs.slice(0, 3).map((p) => [p.request.decoded.summary, p.response?.decoded.summary]), [
-      ['SSLRequest', 'encryption refused (N)'],
-      [run.pairs[1].request.decoded.summary, 'AuthenticationOk'],
-      ['select 42', 'SELECT 1 (?column?)'],
-    ]);
+    assert.deepEqual(
+      run.pairs.slice(0, 3).map((p) => [p.request.decoded.summary, p.response?.decoded.summary]),
+      [
+        ['SSLRequest', 'encryption refused (N)'],
+        [run.pairs[1].request.decoded.summary, 'AuthenticationOk'],
+        ['select 42', 'SELECT 1 (?column?)'],
+      ],
+    );
     assert.match(run.pairs[1].request.decoded.summary, /^startup user=root database=test/);
   });
 
-  it('pairs SCRAM and md5 round trips: each client auth message gets the server\'s next step', () => {
+  it("pairs SCRAM and md5 round trips: each client auth message gets the server's next step", () => {
     const scram = pairAll(postgres, scramLogin());
     assert.deepEqual(scram.findings, []);
-    assert.deepEqual(scram.pairs.map((p) => [p.request.decoded.summary, p.response?.decoded.summary ?? null]), [
-      ['startup user=alice database=test', 'SASL SCRAM-SHA-256'],
-      ['SASLInitialResponse', 'SASLContinue'],
-      ['SASLResponse', 'SASLFinal, AuthenticationOk'],
-      ['Terminate', null],
-    ]);
+    assert.deepEqual(
+      scram.pairs.map((p) => [p.request.decoded.summary, p.response?.decoded.summary ?? null]),
+      [
+        ['startup user=alice database=test', 'SASL SCRAM-SHA-256'],
+        ['SASLInitialResponse', 'SASLContinue'],
+        ['SASLResponse', 'SASLFinal, AuthenticationOk'],
+        ['Terminate', null],
+      ],
+    );
     const md5 = pairAll(postgres, md5Login());
-    assert.deepEqual(md5.pairs.map((p) => [p.request.decoded.summary, p.response?.decoded.summary]), [
-      ['startup user=alice database=test', 'MD5Password'],
-      ['PasswordMessage', 'AuthenticationOk'],
-    ]);
+    assert.deepEqual(
+      md5.pairs.map((p) => [p.request.decoded.summary, p.response?.decoded.summary]),
+      [
+        ['startup user=alice database=test', 'MD5Password'],
+        ['PasswordMessage', 'AuthenticationOk'],
+      ],
+    );
   });
 
   it('masks password and SASL payloads, same length, and nothing else', () => {

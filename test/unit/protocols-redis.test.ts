@@ -117,25 +117,30 @@ describe('redis protocol', () => {
     assert.equal(sub?.response?.decoded.summary, '(push) 1) "subscribe" 2) "ir:news" 3) (integer) 1');
     const unsub = run.pairs.find((p) => p.request.decoded.summary === 'UNSUBSCRIBE ir:news');
     assert.match(unsub?.response?.decoded.summary ?? '', /"unsubscribe"/);
-    assert.deepEqual(run.unsolicited.map((m) => m.decoded.summary), ['(push) 1) "message" 2) "ir:news" 3) "hello"']);
+    assert.deepEqual(
+      run.unsolicited.map((m) => m.decoded.summary),
+      ['(push) 1) "message" 2) "ir:news" 3) "hello"'],
+    );
   });
 
   it('pairs RESP2 inline commands, one reply per subscribed channel, and messages as unsolicited', () => {
     const run = pairAll(redis, inline2);
     assert.deepEqual(run.findings, []);
-    assert.deepEqual(run.pairs.map((p) => [p.request.decoded.summary, p.response?.decoded.summary]), [
-      ['SUBSCRIBE ir:a ir:b', '1) "subscribe" 2) "ir:a" 3) (integer) 1'],
-      ['UNSUBSCRIBE', run.pairs[1].response?.decoded.summary],
-      ['PING', 'PONG'],
-      ['ECHO hi', '"hi"'],
-      ['QUIT', 'OK'],
-    ]);
+    assert.deepEqual(
+      run.pairs.map((p) => [p.request.decoded.summary, p.response?.decoded.summary]),
+      [
+        ['SUBSCRIBE ir:a ir:b', '1) "subscribe" 2) "ir:a" 3) (integer) 1'],
+        ['UNSUBSCRIBE', run.pairs[1].response?.decoded.summary],
+        ['PING', 'PONG'],
+        ['ECHO hi', '"hi"'],
+        ['QUIT', 'OK'],
+      ],
+    );
     assert.match(run.pairs[1].response?.decoded.summary ?? '', /^1\) "unsubscribe" 2\) "ir:[ab]" 3\) \(integer\) 1$/);
-    assert.deepEqual(run.unsolicited.map((m) => m.decoded.summary), [
-      '1) "subscribe" 2) "ir:b" 3) (integer) 2',
-      '1) "message" 2) "ir:b" 3) "news"',
-      run.unsolicited[2]?.decoded.summary,
-    ]);
+    assert.deepEqual(
+      run.unsolicited.map((m) => m.decoded.summary),
+      ['1) "subscribe" 2) "ir:b" 3) (integer) 2', '1) "message" 2) "ir:b" 3) "news"', run.unsolicited[2]?.decoded.summary],
+    );
     assert.match(run.unsolicited[2]?.decoded.summary ?? '', /"unsubscribe" .* \(integer\) 0$/);
   });
 
@@ -161,7 +166,10 @@ describe('redis protocol', () => {
       [Buffer.from('auth s3cret\r\n'), 'auth ******\r\n'],
       [resp('ACL', 'SETUSER', 'app', 'on', '>s3cret', '<old', '~*', '+@all'), resp('ACL', 'SETUSER', 'app', 'on', '>******', '<***', '~*', '+@all').toString()],
       [resp('acl', 'setuser', 'app', '#c0ffee'), resp('acl', 'setuser', 'app', '#******').toString()],
-      [resp('MIGRATE', 'h', '6380', '', '0', '5000', 'AUTH2', 'app', 's3cret', 'KEYS', 'k'), resp('MIGRATE', 'h', '6380', '', '0', '5000', 'AUTH2', 'app', '******', 'KEYS', 'k').toString()],
+      [
+        resp('MIGRATE', 'h', '6380', '', '0', '5000', 'AUTH2', 'app', 's3cret', 'KEYS', 'k'),
+        resp('MIGRATE', 'h', '6380', '', '0', '5000', 'AUTH2', 'app', '******', 'KEYS', 'k').toString(),
+      ],
       [resp('config', 'set', 'masterauth', 'pw', 'maxmemory', '1gb'), resp('config', 'set', 'masterauth', '**', 'maxmemory', '1gb').toString()],
     ];
     for (const [cmd, want] of cases) assert.equal(redactRedis('c2s', cmd)?.toString(), want);
@@ -173,8 +181,14 @@ describe('redis protocol', () => {
   it('masks what replies repeat: an ACL SETUSER rule quoted in an error, CONFIG GET password values, ACL password hashes', () => {
     const hash = 'f'.repeat(64);
     const cases: Array<[string, string]> = [
-      ["-ERR Error in ACL SETUSER modifier '<s3cret': The password you are trying to remove from the user does not exist\r\n", "-ERR Error in ACL SETUSER modifier '<******': The password you are trying to remove from the user does not exist\r\n"],
-      ['*4\r\n$10\r\nmasterauth\r\n$6\r\ns3cret\r\n$11\r\nrequirepass\r\n$2\r\npw\r\n', '*4\r\n$10\r\nmasterauth\r\n$6\r\n******\r\n$11\r\nrequirepass\r\n$2\r\n**\r\n'],
+      [
+        "-ERR Error in ACL SETUSER modifier '<s3cret': The password you are trying to remove from the user does not exist\r\n",
+        "-ERR Error in ACL SETUSER modifier '<******': The password you are trying to remove from the user does not exist\r\n",
+      ],
+      [
+        '*4\r\n$10\r\nmasterauth\r\n$6\r\ns3cret\r\n$11\r\nrequirepass\r\n$2\r\npw\r\n',
+        '*4\r\n$10\r\nmasterauth\r\n$6\r\n******\r\n$11\r\nrequirepass\r\n$2\r\n**\r\n',
+      ],
       [`*1\r\n$98\r\nuser app on #${hash} ~* &* +@all\r\n`, `*1\r\n$98\r\nuser app on #${'*'.repeat(64)} ~* &* +@all\r\n`],
     ];
     for (const [reply, want] of cases) assert.equal(redactRedis('s2c', Buffer.from(reply))?.toString(), want);
@@ -186,19 +200,23 @@ describe('redis protocol', () => {
     const size = 70 * 1024 * 1024;
     const piece = Buffer.alloc(8 * 1024 * 1024, 0x61);
     const got: Array<{ dir: string; summary: string; tEndUs: number }> = [];
-    const push = (dir: 'c2s' | 's2c', b: Buffer, t: number) => got.push(...s.push(dir, b, t).map((m) => ({ dir: m.dir, summary: m.decoded.summary, tEndUs: m.tEndUs })));
+    const push = (dir: 'c2s' | 's2c', b: Buffer, t: number) =>
+      got.push(...s.push(dir, b, t).map((m) => ({ dir: m.dir, summary: m.decoded.summary, tEndUs: m.tEndUs })));
     push('c2s', Buffer.from(`*4\r\n$3\r\nSET\r\n$3\r\nbig\r\n$${size}\r\n`), 1);
     for (let sent = 0, t = 2; sent < size; sent += piece.length, t++) push('c2s', piece.subarray(0, Math.min(piece.length, size - sent)), t);
     push('c2s', Buffer.from('\r\n$2\r\nNX\r\n*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n'), 100);
     push('s2c', Buffer.from(`+OK\r\n$${size}\r\n`), 101);
     for (let sent = 0, t = 102; sent < size; sent += piece.length, t++) push('s2c', piece.subarray(0, Math.min(piece.length, size - sent)), t);
     push('s2c', Buffer.from('\r\n'), 200);
-    assert.deepEqual(got.map((m) => [m.dir, m.summary.replace(/\d{8}/, 'N')]), [
-      ['c2s', 'SET big "<N bytes, past the decoding cap>" NX'],
-      ['c2s', 'GET big'],
-      ['s2c', 'OK'],
-      ['s2c', '"<N bytes, past the decoding cap>"'],
-    ]);
+    assert.deepEqual(
+      got.map((m) => [m.dir, m.summary.replace(/\d{8}/, 'N')]),
+      [
+        ['c2s', 'SET big "<N bytes, past the decoding cap>" NX'],
+        ['c2s', 'GET big'],
+        ['s2c', 'OK'],
+        ['s2c', '"<N bytes, past the decoding cap>"'],
+      ],
+    );
     assert.equal(got[0].tEndUs, 100, 'the SET is whole when its last argument came');
     assert.equal(got[3].tEndUs, 200, 'the reply is whole when its last byte came');
     assert.equal(s.pendingBytes('c2s') + s.pendingBytes('s2c'), 0, 'nothing held');
@@ -208,7 +226,10 @@ describe('redis protocol', () => {
 describe('decoding on demand', () => {
   it('what pairing reads at once (key, failure, error) is what the whole decode says, on every recorded Redis transcript', () => {
     const root = join(__dirname, '..', '..');
-    const files = [...readdirSync(join(root, 'test', 'fixtures', 'real', 'redis')).map((f) => join(root, 'test', 'fixtures', 'real', 'redis', f)), ...readdirSync(join(root, 'replays', 'redis-2023')).map((f) => join(root, 'replays', 'redis-2023', f))].filter((f) => f.endsWith('.transcript.jsonl'));
+    const files = [
+      ...readdirSync(join(root, 'test', 'fixtures', 'real', 'redis')).map((f) => join(root, 'test', 'fixtures', 'real', 'redis', f)),
+      ...readdirSync(join(root, 'replays', 'redis-2023')).map((f) => join(root, 'replays', 'redis-2023', f)),
+    ].filter((f) => f.endsWith('.transcript.jsonl'));
     assert.ok(files.length >= 4, `transcripts: ${files.length}`);
     let messages = 0;
     let alone = 0;

@@ -23,7 +23,9 @@ const REAL = join(__dirname, '..', 'fixtures', 'real');
 
 async function chunksOf(file: string, conn = 1): Promise<Chunk[]> {
   const events = await readAll(join(REAL, file));
-  return events.filter((e): e is DataEvent => e.c === conn && (e.k === 'c2s' || e.k === 's2c')).map((e) => ({ conn: e.c, dir: e.k, bytes: eventBytes(e), tUs: e.t }));
+  return events
+    .filter((e): e is DataEvent => e.c === conn && (e.k === 'c2s' || e.k === 's2c'))
+    .map((e) => ({ conn: e.c, dir: e.k, bytes: eventBytes(e), tUs: e.t }));
 }
 
 /** A session that has seen these chunks, as before a gap. */
@@ -40,7 +42,9 @@ function resumed(s: WireSession, chunk: Buffer): WireSession {
 
 /** What the resumed session makes of the chunks after the gap: each message's direction, summary and any error. */
 function read(s: WireSession, steps: Array<[Direction, Buffer]>): string[] {
-  return steps.flatMap(([dir, bytes], i) => s.push(dir, bytes, i)).map((m: WireMessage) => `${m.dir} ${m.decoded.summary}${m.decoded.error ? ` !${m.decoded.error}` : ''}`);
+  return steps
+    .flatMap(([dir, bytes], i) => s.push(dir, bytes, i))
+    .map((m: WireMessage) => `${m.dir} ${m.decoded.summary}${m.decoded.error ? ` !${m.decoded.error}` : ''}`);
 }
 
 function packet(seq: number, payload: Buffer): Buffer {
@@ -49,7 +53,6 @@ function packet(seq: number, payload: Buffer): Buffer {
   h[3] = seq;
   return Buffer.concat([h, payload]);
 }
-
 
 const lenenc = (s: string): Buffer => Buffer.concat([Buffer.from([Buffer.byteLength(s)]), Buffer.from(s)]);
 
@@ -74,7 +77,13 @@ describe('resume after a gap: mysql', () => {
     assert.equal(before.resume?.('c2s', chunks[at].bytes.subarray(5)), null);
     assert.equal(before.resume?.('s2c', chunks[at].bytes), null, 'only a client chunk begins again');
     const s = resumed(before, chunks[at].bytes);
-    assert.deepEqual(read(s, [['c2s', chunks[at].bytes], ['s2c', chunks[at + 1].bytes]]), ['c2s select payload from users where id = 15', 's2c 1 row (payload)']);
+    assert.deepEqual(
+      read(s, [
+        ['c2s', chunks[at].bytes],
+        ['s2c', chunks[at + 1].bytes],
+      ]),
+      ['c2s select payload from users where id = 15', 's2c 1 row (payload)'],
+    );
   });
 
   it('pairs the commands after a lost answer through the pairing layer, the lost one unknown rather than a finding', async () => {
@@ -104,7 +113,13 @@ describe('resume after a gap: mysql', () => {
     const answer = Buffer.concat([packet(1, Buffer.from([1])), packet(2, column('payload')), packet(3, EOF), packet(4, row), packet(5, EOF)]);
     assert.equal(login.resume?.('c2s', execute.subarray(2)), null);
     const s = resumed(login, execute);
-    assert.deepEqual(read(s, [['c2s', execute], ['s2c', answer]]), ['c2s execute select payload from users where id = ? [7]', 's2c 1 row (payload)']);
+    assert.deepEqual(
+      read(s, [
+        ['c2s', execute],
+        ['s2c', answer],
+      ]),
+      ['c2s execute select payload from users where id = ? [7]', 's2c 1 row (payload)'],
+    );
   });
 
   it('picks up a compressed session at a compressed packet that begins a command', async () => {
@@ -114,9 +129,22 @@ describe('resume after a gap: mysql', () => {
     assert.equal(before.resume?.('c2s', commands.bytes.subarray(7)), null, 'a plain packet where a compressed one must begin');
     // bytes 99 on: the second compressed packet, the first insert; the answers from the second one, at byte 18
     const s = resumed(before, commands.bytes.subarray(99));
-    const got = read(s, [['c2s', commands.bytes.subarray(99)], ['s2c', answers.bytes.subarray(18)]]);
-    assert.deepEqual(got.slice(0, 2), ["c2s insert ignore into cz_items values (1, 'item:1|alpha')", "c2s insert ignore into cz_items values (2, 'item:2|beta'), (3, 'item:3|gamma'), (4, 'item:4|delta')"]);
-    assert.deepEqual(got.slice(-6), ['s2c OK affected=0', 's2c OK affected=0', 's2c 1 row (payload)', 's2c 1 row (count(*))', 's2c 4 rows (id, payload)', "s2c ERR 1146 (42S02): Table 'test.no_such_table' doesn't exist"]);
+    const got = read(s, [
+      ['c2s', commands.bytes.subarray(99)],
+      ['s2c', answers.bytes.subarray(18)],
+    ]);
+    assert.deepEqual(got.slice(0, 2), [
+      "c2s insert ignore into cz_items values (1, 'item:1|alpha')",
+      "c2s insert ignore into cz_items values (2, 'item:2|beta'), (3, 'item:3|gamma'), (4, 'item:4|delta')",
+    ]);
+    assert.deepEqual(got.slice(-6), [
+      's2c OK affected=0',
+      's2c OK affected=0',
+      's2c 1 row (payload)',
+      's2c 1 row (count(*))',
+      's2c 4 rows (id, payload)',
+      "s2c ERR 1146 (42S02): Table 'test.no_such_table' doesn't exist",
+    ]);
   });
 
   it('reads compressed after a gap that swallowed the login OK, when both sides asked for compression', async () => {
@@ -128,7 +156,13 @@ describe('resume after a gap: mysql', () => {
     const notCommand = compressedPacket(0, packet(3, Buffer.from(`\x03${sql}`)), true);
     assert.equal(before.resume?.('c2s', notCommand), null, 'a deflated packet whose first inner packet is no command');
     const s = resumed(before, query);
-    assert.deepEqual(read(s, [['c2s', query], ['s2c', compressedPacket(1, packet(1, Buffer.from([0x00, 0, 0, 0x02, 0, 0, 0])), false)]]), [`c2s ${sql}`, 's2c OK affected=0']);
+    assert.deepEqual(
+      read(s, [
+        ['c2s', query],
+        ['s2c', compressedPacket(1, packet(1, Buffer.from([0x00, 0, 0, 0x02, 0, 0, 0])), false)],
+      ]),
+      [`c2s ${sql}`, 's2c OK affected=0'],
+    );
   });
 
   it('does not resume a session encrypted after an SSL request', async () => {
@@ -147,7 +181,13 @@ describe('resume after a gap: postgres', () => {
     assert.equal(before.resume?.('c2s', chunks[at].bytes.subarray(5)), null);
     assert.equal(before.resume?.('c2s', Buffer.from('S\0\0\0\x05x')), null, 'a Sync declares length 4');
     const s = resumed(before, chunks[at].bytes);
-    assert.deepEqual(read(s, [['c2s', chunks[at].bytes], ['s2c', chunks[at + 1].bytes]]), ['c2s select payload from t where id = 15', 's2c SELECT 1 (payload)']);
+    assert.deepEqual(
+      read(s, [
+        ['c2s', chunks[at].bytes],
+        ['s2c', chunks[at + 1].bytes],
+      ]),
+      ['c2s select payload from t where id = 15', 's2c SELECT 1 (payload)'],
+    );
   });
 
   it('picks up an extended-query pipeline at its Parse', async () => {
@@ -159,10 +199,13 @@ describe('resume after a gap: postgres', () => {
     assert.equal(before.resume?.('c2s', bytes.subarray(bytes.indexOf('B\0') + 1)), null, 'the length of a Bind');
     assert.equal(before.resume?.('c2s', bytes.subarray(bytes.indexOf('select'))), null, 'the text of a Parse');
     const s = resumed(before, bytes);
-    assert.deepEqual(read(s, chunks.slice(at, next).map((c): [Direction, Buffer] => [c.dir, c.bytes])), [
-      'c2s select payload from pipe_items where id = $1; ["80"]',
-      's2c SELECT 1 (payload); INSERT 0 1; UPDATE 1; SELECT 1 (payload, n); SELECT 1 (count)',
-    ]);
+    assert.deepEqual(
+      read(
+        s,
+        chunks.slice(at, next).map((c): [Direction, Buffer] => [c.dir, c.bytes]),
+      ),
+      ['c2s select payload from pipe_items where id = $1; ["80"]', 's2c SELECT 1 (payload); INSERT 0 1; UPDATE 1; SELECT 1 (payload, n); SELECT 1 (count)'],
+    );
   });
 
   it('does not resume a session encrypted after an SSL request', async () => {
@@ -180,7 +223,13 @@ describe('resume after a gap: redis', () => {
     assert.equal(before.resume?.('c2s', chunks[at].bytes.subarray(4)), null, 'starts at `$3`, an element');
     assert.equal(before.resume?.('c2s', chunks[at].bytes.subarray(1)), null);
     const s = resumed(before, chunks[at].bytes);
-    assert.deepEqual(read(s, [['c2s', chunks[at].bytes], ['s2c', chunks[at + 1].bytes]]), ['c2s SET pl:2 pl:2|v002', 's2c OK']);
+    assert.deepEqual(
+      read(s, [
+        ['c2s', chunks[at].bytes],
+        ['s2c', chunks[at + 1].bytes],
+      ]),
+      ['c2s SET pl:2 pl:2|v002', 's2c OK'],
+    );
   });
 
   it('picks up a session at an inline command line', () => {
@@ -188,7 +237,13 @@ describe('resume after a gap: redis', () => {
     assert.equal(before.resume?.('c2s', Buffer.from('\r\n')), null);
     assert.equal(before.resume?.('c2s', Buffer.from('3\r\nfoo\r\n')), null);
     const s = resumed(before, Buffer.from('PING hello\r\n'));
-    assert.deepEqual(read(s, [['c2s', Buffer.from('PING hello\r\n')], ['s2c', Buffer.from('$5\r\nhello\r\n')]]), ['c2s PING hello', 's2c "hello"']);
+    assert.deepEqual(
+      read(s, [
+        ['c2s', Buffer.from('PING hello\r\n')],
+        ['s2c', Buffer.from('$5\r\nhello\r\n')],
+      ]),
+      ['c2s PING hello', 's2c "hello"'],
+    );
   });
 });
 
@@ -202,7 +257,13 @@ describe('resume after a gap: mongodb', () => {
     assert.equal(before.resume?.('c2s', reply), null, 'a reply names the request it answers');
     const s = resumed(before, find);
     const msgs = [...s.push('c2s', find, 1), ...s.push('s2c', reply, 2)];
-    assert.deepEqual(msgs.map((m) => [m.dir, m.decoded.summary, m.id]), [['c2s', 'find data {val: 3}', 40], ['s2c', msgs[1].decoded.summary, 40]]);
+    assert.deepEqual(
+      msgs.map((m) => [m.dir, m.decoded.summary, m.id]),
+      [
+        ['c2s', 'find data {val: 3}', 40],
+        ['s2c', msgs[1].decoded.summary, 40],
+      ],
+    );
   });
 });
 
@@ -212,8 +273,20 @@ describe('resume after a gap: mogilefs', () => {
     assert.equal(before.resume?.('c2s', Buffer.from('=mail&key=k\r\n')), null);
     assert.equal(before.resume?.('c2s', Buffer.from('\r\nnoop\r\n')), null);
     const s = resumed(before, Buffer.from('get_paths domain=mail&key=k\r\n'));
-    assert.deepEqual(read(s, [['c2s', Buffer.from('get_paths domain=mail&key=k\r\n')], ['s2c', Buffer.from('OK paths=1&path1=http://10.0.0.1:7500/dev1/0/000/000/0000000001.fid\r\n')]]), ['c2s get_paths domain=mail key=k', 's2c OK paths=1 path1=http://10.0.0.1:7500/dev1/0/000/000/0000000001.fid']);
+    assert.deepEqual(
+      read(s, [
+        ['c2s', Buffer.from('get_paths domain=mail&key=k\r\n')],
+        ['s2c', Buffer.from('OK paths=1&path1=http://10.0.0.1:7500/dev1/0/000/000/0000000001.fid\r\n')],
+      ]),
+      ['c2s get_paths domain=mail key=k', 's2c OK paths=1 path1=http://10.0.0.1:7500/dev1/0/000/000/0000000001.fid'],
+    );
     const admin = resumed(before, Buffer.from('!version\r\n'));
-    assert.equal(read(admin, [['c2s', Buffer.from('!version\r\n')], ['s2c', Buffer.from('2.73\r\n.\r\n')]]).length, 2);
+    assert.equal(
+      read(admin, [
+        ['c2s', Buffer.from('!version\r\n')],
+        ['s2c', Buffer.from('2.73\r\n.\r\n')],
+      ]).length,
+      2,
+    );
   });
 });

@@ -61,7 +61,10 @@ test('password, md5 and SASL messages after a startup, cut at every byte: the sa
     typed('Q', Buffer.from('select 1\0')),
   ]);
   for (let cut = 1; cut < stream.length; cut++) {
-    const [framing, decodingOut] = both([['c2s', stream.subarray(0, cut)], ['c2s', stream.subarray(cut)]]);
+    const [framing, decodingOut] = both([
+      ['c2s', stream.subarray(0, cut)],
+      ['c2s', stream.subarray(cut)],
+    ]);
     assert.deepEqual(framing, decodingOut, `cut at ${cut}`);
     const released = Buffer.concat(framing.filter((x) => /^c2s [0-9a-f]+$/.test(x)).map((x) => Buffer.from(x.slice(4), 'hex')));
     assert.ok(released.length > stream.length - 20, `cut at ${cut}: what was released (${released.length} bytes)`);

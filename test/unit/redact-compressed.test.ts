@@ -29,7 +29,7 @@ function compressed(seq: number, body: Buffer, stored = false): Buffer {
 /** The inner bytes of compressed packets, as a reader inflates them. */
 function inflated(wire: Buffer): Buffer {
   const parts: Buffer[] = [];
-  for (let at = 0; at < wire.length; ) {
+  for (let at = 0; at < wire.length;) {
     const len = wire.readUIntLE(at, 3);
     const infl = wire.readUIntLE(at + 4, 3);
     const payload = wire.subarray(at + 7, at + 7 + len);
@@ -39,7 +39,18 @@ function inflated(wire: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
-const changeUser = inner(0, Buffer.concat([Buffer.from([0x11]), Buffer.from('second_user\0'), Buffer.from([20]), SCRAMBLE, Buffer.from('test\0'), Buffer.alloc(2), Buffer.from('mysql_native_password\0')]));
+const changeUser = inner(
+  0,
+  Buffer.concat([
+    Buffer.from([0x11]),
+    Buffer.from('second_user\0'),
+    Buffer.from([20]),
+    SCRAMBLE,
+    Buffer.from('test\0'),
+    Buffer.alloc(2),
+    Buffer.from('mysql_native_password\0'),
+  ]),
+);
 const query = inner(0, Buffer.from('\x03select 1'));
 
 test('a deflated COM_CHANGE_USER: its scramble masked, the packet the same length and still inflating to the rest', () => {
@@ -76,5 +87,9 @@ test('auth data the server asked for (an inner sequence id past 0) is masked; a 
   const after = compressed(0, changeUser);
   const masked = Buffer.concat([r.redact(broken), r.redact(after)]);
   assert.equal(masked.includes(SCRAMBLE), false);
-  assert.equal(masked.subarray(broken.length + 7).every((b) => b === 0x2a), true, 'what follows is masked whole');
+  assert.equal(
+    masked.subarray(broken.length + 7).every((b) => b === 0x2a),
+    true,
+    'what follows is masked whole',
+  );
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { redactSecrets } from '../../extension/core/redact';
 
-test('the password in a URL\'s user info is masked, the user and host stay', () => {
+test("the password in a URL's user info is masked, the user and host stay", () => {
   assert.equal(redactSecrets('mysql://root:s3cr3t@127.0.0.1:3306/test'), 'mysql://root:***@127.0.0.1:3306/test');
   assert.equal(redactSecrets('connecting to postgres://app:p%40ss@db/x and mongodb://u:v@h/'), 'connecting to postgres://app:***@db/x and mongodb://u:***@h/');
 });

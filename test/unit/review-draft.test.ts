@@ -10,7 +10,15 @@ import { after, before, describe, test } from 'node:test';
 import { analyzeMetricsFile, chartModel } from '../../extension/core/metrics';
 import { analyzeTranscript, type Analysis } from '../../extension/core/pairing';
 import {
-  DraftExistsError, emptyReview, exportDraft, gatherIncident, metricsSvg, parseOpenLink, withNote, writeReview, type Incident,
+  DraftExistsError,
+  emptyReview,
+  exportDraft,
+  gatherIncident,
+  metricsSvg,
+  parseOpenLink,
+  withNote,
+  writeReview,
+  type Incident,
 } from '../../extension/core/review';
 import { svgProblem } from '../helpers/svg-check';
 
@@ -71,14 +79,23 @@ describe('postmortem draft of the 2008 desync', () => {
     items.forEach((item, i) => {
       const f = mismatches[i];
       assert.ok(f.request?.key && f.answers?.key, 'the 2008 requests carry their keys');
-      assert.ok(item.includes(`asked: request #${f.request.seq} `) && item.includes(`key \`${f.request.key}\``), `mismatch ${i + 1} names the request and its key`);
-      assert.ok(item.includes(`which answers: request #${f.answers.seq} `) && item.includes(`key \`${f.answers.key}\``), `mismatch ${i + 1} names the owner and its key`);
+      assert.ok(
+        item.includes(`asked: request #${f.request.seq} `) && item.includes(`key \`${f.request.key}\``),
+        `mismatch ${i + 1} names the request and its key`,
+      );
+      assert.ok(
+        item.includes(`which answers: request #${f.answers.seq} `) && item.includes(`key \`${f.answers.key}\``),
+        `mismatch ${i + 1} names the owner and its key`,
+      );
     });
     const pics = await checkPictures(md, d.markdown);
     assert.equal(pics.length, mismatches.length, 'one ladder a mismatch (no metrics file beside it)');
     assert.deepEqual(pics.sort(), [...d.pictures].sort());
     // the ladder is of the mismatch's connection, and bands the astray answer
-    const first = await readFile(pics.find((p) => p.includes('mismatch-01'))!, 'utf8');
+    const first = await readFile(
+      pics.find((p) => p.includes('mismatch-01'))!,
+      'utf8',
+    );
     assert.match(first, new RegExp(`data-conn="${mismatches[0].conn}"`));
     assert.match(first, new RegExp(`data-role="cursor"[^>]*data-event="${incident.mismatches[0].event}"`));
     assert.match(md, /## Review notes\n\nNo notes yet/);
@@ -86,13 +103,32 @@ describe('postmortem draft of the 2008 desync', () => {
 
   test('notes are listed with time, connection and a link that opens the transcript at their event', async () => {
     const m = incident.model.findings.find((f) => f.kind === 'mismatch')!;
-    let r = withNote(emptyReview(transcript), { on: 'finding', kind: 'mismatch', event: m.event, tUs: incident.model.tUs[m.event], conn: m.conn, text: 'The first wrong answer: #26 got #24\'s file.', created: '2026-11-29T10:00:00.000Z' }).review;
-    r = withNote(r, { on: 'range', event: 400, tUs: 600_000, toUs: 900_000, conn: null, text: 'The tracker slows down.\nBoth clients wait.', created: '2026-11-29T10:01:00.000Z' }).review;
+    let r = withNote(emptyReview(transcript), {
+      on: 'finding',
+      kind: 'mismatch',
+      event: m.event,
+      tUs: incident.model.tUs[m.event],
+      conn: m.conn,
+      text: "The first wrong answer: #26 got #24's file.",
+      created: '2026-11-29T10:00:00.000Z',
+    }).review;
+    r = withNote(r, {
+      on: 'range',
+      event: 400,
+      tUs: 600_000,
+      toUs: 900_000,
+      conn: null,
+      text: 'The tracker slows down.\nBoth clients wait.',
+      created: '2026-11-29T10:01:00.000Z',
+    }).review;
     await writeReview(transcript, r);
     const d = await exportDraft(transcript, { force: true });
     assert.equal(d.notes, 2);
     const md = await readFile(d.markdown, 'utf8');
-    assert.match(md, new RegExp(`### Note 1: at 970\\.8 ms, connection ${m.conn}, on the mismatch finding\\n\\n> The first wrong answer: #26 got #24's file\\.`));
+    assert.match(
+      md,
+      new RegExp(`### Note 1: at 970\\.8 ms, connection ${m.conn}, on the mismatch finding\\n\\n> The first wrong answer: #26 got #24's file\\.`),
+    );
     assert.match(md, /### Note 2: from 600\.0 ms to 900\.0 ms, every connection\n\n> The tracker slows down\.\n> Both clients wait\./);
     // notes in time order: the range (600 ms) before the finding (970.8 ms)
     const noteLinks = [...md.matchAll(/\[Open the transcript at event (\d+)\]\(([^)]+)\)/g)];
@@ -140,9 +176,19 @@ describe('postmortem draft of the 2008 desync', () => {
   });
 
   test('a note about an event the transcript does not have stops the export, naming the review file', async () => {
-    const r = withNote(emptyReview(transcript), { on: 'event', event: incident.model.count + 5, tUs: 1, conn: 1, text: 'x', created: '2026-11-29T10:00:00.000Z' }).review;
+    const r = withNote(emptyReview(transcript), {
+      on: 'event',
+      event: incident.model.count + 5,
+      tUs: 1,
+      conn: 1,
+      text: 'x',
+      created: '2026-11-29T10:00:00.000Z',
+    }).review;
     await writeReview(transcript, r);
-    await assert.rejects(exportDraft(transcript, { force: true }), /mogilefs-2008\.review\.json: notes\[0\] \(note 1\): event \d+ is past the transcript's last/);
+    await assert.rejects(
+      exportDraft(transcript, { force: true }),
+      /mogilefs-2008\.review\.json: notes\[0\] \(note 1\): event \d+ is past the transcript's last/,
+    );
     await writeFile(join(dir, 'mogilefs-2008.review.json'), '');
   });
 });

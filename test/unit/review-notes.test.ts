@@ -8,8 +8,18 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { UserError } from '../../extension/core/errors';
 import {
-  checkNotesAgainst, emptyReview, openLink, parseOpenLink, parseReview, readReview, reviewPathOf, serializeReview, withNote, writeReview,
-  type Review, type ReviewNote,
+  checkNotesAgainst,
+  emptyReview,
+  openLink,
+  parseOpenLink,
+  parseReview,
+  readReview,
+  reviewPathOf,
+  serializeReview,
+  withNote,
+  writeReview,
+  type Review,
+  type ReviewNote,
 } from '../../extension/core/review';
 
 let dir: string;
@@ -24,7 +34,15 @@ const CREATED = '2026-11-29T10:00:00.000Z';
 function sample(): Review {
   let r = emptyReview('/somewhere/incident.transcript.jsonl');
   r = withNote(r, { on: 'range', event: 400, tUs: 600_000, toUs: 900_000, conn: null, text: 'the tracker slows down here', created: CREATED }).review;
-  r = withNote(r, { on: 'finding', kind: 'mismatch', event: 510, tUs: 970_759, conn: 2, text: 'first wrong answer:\n#26 got #24\'s file', created: CREATED }).review;
+  r = withNote(r, {
+    on: 'finding',
+    kind: 'mismatch',
+    event: 510,
+    tUs: 970_759,
+    conn: 2,
+    text: "first wrong answer:\n#26 got #24's file",
+    created: CREATED,
+  }).review;
   r = withNote(r, { on: 'event', event: 12, tUs: 19_914, conn: 1, text: 'setup "create_close" with <odd> chars & `ticks`', created: CREATED }).review;
   return r;
 }
@@ -60,8 +78,15 @@ describe('review sidecar', () => {
     assert.equal(lines[2], '  "version": 1,');
     const noteLines = lines.filter((l) => l.startsWith('    {'));
     assert.equal(noteLines.length, 3);
-    assert.deepEqual(noteLines.map((l) => (JSON.parse(l.replace(/,$/, '')) as ReviewNote).tUs), [19_914, 600_000, 970_759]);
-    for (const l of noteLines) assert.deepEqual(Object.keys(JSON.parse(l.replace(/,$/, '')) as object).filter((k) => k !== 'kind' && k !== 'toUs'), ['id', 'on', 'event', 'tUs', 'conn', 'text', 'created']);
+    assert.deepEqual(
+      noteLines.map((l) => (JSON.parse(l.replace(/,$/, '')) as ReviewNote).tUs),
+      [19_914, 600_000, 970_759],
+    );
+    for (const l of noteLines)
+      assert.deepEqual(
+        Object.keys(JSON.parse(l.replace(/,$/, '')) as object).filter((k) => k !== 'kind' && k !== 'toUs'),
+        ['id', 'on', 'event', 'tUs', 'conn', 'text', 'created'],
+      );
     assert.equal(serializeReview(emptyReview('t.transcript.jsonl')).includes('"notes": []'), true);
   });
 
@@ -76,7 +101,10 @@ describe('review sidecar', () => {
     assert.deepEqual(none.notes, []);
     const file = join(dir, 'broken.transcript.jsonl');
     await writeFile(reviewPathOf(file), '{"format": "incident-replay/review",\n "version": 1,\n "notes": [ }');
-    await assert.rejects(readReview(file), (e: Error) => e instanceof UserError && e.message.startsWith(`${reviewPathOf(file)}: not JSON`) && /line 3/.test(e.message));
+    await assert.rejects(
+      readReview(file),
+      (e: Error) => e instanceof UserError && e.message.startsWith(`${reviewPathOf(file)}: not JSON`) && /line 3/.test(e.message),
+    );
   });
 
   const bad = (text: string) => {
@@ -94,24 +122,51 @@ describe('review sidecar', () => {
   test('validation: each error names the file, the note and its line, and what is wrong', () => {
     assert.match(bad('[]'), /^inc\.review\.json: not a review file/);
     assert.match(bad('{"format":"other","version":1,"transcript":"t","notes":[]}'), /^inc\.review\.json: not a review file: "format" is "other"/);
-    assert.match(bad('{"format":"incident-replay/review","version":7,"transcript":"t","notes":[]}'), /version 7 is newer than this Incident Replay reads \(1\)/);
+    assert.match(
+      bad('{"format":"incident-replay/review","version":7,"transcript":"t","notes":[]}'),
+      /version 7 is newer than this Incident Replay reads \(1\)/,
+    );
     assert.match(bad('{"format":"incident-replay/review","version":1,"transcript":"t","notes":{}}'), /"notes" must be an array/);
     const missingText = bad(withNoteText('{"id":2,"on":"event","event":5,"tUs":10,"conn":1,"created":"2026-11-29T10:00:00Z"}'));
     assert.match(missingText, /^inc\.review\.json: notes\[1\] \(line 7\): "text" must be the note's words/);
-    assert.match(bad(withNoteText('{"id":2,"on":"event","event":-1,"tUs":10,"conn":1,"text":"x","created":"2026-11-29T10:00:00Z"}')), /notes\[1\] \(line 7\): "event" must be an event index/);
-    assert.match(bad(withNoteText('{"id":2,"on":"event","event":5,"tUs":10,"conn":1,"text":"x","created":"2026-11-29T10:00:00Z","txt":"y"}')), /unknown field "txt"/);
-    assert.match(bad(withNoteText('{"id":3,"on":"event","event":5,"tUs":10,"conn":1,"text":"x","created":"2026-11-29T10:00:00Z"}')), /id 3 is used by an earlier note/);
-    assert.match(bad(withNoteText('{"id":2,"on":"finding","event":5,"tUs":10,"conn":1,"text":"x","created":"2026-11-29T10:00:00Z"}')), /a note on a finding needs "kind"/);
-    assert.match(bad(withNoteText('{"id":2,"on":"range","event":5,"tUs":10,"toUs":5,"conn":null,"text":"x","created":"2026-11-29T10:00:00Z"}')), /needs "toUs", its end in µs, not before "tUs"/);
-    assert.match(bad(withNoteText('{"id":2,"on":"event","event":5,"tUs":10,"conn":null,"text":"x","created":"2026-11-29T10:00:00Z"}')), /a note on an event names its connection/);
+    assert.match(
+      bad(withNoteText('{"id":2,"on":"event","event":-1,"tUs":10,"conn":1,"text":"x","created":"2026-11-29T10:00:00Z"}')),
+      /notes\[1\] \(line 7\): "event" must be an event index/,
+    );
+    assert.match(
+      bad(withNoteText('{"id":2,"on":"event","event":5,"tUs":10,"conn":1,"text":"x","created":"2026-11-29T10:00:00Z","txt":"y"}')),
+      /unknown field "txt"/,
+    );
+    assert.match(
+      bad(withNoteText('{"id":3,"on":"event","event":5,"tUs":10,"conn":1,"text":"x","created":"2026-11-29T10:00:00Z"}')),
+      /id 3 is used by an earlier note/,
+    );
+    assert.match(
+      bad(withNoteText('{"id":2,"on":"finding","event":5,"tUs":10,"conn":1,"text":"x","created":"2026-11-29T10:00:00Z"}')),
+      /a note on a finding needs "kind"/,
+    );
+    assert.match(
+      bad(withNoteText('{"id":2,"on":"range","event":5,"tUs":10,"toUs":5,"conn":null,"text":"x","created":"2026-11-29T10:00:00Z"}')),
+      /needs "toUs", its end in µs, not before "tUs"/,
+    );
+    assert.match(
+      bad(withNoteText('{"id":2,"on":"event","event":5,"tUs":10,"conn":null,"text":"x","created":"2026-11-29T10:00:00Z"}')),
+      /a note on an event names its connection/,
+    );
     assert.match(bad(withNoteText('{"id":2,"on":"event","event":5,"tUs":10,"conn":1,"text":"x","created":"yesterday"}')), /"created" must be an ISO-8601 time/);
   });
 
   test('checked against the transcript: a note on an event it does not have, or on another connection, says so', () => {
     const model = { events: 600, connOf: (e: number) => (e === 510 ? 2 : 1), tUsOf: (e: number) => (e === 510 ? 970_759 : e === 12 ? 19_914 : 0) };
     checkNotesAgainst(sample(), 'inc.review.json', model);
-    assert.throws(() => checkNotesAgainst(sample(), 'inc.review.json', { ...model, events: 100 }), /inc\.review\.json: notes\[1\] \(note 1\): event 400 is past the transcript's last \(99\)/);
-    assert.throws(() => checkNotesAgainst(sample(), 'inc.review.json', { ...model, connOf: () => 3 }), /inc\.review\.json: notes\[0\] \(note 3\): event 12 is on connection 3, the note says 1/);
+    assert.throws(
+      () => checkNotesAgainst(sample(), 'inc.review.json', { ...model, events: 100 }),
+      /inc\.review\.json: notes\[1\] \(note 1\): event 400 is past the transcript's last \(99\)/,
+    );
+    assert.throws(
+      () => checkNotesAgainst(sample(), 'inc.review.json', { ...model, connOf: () => 3 }),
+      /inc\.review\.json: notes\[0\] \(note 3\): event 12 is on connection 3, the note says 1/,
+    );
   });
 });
 
@@ -125,7 +180,7 @@ describe('open links', () => {
     assert.deepEqual(parseOpenLink(none.pathname, none.search.slice(1)), { file: 'rel/x.transcript.jsonl', event: null });
   });
 
-  test('a stranger\'s link is refused with a reason', () => {
+  test("a stranger's link is refused with a reason", () => {
     assert.match(parseOpenLink('/run', 'file=x.transcript.jsonl') as string, /unknown link path "\/run"/);
     assert.match(parseOpenLink('/open', 'event=3') as string, /names no transcript/);
     assert.match(parseOpenLink('/open', 'file=%2Fetc%2Fpasswd') as string, /is not a transcript/);

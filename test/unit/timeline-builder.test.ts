@@ -21,7 +21,7 @@ async function build(file: string, chunkEvents?: number) {
   return { ...built, chunks, at, findings: chunks.flatMap((c) => c.findings), lanes: chunks.flatMap((c) => c.newLanes) };
 }
 
-test('the 2008 desync: B takes A\'s answer, and the finding names both requests and the response by event index', async (t) => {
+test("the 2008 desync: B takes A's answer, and the finding names both requests and the response by event index", async (t) => {
   const m = await build(await write2008Like(join(dir, 'desync.transcript.jsonl')), 7);
   t.after(() => m.details.dispose());
   assert.deepEqual(m.lanes, [1, 2]);

@@ -30,7 +30,9 @@ after(() => built?.details.dispose());
  */
 function placed(f: Finding) {
   const at = (i: number) => (i < 0 ? undefined : store.tUs[i]);
-  const tf = store.findings.find((x) => x.kind === f.kind && x.conn === f.conn && x.tUs === f.tUs && at(x.request) === f.request?.tUs && at(x.response) === f.response?.tUs);
+  const tf = store.findings.find(
+    (x) => x.kind === f.kind && x.conn === f.conn && x.tUs === f.tUs && at(x.request) === f.request?.tUs && at(x.response) === f.response?.tUs,
+  );
   assert.ok(tf, `the timeline lists the ${f.kind} of request #${f.request?.seq} on connection ${f.conn}, at its events`);
   return tf;
 }
@@ -76,12 +78,25 @@ test('an answer taken by the wrong request: the pane names the request it answer
   assert.deepEqual(related, [tf.answers, tf.request]);
   const [owner, taker, resp] = [f.answers!, f.request!, f.response!];
   const lines = exchangeLines(store, x, await built.details.briefs(related));
-  assert.equal(lines[0], `Answers request #${owner.seq} (asked ${owner.key}, sent at ${fmtTime(owner.tUs)}); that request waited ${fmtTime(resp.tUs - owner.tUs)} for it.`);
-  const wait = resp.tUs >= taker.tUs ? `that request had waited ${fmtTime(resp.tUs - taker.tUs)} when it arrived` : `it had been waiting ${fmtTime(taker.tUs - resp.tUs)} when that request was sent`;
-  assert.equal(lines[lines.length - 1], `Taken by request #${taker.seq} (asked ${taker.key}, sent at ${fmtTime(taker.tUs)}) as its answer: a mismatch; ${wait}.`);
+  assert.equal(
+    lines[0],
+    `Answers request #${owner.seq} (asked ${owner.key}, sent at ${fmtTime(owner.tUs)}); that request waited ${fmtTime(resp.tUs - owner.tUs)} for it.`,
+  );
+  const wait =
+    resp.tUs >= taker.tUs
+      ? `that request had waited ${fmtTime(resp.tUs - taker.tUs)} when it arrived`
+      : `it had been waiting ${fmtTime(taker.tUs - resp.tUs)} when that request was sent`;
+  assert.equal(
+    lines[lines.length - 1],
+    `Taken by request #${taker.seq} (asked ${taker.key}, sent at ${fmtTime(taker.tUs)}) as its answer: a mismatch; ${wait}.`,
+  );
   // the 2008 client gave up on the owner first: the answer came late
   const gaveUp = engine.findings.find((g) => g.kind === 'timeout' && g.conn === f.conn && g.request?.seq === owner.seq);
-  if (gaveUp) assert.ok(lines.includes(`The client gave up on request #${owner.seq} at ${fmtTime(gaveUp.tUs)}; it arrived ${fmtTime(resp.tUs - gaveUp.tUs)} after that.`), lines.join('\n'));
+  if (gaveUp)
+    assert.ok(
+      lines.includes(`The client gave up on request #${owner.seq} at ${fmtTime(gaveUp.tUs)}; it arrived ${fmtTime(resp.tUs - gaveUp.tUs)} after that.`),
+      lines.join('\n'),
+    );
 });
 
 test('a request: which response answers it and when, whether it timed out, and whose answer it took', async () => {
@@ -94,16 +109,29 @@ test('a request: which response answers it and when, whether it timed out, and w
   const lines = exchangeLines(store, x, await built.details.briefs(relatedOf(store, x)));
   const own = store.paired[tf.request];
   assert.ok(own >= 0);
-  assert.equal(lines[0], `Answered by response #${store.seq[own]} at ${fmtTime(store.tUs[own])}, ${fmtTime(store.tUs[own] - f.request!.tUs)} after it was sent.`);
+  assert.equal(
+    lines[0],
+    `Answered by response #${store.seq[own]} at ${fmtTime(store.tUs[own])}, ${fmtTime(store.tUs[own] - f.request!.tUs)} after it was sent.`,
+  );
   assert.ok(lines.includes('Not timed out.'));
-  assert.ok(lines.includes(`Took response #${f.response!.seq} as its answer, which answers request #${f.answers!.seq} (asked ${f.answers!.key}, sent at ${fmtTime(f.answers!.tUs)}): a mismatch.`), lines.join('\n'));
+  assert.ok(
+    lines.includes(
+      `Took response #${f.response!.seq} as its answer, which answers request #${f.answers!.seq} (asked ${f.answers!.key}, sent at ${fmtTime(f.answers!.tUs)}): a mismatch.`,
+    ),
+    lines.join('\n'),
+  );
   // a request the client gave up on
   const timeout = engine.findings.find((g) => g.kind === 'timeout');
   assert.ok(timeout?.request);
   const given = exchangeOf(store, placed(timeout).request);
   assert.ok(given);
   const said = exchangeLines(store, given, []);
-  assert.ok(said.some((l) => l.startsWith(`Timed out: the client gave up on it at ${fmtTime(timeout.tUs)}, ${fmtTime(timeout.tUs - timeout.request!.tUs)} after sending it`)), said.join('\n'));
+  assert.ok(
+    said.some((l) =>
+      l.startsWith(`Timed out: the client gave up on it at ${fmtTime(timeout.tUs)}, ${fmtTime(timeout.tUs - timeout.request!.tUs)} after sending it`),
+    ),
+    said.join('\n'),
+  );
 });
 
 test('marks have no exchange', () => {

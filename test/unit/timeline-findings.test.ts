@@ -24,7 +24,10 @@ after(() => built?.details.dispose());
 
 test('findings are listed by severity, mismatches first, each kind in timeline order', () => {
   const f = store.findings;
-  assert.equal(f.length, Object.values(engine.summary.findings).reduce((a, b) => a + b, 0));
+  assert.equal(
+    f.length,
+    Object.values(engine.summary.findings).reduce((a, b) => a + b, 0),
+  );
   assert.equal(f[0].kind, 'mismatch');
   for (let i = 1; i < f.length; i++) {
     const [a, b] = [FINDING_KINDS.indexOf(f[i - 1].kind), FINDING_KINDS.indexOf(f[i].kind)];
@@ -32,7 +35,7 @@ test('findings are listed by severity, mismatches first, each kind in timeline o
   }
 });
 
-test('the filter shows the kinds and the connection chosen, with the engine\'s counts', () => {
+test("the filter shows the kinds and the connection chosen, with the engine's counts", () => {
   const nav = new FindingNav(() => store.findings);
   nav.refresh();
   assert.equal(nav.shown.length, store.findings.length);

@@ -56,7 +56,10 @@ describe('reading transcripts', () => {
     for await (const ev of t.events) kinds.push(ev.k);
     assert.deepEqual(kinds, ['open', 'close']);
     assert.equal(t.report.skipped, 2);
-    assert.deepEqual(t.report.firstSkipped.map((s) => s.line), [3, 4]);
+    assert.deepEqual(
+      t.report.firstSkipped.map((s) => s.line),
+      [3, 4],
+    );
   });
 
   test('a truncated last line is reported as such, not thrown', async () => {
@@ -110,7 +113,7 @@ describe('reading transcripts', () => {
     assert.deepEqual(t.report.firstSkipped[0], { line: 3, problem: 'the line is longer than 1 MiB' });
   });
 
-  test('a UTF-8 byte-order mark before the header (an editor\'s save) is no error', async () => {
+  test("a UTF-8 byte-order mark before the header (an editor's save) is no error", async () => {
     const t = await openTranscript(file(`\ufeff${HEADER}\n{"t":1,"c":1,"k":"open"}\n`));
     assert.equal(t.header.protocol, 'mogilefs');
   });
@@ -127,6 +130,9 @@ describe('reading transcripts', () => {
     const t = await openTranscript(f);
     const data: Buffer[] = [];
     for await (const ev of t.events) if (ev.k === 's2c' || ev.k === 'c2s') data.push(eventBytes(ev as DataEvent));
-    assert.deepEqual(data.map((b) => b.toString('hex')), [Buffer.from('noop\r\n').toString('hex'), binary.toString('hex')]);
+    assert.deepEqual(
+      data.map((b) => b.toString('hex')),
+      [Buffer.from('noop\r\n').toString('hex'), binary.toString('hex')],
+    );
   });
 });

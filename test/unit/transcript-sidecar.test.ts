@@ -133,14 +133,16 @@ test('a transcript below minBytes is read as it is, with no sidecar', async () =
   assert.equal(readFileSync(f, 'utf8').split('\n').length, 3);
 });
 
-test('the CLI keeps a large transcript\'s sidecar in its cache and gives the same analysis through it; --cache off keeps none', () => {
+test("the CLI keeps a large transcript's sidecar in its cache and gives the same analysis through it; --cache off keeps none", () => {
   const cache = join(work, 'cli-cache');
   const lines: string[] = [];
   // past the CLI's 32 MiB threshold, with a mismatch to report: the tracker answers one request with another key
   for (let i = 0; i < 120_000; i++) {
     const key = i === 777 ? 'msg:778' : `msg:${i}`;
     lines.push(`{"t":${i * 10},"c":${(i % 50) + 1},"k":"c2s","d":"get_paths domain=mail&key=msg:${i}${' '.repeat(100)}\\r\\n"}`);
-    lines.push(`{"t":${i * 10 + 5},"c":${(i % 50) + 1},"k":"s2c","d":"OK paths=1&key=${key}&path1=http://127.0.0.1:7500/dev1/${'0'.repeat(60)}${i}.fid\\r\\n"}`);
+    lines.push(
+      `{"t":${i * 10 + 5},"c":${(i % 50) + 1},"k":"s2c","d":"OK paths=1&key=${key}&path1=http://127.0.0.1:7500/dev1/${'0'.repeat(60)}${i}.fid\\r\\n"}`,
+    );
   }
   const f = join(work, 'cli.transcript.jsonl');
   writeFileSync(f, `${HEADER.replace('redis', 'mogilefs')}\n${lines.join('\n')}\n`);

@@ -27,50 +27,102 @@ function problem(f: () => unknown): string {
 describe('durations', () => {
   test('every unit, and a bare number in ms', () => {
     const cases: Array<[string, number]> = [
-      ['500us', 0.5], ['500µs', 0.5], ['250ms', 250], ['1.5s', 1500], ['2m', 120_000], ['2min', 120_000],
-      ['1h', 3_600_000], ['1d', 86_400_000], ['300', 300], ['0.5', 0.5], [' 2 s ', 2000], ['.5s', 500],
+      ['500us', 0.5],
+      ['500µs', 0.5],
+      ['250ms', 250],
+      ['1.5s', 1500],
+      ['2m', 120_000],
+      ['2min', 120_000],
+      ['1h', 3_600_000],
+      ['1d', 86_400_000],
+      ['300', 300],
+      ['0.5', 0.5],
+      [' 2 s ', 2000],
+      ['.5s', 500],
     ];
     for (const [text, ms] of cases) assert.equal(parseDurationMs(text, '--timeout'), ms, text);
   });
 
   test('errors name the flag and say what a duration looks like', () => {
     for (const bad of ['', 'fast', '2 fortnights', '-1s', '1e3', '5S', '1s2']) {
-      assert.match(problem(() => parseDurationMs(bad, '--timeout')), /^--timeout: ".*" is not a duration \(like 500us, 250ms, .*a bare number is ms\)$/, bad);
+      assert.match(
+        problem(() => parseDurationMs(bad, '--timeout')),
+        /^--timeout: ".*" is not a duration \(like 500us, 250ms, .*a bare number is ms\)$/,
+        bad,
+      );
     }
-    assert.equal(problem(() => parseDurationMs('25h', '--duration')), '--duration: "25h" is longer than 24h');
+    assert.equal(
+      problem(() => parseDurationMs('25h', '--duration')),
+      '--duration: "25h" is longer than 24h',
+    );
     assert.equal(parseDurationMs('24h', '--duration'), MAX_DURATION_MS);
     assert.equal(parseDurationMs('30d', '--window', { maxMs: 365 * 86_400_000 }), 30 * 86_400_000);
-    assert.equal(problem(() => parseDurationMs('50ms', '--interval', { minMs: 100 })), '--interval: "50ms" is shorter than 100ms');
+    assert.equal(
+      problem(() => parseDurationMs('50ms', '--interval', { minMs: 100 })),
+      '--interval: "50ms" is shorter than 100ms',
+    );
   });
 
   test('a flag whose bare number meant hours or seconds asks for a unit and says why', () => {
-    assert.equal(problem(() => parseDurationMs('12', '--lead', { bareWas: 'hours' })), '--lead: "12" needs a unit, like 12ms or 12s (a bare number here was hours; now it is ms everywhere)');
+    assert.equal(
+      problem(() => parseDurationMs('12', '--lead', { bareWas: 'hours' })),
+      '--lead: "12" needs a unit, like 12ms or 12s (a bare number here was hours; now it is ms everywhere)',
+    );
     assert.equal(parseDurationMs('12h', '--lead', { bareWas: 'hours' }), 12 * 3_600_000);
   });
 
   test('a spec passes its own error maker instead of a flag name', () => {
     const bad = (why: string) => new UserError(`--fault "latency:soon": ${why}`);
-    assert.match(problem(() => parseDurationMs('soon', bad)), /^--fault "latency:soon": "soon" is not a duration/);
+    assert.match(
+      problem(() => parseDurationMs('soon', bad)),
+      /^--fault "latency:soon": "soon" is not a duration/,
+    );
   });
 });
 
 describe('sizes', () => {
   test('every unit, any case, and a bare number in bytes', () => {
     const cases: Array<[string, number]> = [
-      ['300', 300], ['300B', 300], ['300b', 300], ['64KB', 64_000], ['64kb', 64_000], ['64KiB', 65_536], ['1MB', 1e6],
-      ['1MiB', 2 ** 20], ['2GB', 2e9], ['2GiB', 2 * 2 ** 30], ['1TB', 1e12], ['1TiB', 2 ** 40], ['1PB', 1e15],
-      ['1PiB', 2 ** 50], ['1.5KiB', 1536], ['0.5', 1],
+      ['300', 300],
+      ['300B', 300],
+      ['300b', 300],
+      ['64KB', 64_000],
+      ['64kb', 64_000],
+      ['64KiB', 65_536],
+      ['1MB', 1e6],
+      ['1MiB', 2 ** 20],
+      ['2GB', 2e9],
+      ['2GiB', 2 * 2 ** 30],
+      ['1TB', 1e12],
+      ['1TiB', 2 ** 40],
+      ['1PB', 1e15],
+      ['1PiB', 2 ** 50],
+      ['1.5KiB', 1536],
+      ['0.5', 1],
     ];
     for (const [text, bytes] of cases) assert.equal(parseSizeBytes(text, '--doc-bytes'), bytes, text);
   });
 
   test('errors name the flag; limits are said in units', () => {
     for (const bad of ['', 'big', '64 KBps', '-1KB', '1e3']) {
-      assert.match(problem(() => parseSizeBytes(bad, '--page-bytes')), /^--page-bytes: ".*" is not a size \(like 300B, 64KB .*a bare number is bytes\)$/, bad);
+      assert.match(
+        problem(() => parseSizeBytes(bad, '--page-bytes')),
+        /^--page-bytes: ".*" is not a size \(like 300B, 64KB .*a bare number is bytes\)$/,
+        bad,
+      );
     }
-    assert.equal(problem(() => parseSizeBytes('2TiB', '--doc-bytes', { max: 2 ** 40 })), '--doc-bytes: "2TiB" is more than 1TiB');
-    assert.equal(problem(() => parseSizeBytes('0', '--ram', { min: 1 })), '--ram: "0" is less than 1 byte');
-    assert.match(problem(() => parseSizeBytes('64', '--x', { bareWas: 'KB' })), /^--x: "64" needs a unit, like 64B or 64KB/);
+    assert.equal(
+      problem(() => parseSizeBytes('2TiB', '--doc-bytes', { max: 2 ** 40 })),
+      '--doc-bytes: "2TiB" is more than 1TiB',
+    );
+    assert.equal(
+      problem(() => parseSizeBytes('0', '--ram', { min: 1 })),
+      '--ram: "0" is less than 1 byte',
+    );
+    assert.match(
+      problem(() => parseSizeBytes('64', '--x', { bareWas: 'KB' })),
+      /^--x: "64" needs a unit, like 64B or 64KB/,
+    );
   });
 });
 
@@ -81,7 +133,10 @@ describe('the places that read durations and sizes', () => {
     assert.equal(parseFaultSpec('latency:1h').latencyMs, 3_600_000);
     assert.equal(parseFaultSpec('reset,after=64').afterBytes, 64);
     assert.equal(parseFaultSpec('reset,after=64KiB').afterBytes, 65_536);
-    assert.match(problem(() => parseFaultSpec('latency:2 fortnights')), /^--fault "latency:2 fortnights": "2 fortnights" is not a duration/);
+    assert.match(
+      problem(() => parseFaultSpec('latency:2 fortnights')),
+      /^--fault "latency:2 fortnights": "2 fortnights" is not a duration/,
+    );
   });
 
   test("the tracker's --slow: ends with units or bare (ms); one bare end beside a unit is refused, not read as before", () => {
@@ -89,7 +144,10 @@ describe('the places that read durations and sizes', () => {
     assert.deepEqual([parseSlowSpec('1s..2s@50%').minMs, parseSlowSpec('1s..2s@50%').maxMs, parseSlowSpec('1s..2s@50%').share], [1000, 2000, 0.5]);
     assert.equal(parseSlowSpec('2m').minMs, 120_000);
     // "1..2s" was 1s..2s; with bare numbers in ms it would silently be 1ms..2s
-    assert.match(problem(() => parseSlowSpec('1..2s')), /^--slow "1\.\.2s": give both ends a unit/);
+    assert.match(
+      problem(() => parseSlowSpec('1..2s')),
+      /^--slow "1\.\.2s": give both ends a unit/,
+    );
   });
 
   test('CLI flags: the unit said in --help, a bare number where it meant hours or seconds refused with the flag named', async () => {

@@ -81,20 +81,38 @@ export function hexRgb(hex: string): [number, number, number] {
 
 /** VS Code's Light Modern and Dark High Contrast values of the variables the charts read. */
 export const LIGHT = {
-  '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#3b3b3b',
-  '--vscode-editorWidget-border': '#e5e5e5', '--vscode-panel-border': '#e5e5e5', '--vscode-charts-blue': '#1a85ff',
-  '--vscode-charts-red': '#e51400', '--vscode-charts-orange': '#d18616', '--vscode-charts-yellow': '#bf8803',
-  '--vscode-charts-green': '#388a34', '--vscode-charts-purple': '#652d90',
+  '--vscode-editor-background': '#ffffff',
+  '--vscode-editor-foreground': '#3b3b3b',
+  '--vscode-descriptionForeground': '#3b3b3b',
+  '--vscode-editorWidget-border': '#e5e5e5',
+  '--vscode-panel-border': '#e5e5e5',
+  '--vscode-charts-blue': '#1a85ff',
+  '--vscode-charts-red': '#e51400',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-yellow': '#bf8803',
+  '--vscode-charts-green': '#388a34',
+  '--vscode-charts-purple': '#652d90',
 };
 export const HIGH_CONTRAST = {
-  '--vscode-editor-background': '#000000', '--vscode-editor-foreground': '#ffffff', '--vscode-descriptionForeground': '#ffffff',
-  '--vscode-editorWidget-border': '#6fc3df', '--vscode-panel-border': '#6fc3df', '--vscode-charts-blue': '#3794ff',
-  '--vscode-charts-red': '#f48771', '--vscode-charts-orange': '#ab5a00', '--vscode-charts-yellow': '#ffd370',
-  '--vscode-charts-green': '#89d185', '--vscode-charts-purple': '#b180d7',
+  '--vscode-editor-background': '#000000',
+  '--vscode-editor-foreground': '#ffffff',
+  '--vscode-descriptionForeground': '#ffffff',
+  '--vscode-editorWidget-border': '#6fc3df',
+  '--vscode-panel-border': '#6fc3df',
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-red': '#f48771',
+  '--vscode-charts-orange': '#ab5a00',
+  '--vscode-charts-yellow': '#ffd370',
+  '--vscode-charts-green': '#89d185',
+  '--vscode-charts-purple': '#b180d7',
 };
 
 /** What VS Code does on a theme change: the variables on the root's style, the kind on the body's class. */
-export async function switchTheme(h: WebviewHarness, kind: 'vscode-dark' | 'vscode-light' | 'vscode-high-contrast', vars: Record<string, string>): Promise<void> {
+export async function switchTheme(
+  h: WebviewHarness,
+  kind: 'vscode-dark' | 'vscode-light' | 'vscode-high-contrast',
+  vars: Record<string, string>,
+): Promise<void> {
   await h.evaluate(`(() => {
     const s = document.documentElement.style;
     for (const k of [...s]) if (k.startsWith('--vscode-')) s.removeProperty(k);

@@ -56,7 +56,10 @@ async function timeToX(h: WebviewHarness, chart: string): Promise<(tSec: number)
  */
 async function assertNoReliefDrawn(h: WebviewHarness, chart: string, crossoverX: number, plotHeight: number): Promise<void> {
   const xAt = await timeToX(h, chart);
-  assert.ok(Math.abs(crossoverX - xAt(sec('2010-10-04T14:00:00Z'))) <= 1, `the mapping puts the crossover at x=${xAt(sec('2010-10-04T14:00:00Z')).toFixed(1)}, drawn at ${crossoverX}`);
+  assert.ok(
+    Math.abs(crossoverX - xAt(sec('2010-10-04T14:00:00Z'))) <= 1,
+    `the mapping puts the crossover at x=${xAt(sec('2010-10-04T14:00:00Z')).toFixed(1)}, drawn at ${crossoverX}`,
+  );
   const lineX = Number(await h.page.locator(chart).getAttribute('data-no-relief-x'));
   const endX = Number(await h.page.locator(chart).getAttribute('data-no-relief-end-x'));
   const want = xAt(sec('2010-10-04T19:00:00Z'));
@@ -111,7 +114,10 @@ describe('chart pages in Chromium', { timeout: 300_000 }, () => {
     const noRelief = h.page.locator('#metrics-events li[data-kind="no-relief"][data-shard="shard0"]');
     assert.match((await noRelief.textContent()) ?? '', /2010-10-04T19:00:00Z shard0.*until 2010-10-05T14:00:00\.000Z: the freed documents emptied no pages/);
     assert.ok((await h.page.locator('#metrics-events li[data-kind="note"]').count()) >= 6);
-    assert.match(await text(h, '.shard-chart[data-shard="shard0"] h3'), /crossover at 2010-10-04T14:00:00Z.*, NO RELIEF at 2010-10-04T19:00:00Z \(pages held until 2010-10-05T14:00:00Z\)/);
+    assert.match(
+      await text(h, '.shard-chart[data-shard="shard0"] h3'),
+      /crossover at 2010-10-04T14:00:00Z.*, NO RELIEF at 2010-10-04T19:00:00Z \(pages held until 2010-10-05T14:00:00Z\)/,
+    );
     await h.screenshot('metrics-foursquare');
     assert.deepEqual(h.pageErrors, []);
   });
@@ -125,7 +131,8 @@ describe('chart pages in Chromium', { timeout: 300_000 }, () => {
     assert.ok(x1 > released && x1 < released + 24 * HOUR, `the window ends at ${new Date(x1 * 1000).toISOString()}, a little after the release`);
     const full = sec('2010-11-11T04:00:00Z') - sec('2010-08-04T04:00:00Z');
     assert.ok(x1 - x0 < full / 10, 'not the full range');
-    for (const shard of ['shard1', 'shard5']) assert.deepEqual(await windowOf(h, `.shard-chart[data-shard="${shard}"]`), [x0, x1], `${shard} shows the same window`);
+    for (const shard of ['shard1', 'shard5'])
+      assert.deepEqual(await windowOf(h, `.shard-chart[data-shard="${shard}"]`), [x0, x1], `${shard} shows the same window`);
     assert.equal(await h.page.locator('#metrics-charts').getAttribute('data-window'), 'incident');
     assert.match(await text(h, '#zoom-window'), /^incident window: /);
     // the y axis fits the window: the last 4 GB up to RAM (66 GB) and the 3 GB back are not flattened against zero
@@ -175,7 +182,11 @@ describe('chart pages in Chromium', { timeout: 300_000 }, () => {
     assert.deepEqual(await until('the window after a double-click', () => windowOf(h, SHARD0), changed(out)), incident, 'a double-click: the incident window');
     await h.page.mouse.dblclick(o.x + o.width / 2, y);
     const full = await until('the window after a second double-click', () => windowOf(h, SHARD0), changed(incident));
-    assert.deepEqual(full, [sec('2010-08-04T04:00:00Z'), sec('2010-11-11T04:00:00Z')], 'a second one: the full range, from the first sample to the end of the forecast');
+    assert.deepEqual(
+      full,
+      [sec('2010-08-04T04:00:00Z'), sec('2010-11-11T04:00:00Z')],
+      'a second one: the full range, from the first sample to the end of the forecast',
+    );
     assert.equal(await h.page.locator('#metrics-charts').getAttribute('data-window'), 'full');
     assert.equal(await h.page.locator(SHARD0).getAttribute('data-y-min'), '0', 'the full range is drawn from zero');
     await h.page.locator('#zoom-incident').click();
@@ -201,7 +212,11 @@ describe('chart pages in Chromium', { timeout: 300_000 }, () => {
     assert.match(await text(h, '#metrics-legend'), /▼ alert \(dashed\)◆ crossover \(solid\)■ NO RELIEF \(dash-dot\).*double-click/);
     // on the full range the three are a few pixels apart: the words go on separate rows and do not overlap
     await h.page.locator('#zoom-full').click();
-    const close = await until('the marks on the full range', () => marksOf(h, SHARD0), (ms) => ms.length === 3 && ms[2].x - ms[0].x < 30);
+    const close = await until(
+      'the marks on the full range',
+      () => marksOf(h, SHARD0),
+      (ms) => ms.length === 3 && ms[2].x - ms[0].x < 30,
+    );
     assert.equal(new Set(close.map((m) => m.row)).size, 3, 'three rows');
     for (const a of close) {
       for (const b of close) {
@@ -237,7 +252,10 @@ describe('chart pages in Chromium', { timeout: 300_000 }, () => {
     assert.equal(light['no-relief'], '#652d90');
     assert.deepEqual(await windowOf(h, SHARD0), zoomed, 'the window is kept');
     const at = async (a: string) => Number(await h.page.locator(SHARD0).getAttribute(a));
-    assert.ok((await colourPixels(h, canvas, hexRgb('#e51400'), await at('data-crossover-x'), 200)) > plotHeight * 0.5, 'the crossover is redrawn in the light red');
+    assert.ok(
+      (await colourPixels(h, canvas, hexRgb('#e51400'), await at('data-crossover-x'), 200)) > plotHeight * 0.5,
+      'the crossover is redrawn in the light red',
+    );
     assert.ok((await colourPixels(h, canvas, hexRgb('#652d90'), await at('data-no-relief-x'), 200)) > plotHeight * 0.25, 'NO RELIEF is redrawn in purple');
     assert.equal(await colourPixels(h, canvas, MISMATCH_RGB, await at('data-crossover-x'), 200), 0, 'nothing of the crossover is left in the dark red');
     assert.equal(await colourPixels(h, canvas, YELLOW_RGB, await at('data-no-relief-x'), 200), 0, 'nothing of NO RELIEF is left in the dark yellow');
@@ -247,7 +265,10 @@ describe('chart pages in Chromium', { timeout: 300_000 }, () => {
     await switchTheme(h, 'vscode-high-contrast', HIGH_CONTRAST);
     const hc = await until('the marks in high contrast', colours, (c) => c.crossover === '#f48771');
     assert.deepEqual(hc, { alert: '#ab5a00', crossover: '#f48771', 'no-relief': '#ffd370' });
-    assert.ok((await colourPixels(h, canvas, hexRgb('#ffd370'), await at('data-no-relief-x'), 200)) > plotHeight * 0.25, 'NO RELIEF is redrawn in the high-contrast yellow');
+    assert.ok(
+      (await colourPixels(h, canvas, hexRgb('#ffd370'), await at('data-no-relief-x'), 200)) > plotHeight * 0.25,
+      'NO RELIEF is redrawn in the high-contrast yellow',
+    );
 
     await switchTheme(h, 'vscode-dark', {});
     await until('the marks back in the dark theme', colours, (c) => c.crossover === '#f14c4c');
@@ -332,11 +353,20 @@ describe('chart pages in Chromium', { timeout: 300_000 }, () => {
     assert.deepEqual(h.pageErrors, []);
   });
 
-  test('a cancelled check\'s view says how far it got and is never the clean message', async () => {
+  test("a cancelled check's view says how far it got and is never the clean message", async () => {
     const abort = new AbortController();
     const file = join(ARTIFACTS, 'cancelled.verdict.json');
     const run = await runCheck(
-      { client: 'tracker-safe', latency: 'latency:150ms@10%', timeoutMs: 50, requests: 2000, concurrency: 2, rows: 200, seed: 7, out: join(ARTIFACTS, `cancelled-${Date.now()}.transcript.jsonl`) },
+      {
+        client: 'tracker-safe',
+        latency: 'latency:150ms@10%',
+        timeoutMs: 50,
+        requests: 2000,
+        concurrency: 2,
+        rows: 200,
+        seed: 7,
+        out: join(ARTIFACTS, `cancelled-${Date.now()}.transcript.jsonl`),
+      },
       { signal: abort.signal, onProgress: (done) => done >= 100 && abort.abort() },
     );
     writeFileSync(file, JSON.stringify(run));

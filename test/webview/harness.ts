@@ -7,7 +7,17 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { openTimeline, type DetailsSpill, type ModelCache, type TimelineSummary } from '../../extension/core/timeline';
 import { webviewHtml } from '../../extension/host/html';
-import { parseChartWebviewMessage, parseWebviewMessage, type ChartHostMessage, type ChartPayload, type ChartView, type ChartWebviewMessage, type HostMessage, type ViewCommand, type WebviewMessage } from '../../webview/protocol';
+import {
+  parseChartWebviewMessage,
+  parseWebviewMessage,
+  type ChartHostMessage,
+  type ChartPayload,
+  type ChartView,
+  type ChartWebviewMessage,
+  type HostMessage,
+  type ViewCommand,
+  type WebviewMessage,
+} from '../../webview/protocol';
 import { freshDir } from '../helpers/timeline-fixtures';
 
 const ROOT = resolve(__dirname, '../..');
@@ -34,7 +44,17 @@ export const BLUE_RGB: [number, number, number] = [0x37, 0x94, 0xff];
 /** --vscode-charts-yellow above */
 export const YELLOW_RGB: [number, number, number] = [0xcc, 0xa7, 0x00];
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 export class WebviewHarness {
   readonly fromWebview: WebviewMessage[] = [];
@@ -58,7 +78,10 @@ export class WebviewHarness {
   private loadStarted = 0;
   private nextId = 1;
 
-  private constructor(readonly context: BrowserContext, readonly page: Page) {}
+  private constructor(
+    readonly context: BrowserContext,
+    readonly page: Page,
+  ) {}
 
   static async open(width = 1400, height = 900): Promise<WebviewHarness> {
     const context = await chromium.launchPersistentContext(freshDir('ir-chromium-'), {
@@ -84,7 +107,13 @@ export class WebviewHarness {
     await page.route(`${ORIGIN}/**`, async (route) => {
       const path = new URL(route.request().url()).pathname;
       if (path === '/index.html') {
-        const html = webviewHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/dist/webview.js`, styleUri: `${ORIGIN}/dist/webview.css`, title: h.view, view: h.view });
+        const html = webviewHtml({
+          cspSource: ORIGIN,
+          scriptUri: `${ORIGIN}/dist/webview.js`,
+          styleUri: `${ORIGIN}/dist/webview.css`,
+          title: h.view,
+          view: h.view,
+        });
         return route.fulfill({ contentType: 'text/html', body: html });
       }
       if (path === '/dist/webview.js' || path === '/dist/webview.css') {
@@ -128,7 +157,10 @@ export class WebviewHarness {
     for (;;) {
       const m = this.fromChart.find(pred);
       if (m) return m;
-      if (Date.now() > end) throw new Error(`the chart page did not send the expected message within ${timeoutMs} ms; got: ${this.fromChart.map((x) => x.type).join(', ')}; page errors: ${this.pageErrors.join('; ')}`);
+      if (Date.now() > end)
+        throw new Error(
+          `the chart page did not send the expected message within ${timeoutMs} ms; got: ${this.fromChart.map((x) => x.type).join(', ')}; page errors: ${this.pageErrors.join('; ')}`,
+        );
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -145,7 +177,8 @@ export class WebviewHarness {
     for (;;) {
       const m = this.fromWebview.find(pred);
       if (m) return m;
-      if (Date.now() > end) throw new Error(`the webview did not send the expected message within ${timeoutMs} ms; got: ${this.fromWebview.map((x) => x.type).join(', ')}`);
+      if (Date.now() > end)
+        throw new Error(`the webview did not send the expected message within ${timeoutMs} ms; got: ${this.fromWebview.map((x) => x.type).join(', ')}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -159,7 +192,10 @@ export class WebviewHarness {
   }
 
   async post(m: HostMessage | ChartHostMessage): Promise<void> {
-    await this.page.evaluate((msg) => (globalThis as unknown as { postMessage(m: unknown, origin: string): void }).postMessage(msg, '*'), m as unknown as Record<string, unknown>);
+    await this.page.evaluate(
+      (msg) => (globalThis as unknown as { postMessage(m: unknown, origin: string): void }).postMessage(msg, '*'),
+      m as unknown as Record<string, unknown>,
+    );
   }
 
   private receive(raw: unknown): void {
@@ -177,11 +213,15 @@ export class WebviewHarness {
     if (m.type === 'ready') void this.send();
     if (m.type === 'requestDetails') {
       const spill = this.details;
-      void Promise.all([spill?.read(m.event), spill?.briefs(m.related)]).then(([details, related]) => this.reply({ type: 'details', id: m.id, details: details ?? null, related: related ?? [] }));
+      void Promise.all([spill?.read(m.event), spill?.briefs(m.related)]).then(([details, related]) =>
+        this.reply({ type: 'details', id: m.id, details: details ?? null, related: related ?? [] }),
+      );
     }
     if (m.type === 'requestTexts') {
       this.textsAsked += m.events.length;
-      void (this.loading ?? this.details)?.briefs(m.events).then((b) => this.reply({ type: 'texts', id: m.id, events: m.events, texts: b.map((x) => x.text), keys: b.map((x) => x.key) }));
+      void (this.loading ?? this.details)
+        ?.briefs(m.events)
+        .then((b) => this.reply({ type: 'texts', id: m.id, events: m.events, texts: b.map((x) => x.text), keys: b.map((x) => x.key) }));
     }
   }
 

@@ -69,7 +69,8 @@ describe('the ladder of a connection, in Chromium', { timeout: 300_000 }, () => 
     const took = await h.page.locator(`#ladder g[data-kind="request"][data-event="${request}"] text`).textContent();
     assert.ok(took?.startsWith(`#${taker.seq} `) && took.endsWith(`key=${taker.key}`), `the taking request's arrow: ${took}`);
     // the arrow goes from the answer's row up to the request's: the request was sent before the answer came
-    const rowY = (e: number, kind: string) => h.page.locator(`#ladder [data-role="rows"] rect[data-event="${e}"][data-row="${kind}"]`).getAttribute('y').then(Number);
+    const rowY = (e: number, kind: string) =>
+      h.page.locator(`#ladder [data-role="rows"] rect[data-event="${e}"][data-row="${kind}"]`).getAttribute('y').then(Number);
     const [yAnswer, yRequest] = [await rowY(event, 'response'), await rowY(request, 'request')];
     assert.equal(yRequest < yAnswer, taker.tUs < resp.tUs);
     // the cursor's row is banded and in view
@@ -94,7 +95,11 @@ describe('the ladder of a connection, in Chromium', { timeout: 300_000 }, () => 
     }
     assert.notEqual(at, first.event);
     assert.equal(await band.getAttribute('data-event'), String(at), 'the band moved to the new cursor');
-    const [y, top, height] = [Number(await band.getAttribute('y')), await h.evaluate<number>(`document.querySelector('#ladder').scrollTop`), await h.evaluate<number>(`document.querySelector('#ladder').clientHeight`)];
+    const [y, top, height] = [
+      Number(await band.getAttribute('y')),
+      await h.evaluate<number>(`document.querySelector('#ladder').scrollTop`),
+      await h.evaluate<number>(`document.querySelector('#ladder').clientHeight`),
+    ];
     assert.ok(y >= top && y <= top + height, `the row (y ${y}) is in view (${top}…${top + height})`);
     // a click on a request's arrow selects that request in the timeline
     const other = h.page.locator('#ladder g[data-kind="request"]').nth(3);
@@ -172,8 +177,14 @@ describe('the ladder of a connection, in Chromium', { timeout: 300_000 }, () => 
     assert.equal(await card.isHidden(), true, 'off the events, the card goes');
     // the legend: each kind of mark, in the colour the canvas draws it
     const legend = await h.page.locator('#legend .legend-item').allTextContents();
-    for (const word of ['request', 'response', 'mismatch', 'timeout', 'late']) assert.ok(legend.some((t) => t.includes(word)), `the legend names ${word}: ${legend.join(' | ')}`);
-    const red = await h.page.locator('#legend .legend-mismatch').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color);
+    for (const word of ['request', 'response', 'mismatch', 'timeout', 'late'])
+      assert.ok(
+        legend.some((t) => t.includes(word)),
+        `the legend names ${word}: ${legend.join(' | ')}`,
+      );
+    const red = await h.page
+      .locator('#legend .legend-mismatch')
+      .evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color);
     assert.equal(red, `rgb(${MISMATCH_RGB.join(', ')})`);
     assert.deepEqual(h.pageErrors, []);
   });

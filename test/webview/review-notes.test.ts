@@ -35,10 +35,15 @@ test('the cursor on a finding is reported as the selection; select puts the curs
 test('notes are marked on the timeline and shown with their event; Shift+drag selects a range', async () => {
   const at = (await h.command('nextFinding'))!;
   const sel = selections().at(-1) as TimelineSelection;
-  await h.post({ type: 'notes', notes: [{ id: 1, on: 'finding', event: at.event, tUs: sel.tUs, toUs: null, conn: sel.conn, text: 'first wrong answer <b>not bold</b>', }] });
+  await h.post({
+    type: 'notes',
+    notes: [{ id: 1, on: 'finding', event: at.event, tUs: sel.tUs, toUs: null, conn: sel.conn, text: 'first wrong answer <b>not bold</b>' }],
+  });
   await h.waitForText('#review-notes .review-note-text', 'first wrong answer <b>not bold</b>');
   await h.command('fitAll');
-  const marked = await h.evaluate<string>(`new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(document.getElementById('review-marks').dataset.notes))))`);
+  const marked = await h.evaluate<string>(
+    `new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(document.getElementById('review-marks').dataset.notes))))`,
+  );
   assert.equal(marked, '1');
   const box = (await h.page.locator('#plot').boundingBox())!;
   await h.page.keyboard.down('Shift');

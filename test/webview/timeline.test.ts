@@ -101,13 +101,18 @@ describe('timeline webview in Chromium', { timeout: 600_000 }, () => {
     await h.page.locator('#findings-kinds [data-kind="mismatch"]').click();
     const mismatches = await listedKinds(h);
     assert.equal(mismatches.length, engine.summary.findings.mismatch);
-    assert.ok(mismatches.every((k) => k === 'mismatch'), `only mismatches: ${[...new Set(mismatches)].join(', ')}`);
+    assert.ok(
+      mismatches.every((k) => k === 'mismatch'),
+      `only mismatches: ${[...new Set(mismatches)].join(', ')}`,
+    );
     await h.screenshot('timeline-2008-filtered-mismatches');
     // Next/Previous Finding walk the filtered list in its order, and wrap around
     const n1 = await h.command('nextFinding');
     const n2 = await h.command('nextFinding');
     assert.deepEqual([n1?.finding, n1?.findingKind, n2?.finding, n2?.findingKind], [0, 'mismatch', 1, 'mismatch']);
-    const listed = await h.page.locator('#findings li').evaluateAll((lis) => lis.map((li) => Number((li as unknown as { dataset: { event: string } }).dataset.event)));
+    const listed = await h.page
+      .locator('#findings li')
+      .evaluateAll((lis) => lis.map((li) => Number((li as unknown as { dataset: { event: string } }).dataset.event)));
     assert.deepEqual([n1?.event, n2?.event], listed.slice(0, 2));
     await h.command('prevFinding');
     const wrapped = await h.command('prevFinding');
@@ -162,7 +167,10 @@ describe('timeline webview in Chromium', { timeout: 600_000 }, () => {
       sessionStorage.setItem('irState', JSON.stringify({ ...s, cursor: -1, finding: { kind: 'mismatch', event: 1e9 }, filter: { kinds: ['<b>', 'timeout'], conn: -3 } }));
     })()`);
     await h.reload();
-    assert.ok((await listedKinds(h)).every((k) => k === 'timeout'), 'the known kind of the filter is kept');
+    assert.ok(
+      (await listedKinds(h)).every((k) => k === 'timeout'),
+      'the known kind of the filter is kept',
+    );
     assert.equal(await h.page.locator('#findings li[aria-current]').count(), 0);
     assert.match(await text(h, '#details-title'), /^Nothing selected/);
     assert.deepEqual(h.pageErrors, []);
@@ -172,7 +180,18 @@ describe('timeline webview in Chromium', { timeout: 600_000 }, () => {
     await h.load(await replay2008());
     assert.match(await text(h, '#details-title'), /^Nothing selected: click an event or a finding/);
     const empty = join(dir, 'empty.transcript.jsonl');
-    writeFileSync(empty, JSON.stringify({ type: 'header', format: 'incident-replay/transcript', version: 1, protocol: 'mogilefs', startedAt: '2008-01-21T14:00:00.000Z', clock: 'us', source: { tool: 'test' } }) + '\n');
+    writeFileSync(
+      empty,
+      JSON.stringify({
+        type: 'header',
+        format: 'incident-replay/transcript',
+        version: 1,
+        protocol: 'mogilefs',
+        startedAt: '2008-01-21T14:00:00.000Z',
+        clock: 'us',
+        source: { tool: 'test' },
+      }) + '\n',
+    );
     await h.load(empty);
     assert.equal(await text(h, '#details-title'), 'This transcript is empty: it holds no events to show.');
     await h.screenshot('timeline-empty');

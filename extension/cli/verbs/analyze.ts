@@ -76,7 +76,13 @@ export const analyze: Verb = {
       // each finding is written as pairing makes it: a long transcript shows its findings before its end is read
       const onFinding = jsonl ? (f: Finding) => io.out(JSON.stringify({ type: 'finding', file: name, ...f })) : undefined;
       try {
-        const a = await analyzeTranscript(source, { lenient: values.lenient ?? false, keyPattern, clientModel: clientModel as ClientModel, sidecar, onFinding });
+        const a = await analyzeTranscript(source, {
+          lenient: values.lenient ?? false,
+          keyPattern,
+          clientModel: clientModel as ClientModel,
+          sidecar,
+          onFinding,
+        });
         results.push(a);
         if (jsonl) io.out(JSON.stringify({ type: 'summary', ...toJson(a), findings: undefined }));
       } catch (err) {
@@ -128,18 +134,26 @@ export function report(a: Analysis, all: boolean): string {
   lines.push(`  ${s.requests} requests, ${s.responses} responses on ${s.connections} connections over ${span}`);
   const m = s.clientModels;
   if (m.sequential + m.pipelined > 0) {
-    lines.push(`  clients, inferred per connection: ${m.sequential} sequential, ${m.pipelined} pipelined${m.instrumented ? `, ${m.instrumented} said what they did (client events)` : ''}`);
+    lines.push(
+      `  clients, inferred per connection: ${m.sequential} sequential, ${m.pipelined} pipelined${m.instrumented ? `, ${m.instrumented} said what they did (client events)` : ''}`,
+    );
   }
   if (a.read.skipped > 0) {
     lines.push(`  ${a.read.skipped} bad lines skipped (--lenient), the first: line ${a.read.firstSkipped[0].line}: ${a.read.firstSkipped[0].problem}`);
   }
   if (a.read.truncatedLastLine) {
-    lines.push(`  the last line (${a.read.truncatedLastLine.line}) is truncated: the recorder stopped mid-write; ${a.read.truncatedLastLine.bytes} bytes ignored`);
+    lines.push(
+      `  the last line (${a.read.truncatedLastLine.line}) is truncated: the recorder stopped mid-write; ${a.read.truncatedLastLine.bytes} bytes ignored`,
+    );
   }
   lines.push(`  ${verdictLine(s, a.read)}`);
   const total = ORDER.reduce((n, k) => n + s.findings[k], 0);
   if (total === 0) return lines.join('\n');
-  lines.push(`  findings: ${ORDER.filter((k) => s.findings[k] > 0).map((k) => `${s.findings[k]} ${k}`).join(', ')}`);
+  lines.push(
+    `  findings: ${ORDER.filter((k) => s.findings[k] > 0)
+      .map((k) => `${s.findings[k]} ${k}`)
+      .join(', ')}`,
+  );
   const first = a.findings.find((f) => f.kind === 'mismatch');
   if (first) {
     lines.push('', `  FIRST MISMATCH at ${fmtUs(first.tUs)} on connection ${first.conn} (line ${first.response?.line}):`);

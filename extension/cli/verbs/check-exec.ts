@@ -32,19 +32,24 @@ Exit status: 0 clean at every point; 1 a response reached the wrong request at s
 3 no mismatch, but a point could not be judged whole.`;
 
 export async function runExec(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse('check', argv, {
-    exec: { type: 'string' },
-    target: { type: 'string' },
-    faults: { type: 'string' },
-    fault: { type: 'string', multiple: true },
-    'client-timeout': { type: 'string' },
-    'run-timeout': { type: 'string' },
-    protocol: { type: 'string' },
-    'key-pattern': { type: 'string' },
-    'out-dir': { type: 'string' },
-    seed: { type: 'string' },
-    json: { type: 'boolean' },
-  }, false);
+  const { values, positionals } = parse(
+    'check',
+    argv,
+    {
+      exec: { type: 'string' },
+      target: { type: 'string' },
+      faults: { type: 'string' },
+      fault: { type: 'string', multiple: true },
+      'client-timeout': { type: 'string' },
+      'run-timeout': { type: 'string' },
+      protocol: { type: 'string' },
+      'key-pattern': { type: 'string' },
+      'out-dir': { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    false,
+  );
   void positionals;
   if (!values.exec?.trim()) throw new UsageError('check: --exec needs a command');
   if (!values.target) throw new UsageError('check: --exec needs --target HOST:PORT, the server the program talks to');
@@ -61,7 +66,11 @@ export async function runExec(argv: string[], io: Io): Promise<number> {
       seed: parseIntArg(values.seed, '--seed', 0, 2 ** 31),
       keyPattern,
     },
-    { onPoint: values.json ? undefined : (i, n, p) => io.err(`point ${i + 1}/${n}: ${p.name}${p.faults.length ? ` (${p.faults.map((f) => f.text).join(' + ')})` : ''}`) },
+    {
+      onPoint: values.json
+        ? undefined
+        : (i, n, p) => io.err(`point ${i + 1}/${n}: ${p.name}${p.faults.length ? ` (${p.faults.map((f) => f.text).join(' + ')})` : ''}`),
+    },
   );
   io.out(values.json ? JSON.stringify(result, null, 2) : sweepTable(result));
   return VERDICT_EXIT[result.verdict];

@@ -59,13 +59,20 @@ export const collect: Verb = {
     process.once('SIGINT', onInt);
     try {
       const r = await runCollect(positionals[0], values.out, {
-        intervalMs, durationMs, signal: stop.signal, ram: parseRamChoice(values.ram), tables: values.tables, shard: values.shard,
+        intervalMs,
+        durationMs,
+        signal: stop.signal,
+        ram: parseRamChoice(values.ram),
+        tables: values.tables,
+        shard: values.shard,
         onRound: (n, rows) => io.err(`round ${n}: ${rows} rows`),
       });
       const a = await analyzeMetricsFile(r.file);
       const lines = [`${r.file}: ${r.rounds} rounds, ${r.rows} rows from ${r.where}`];
       for (const s of a.shards) {
-        const x = s.crossover ? `CROSSOVER at ${isoTime(s.crossover.tSec)} (${formatSize(s.crossover.workingSetBytes)} > ${formatSize(s.crossover.ramBytes)})` : 'within RAM';
+        const x = s.crossover
+          ? `CROSSOVER at ${isoTime(s.crossover.tSec)} (${formatSize(s.crossover.workingSetBytes)} > ${formatSize(s.crossover.ramBytes)})`
+          : 'within RAM';
         lines.push(`  ${s.shard}: ${formatSize(s.lastWorkingSetBytes)} of ${formatSize(s.last.ramBytes)} RAM; ${x}`);
       }
       io.out(lines.join('\n'));

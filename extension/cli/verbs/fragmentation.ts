@@ -35,22 +35,48 @@ export const fragmentation: Verb = {
   summary: 'what moving a share of a shard frees in RAM (the fragmentation model)',
   help,
   async run(argv, io) {
-    const { values, positionals } = parse('fragmentation', argv, {
-      'doc-bytes': { type: 'string' },
-      move: { type: 'string' },
-      'page-bytes': { type: 'string' },
-      'shard-bytes': { type: 'string' },
-      json: { type: 'boolean' },
-    }, false);
+    const { values, positionals } = parse(
+      'fragmentation',
+      argv,
+      {
+        'doc-bytes': { type: 'string' },
+        move: { type: 'string' },
+        'page-bytes': { type: 'string' },
+        'shard-bytes': { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      false,
+    );
     void positionals;
-    if (values['doc-bytes'] === undefined || values.move === undefined) throw new UsageError('fragmentation: give --doc-bytes and --move (like --doc-bytes 300 --move 5%)');
-    const q = { docBytes: bytes(values['doc-bytes'], '--doc-bytes'), moveShare: share(values.move), pageBytes: values['page-bytes'] ? bytes(values['page-bytes'], '--page-bytes') : 4096 };
+    if (values['doc-bytes'] === undefined || values.move === undefined)
+      throw new UsageError('fragmentation: give --doc-bytes and --move (like --doc-bytes 300 --move 5%)');
+    const q = {
+      docBytes: bytes(values['doc-bytes'], '--doc-bytes'),
+      moveShare: share(values.move),
+      pageBytes: values['page-bytes'] ? bytes(values['page-bytes'], '--page-bytes') : 4096,
+    };
     const model = fragmentationModel(q);
-    const docs = Math.max(1000, Math.min(200_000, Math.floor((2e8 / q.docBytes))));
+    const docs = Math.max(1000, Math.min(200_000, Math.floor(2e8 / q.docBytes)));
     const sim = simulateFragmentation(q, docs, 1);
     const shardBytes = values['shard-bytes'] ? bytes(values['shard-bytes'], '--shard-bytes') : null;
     if (values.json) {
-      io.out(JSON.stringify({ ...model, simulation: sim, ...(shardBytes ? { shardBytes, ramFreedBytes: Math.round(shardBytes * model.pagesFreedShare), compactionReclaimsBytes: Math.round(shardBytes * model.compactionReclaimsShare) } : {}) }, null, 2));
+      io.out(
+        JSON.stringify(
+          {
+            ...model,
+            simulation: sim,
+            ...(shardBytes
+              ? {
+                  shardBytes,
+                  ramFreedBytes: Math.round(shardBytes * model.pagesFreedShare),
+                  compactionReclaimsBytes: Math.round(shardBytes * model.compactionReclaimsShare),
+                }
+              : {}),
+          },
+          null,
+          2,
+        ),
+      );
       return 0;
     }
     const pct = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.001 ? 6 : 2)}%`;
@@ -62,7 +88,10 @@ export const fragmentation: Verb = {
       `  a compaction afterwards reclaims: ${pct(model.compactionReclaimsShare)} more`,
       `  simulated (${sim.docs} documents, ${sim.pages} pages): ${sim.docsMoved} documents moved, ${sim.pagesFreed} pages freed (${pct(sim.pagesFreed / sim.pages)}), ${sim.pages - sim.pagesAfterCompaction} after compaction (${pct((sim.pages - sim.pagesAfterCompaction) / sim.pages)})`,
     ];
-    if (shardBytes) lines.push(`  on a ${formatSize(shardBytes)} shard: the move frees ${formatSize(shardBytes * model.pagesFreedShare)} of RAM; compaction ${formatSize(shardBytes * model.compactionReclaimsShare)} more`);
+    if (shardBytes)
+      lines.push(
+        `  on a ${formatSize(shardBytes)} shard: the move frees ${formatSize(shardBytes * model.pagesFreedShare)} of RAM; compaction ${formatSize(shardBytes * model.compactionReclaimsShare)} more`,
+      );
     io.out(lines.join('\n'));
     return 0;
   },

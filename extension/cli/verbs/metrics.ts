@@ -2,8 +2,16 @@
 // per shard the first crossover of working set over RAM, the forecast and the alert with its backtest, and the
 // imbalance. Exit 0 when no shard crossed or alerted, 1 when one did, 2 on bad input.
 import {
-  analyzeMetricsFile, fmtHours, formatSize, isoTime, WORKING_SET_KINDS,
-  type Forecast, type MetricsFileAnalysis, type ShardAnalysis, type UnitStyle, type WorkingSetKind,
+  analyzeMetricsFile,
+  fmtHours,
+  formatSize,
+  isoTime,
+  WORKING_SET_KINDS,
+  type Forecast,
+  type MetricsFileAnalysis,
+  type ShardAnalysis,
+  type UnitStyle,
+  type WorkingSetKind,
 } from '../../core/metrics';
 import { parseDurationMs, DURATION_HELP } from '../../core/units';
 import { heldUntil, markHeading } from '../../core/metrics/words';
@@ -94,8 +102,20 @@ function shardJson(s: ShardAnalysis) {
     last: isoTime(s.lastSec),
     workingSetBytes: s.lastWorkingSetBytes,
     ramBytes: s.last.ramBytes,
-    crossover: s.crossover && { time: isoTime(s.crossover.tSec), line: s.crossover.line, workingSetBytes: s.crossover.workingSetBytes, ramBytes: s.crossover.ramBytes },
-    falseRelief: s.falseRelief && { time: isoTime(s.falseRelief.tSec), line: s.falseRelief.line, workingSetBytes: s.falseRelief.workingSetBytes, heldBytes: s.falseRelief.heldBytes, ramBytes: s.falseRelief.ramBytes, relievedAt: s.falseRelief.relievedSec === null ? null : isoTime(s.falseRelief.relievedSec) },
+    crossover: s.crossover && {
+      time: isoTime(s.crossover.tSec),
+      line: s.crossover.line,
+      workingSetBytes: s.crossover.workingSetBytes,
+      ramBytes: s.crossover.ramBytes,
+    },
+    falseRelief: s.falseRelief && {
+      time: isoTime(s.falseRelief.tSec),
+      line: s.falseRelief.line,
+      workingSetBytes: s.falseRelief.workingSetBytes,
+      heldBytes: s.falseRelief.heldBytes,
+      ramBytes: s.falseRelief.ramBytes,
+      relievedAt: s.falseRelief.relievedSec === null ? null : isoTime(s.falseRelief.relievedSec),
+    },
     overSpells: s.overSpells.map((o) => ({ start: isoTime(o.startSec), end: iso(o.endSec) })),
     alert: s.alert && {
       time: isoTime(s.alert.tSec),
@@ -126,7 +146,13 @@ export function metricsJson(a: MetricsFileAnalysis) {
     first: isoTime(a.load.firstTSec),
     last: isoTime(a.load.lastTSec),
     shards: a.shards.map(shardJson),
-    imbalance: { firstFlagged: flag(im.firstFlagged), growthAtFlag: share(im.growthAtFlag), flaggedTimes: im.flaggedTimes, lastFlagged: flag(im.lastFlag), growth: share(im.growth) },
+    imbalance: {
+      firstFlagged: flag(im.firstFlagged),
+      growthAtFlag: share(im.growthAtFlag),
+      flaggedTimes: im.flaggedTimes,
+      lastFlagged: flag(im.lastFlag),
+      growth: share(im.growth),
+    },
     appeared: a.load.appeared.map((x) => ({ shard: x.shard, time: isoTime(x.tSec), line: x.line })),
     notes: a.notes.map((n) => ({ time: isoTime(n.tSec), shard: n.shard, text: n.text, line: n.line })),
     ignoredColumns: a.load.ignoredColumns,
@@ -135,7 +161,10 @@ export function metricsJson(a: MetricsFileAnalysis) {
 
 function forecastLine(f: Forecast, u: UnitStyle): string {
   const g = (b: number) => `${formatSize(b, u)}/day`;
-  const left = f.hoursLeft === 0 ? 'over RAM now' : `crossover in ${fmtHours(f.hoursLeft ?? Infinity)} (band ${fmtHours(f.hoursLeftEarliest ?? Infinity)} to ${fmtHours(f.hoursLeftLatest ?? Infinity)})`;
+  const left =
+    f.hoursLeft === 0
+      ? 'over RAM now'
+      : `crossover in ${fmtHours(f.hoursLeft ?? Infinity)} (band ${fmtHours(f.hoursLeftEarliest ?? Infinity)} to ${fmtHours(f.hoursLeftLatest ?? Infinity)})`;
   return `forecast at ${isoTime(f.tSec)}: growing ${g(f.growthBytesPerHour * 24)} (band ${g(f.growthLowBytesPerHour * 24)} to ${g(f.growthHighBytesPerHour * 24)}), ${left}`;
 }
 
@@ -147,20 +176,37 @@ export function metricsReport(a: MetricsFileAnalysis): string {
     `  working set = ${a.options.workingSet}; alert when the crossover may be under ${fmtHours(a.options.leadHours)} away (forecast from the trailing ${fmtHours(a.options.windowHours)})`,
   ];
   for (const s of a.shards) {
-    out.push('', `  ${s.shard}: ${formatSize(s.lastWorkingSetBytes, u)} of ${formatSize(s.last.ramBytes, u)} RAM at ${isoTime(s.lastSec)} (${s.samples} samples from ${isoTime(s.firstSec)})`);
+    out.push(
+      '',
+      `  ${s.shard}: ${formatSize(s.lastWorkingSetBytes, u)} of ${formatSize(s.last.ramBytes, u)} RAM at ${isoTime(s.lastSec)} (${s.samples} samples from ${isoTime(s.firstSec)})`,
+    );
     if (s.crossover) {
-      const spells = s.overSpellCount > 1 ? `; ${s.overSpellCount} spells over RAM` : s.overSpells[0]?.endSec ? `; back under at ${isoTime(s.overSpells[0].endSec)}` : '; still over at the end';
-      out.push(`    ${markHeading('crossover', s.crossover.tSec)} (line ${s.crossover.line}): ${formatSize(s.crossover.workingSetBytes, u)} > ${formatSize(s.crossover.ramBytes, u)} RAM${spells}`);
+      const spells =
+        s.overSpellCount > 1
+          ? `; ${s.overSpellCount} spells over RAM`
+          : s.overSpells[0]?.endSec
+            ? `; back under at ${isoTime(s.overSpells[0].endSec)}`
+            : '; still over at the end';
+      out.push(
+        `    ${markHeading('crossover', s.crossover.tSec)} (line ${s.crossover.line}): ${formatSize(s.crossover.workingSetBytes, u)} > ${formatSize(s.crossover.ramBytes, u)} RAM${spells}`,
+      );
     } else out.push('    no crossover: the working set stays within RAM');
     if (s.falseRelief) {
       const r = s.falseRelief;
       const until = heldUntil(r.relievedSec);
-      out.push(`    ${markHeading('no-relief', r.tSec)} (line ${r.line}): the working set fell back to ${formatSize(r.workingSetBytes, u)}, but the shard still held ${formatSize(r.heldBytes, u)} of pages > ${formatSize(r.ramBytes, u)} RAM ${until}: the freed documents emptied no pages (fragmentation); compact or add RAM`);
+      out.push(
+        `    ${markHeading('no-relief', r.tSec)} (line ${r.line}): the working set fell back to ${formatSize(r.workingSetBytes, u)}, but the shard still held ${formatSize(r.heldBytes, u)} of pages > ${formatSize(r.ramBytes, u)} RAM ${until}: the freed documents emptied no pages (fragmentation); compact or add RAM`,
+      );
     }
     if (s.alert) {
       const b = s.backtest;
-      const rel = b.hoursBeforeCrossover !== null ? `, ${fmtHours(b.hoursBeforeCrossover)} before the crossover (${b.verdict === 'in-time' ? 'in time' : 'late'} for a ${fmtHours(b.leadHours)} lead)` : ', no crossover followed in the file';
-      out.push(`    ${markHeading('alert', s.alert.tSec)} (line ${s.alert.line}): forecast crossing within ${fmtHours(s.alert.hoursLeftEarliest)} at the earliest${rel}`);
+      const rel =
+        b.hoursBeforeCrossover !== null
+          ? `, ${fmtHours(b.hoursBeforeCrossover)} before the crossover (${b.verdict === 'in-time' ? 'in time' : 'late'} for a ${fmtHours(b.leadHours)} lead)`
+          : ', no crossover followed in the file';
+      out.push(
+        `    ${markHeading('alert', s.alert.tSec)} (line ${s.alert.line}): forecast crossing within ${fmtHours(s.alert.hoursLeftEarliest)} at the earliest${rel}`,
+      );
     } else if (s.backtest.verdict === 'missed') out.push('    no alert before the crossover: growth gave no warning the forecast could see');
     if (s.forecast) out.push(`    ${forecastLine(s.forecast, u)}`);
     if (s.fallbacks > 0) out.push(`    ${s.fallbacks} samples had no storage_bytes: data+index stood in`);
@@ -169,7 +215,9 @@ export function metricsReport(a: MetricsFileAnalysis): string {
   out.push('');
   if (im.firstFlagged) {
     const f = im.firstFlagged;
-    out.push(`  IMBALANCE from ${isoTime(f.tSec)}: chunk counts within ${(f.chunkSpread * 100).toFixed(1)}% (${f.largest.shard} ${f.largest.chunks}, ${f.smallest.shard} ${f.smallest.chunks}) while ${f.largest.shard} holds ${formatSize(f.largest.bytes, u)} and ${f.smallest.shard} ${formatSize(f.smallest.bytes, u)} (${(f.bytesSpread * 100).toFixed(0)}% more)`);
+    out.push(
+      `  IMBALANCE from ${isoTime(f.tSec)}: chunk counts within ${(f.chunkSpread * 100).toFixed(1)}% (${f.largest.shard} ${f.largest.chunks}, ${f.smallest.shard} ${f.smallest.chunks}) while ${f.largest.shard} holds ${formatSize(f.largest.bytes, u)} and ${f.smallest.shard} ${formatSize(f.smallest.bytes, u)} (${(f.bytesSpread * 100).toFixed(0)}% more)`,
+    );
     out.push(`    share of growth until then: ${(im.growthAtFlag ?? []).map((g) => `${g.shard} ${(g.share * 100).toFixed(0)}%`).join(', ')}`);
   } else out.push('  no imbalance: no moment where chunk counts were within 10% while bytes differed by more than 20%');
   out.push(`  growth over the file: ${im.growth.map((g) => `${g.shard} ${g.growthBytes >= 0 ? '+' : ''}${formatSize(g.growthBytes, u)}`).join(', ')}`);

@@ -47,19 +47,24 @@ export const record: Verb = {
   summary: 'record a TCP transcript through a loopback proxy that can inject faults',
   help,
   async run(argv, io) {
-    const { values } = parse('record', argv, {
-      listen: { type: 'string' },
-      target: { type: 'string' },
-      out: { type: 'string' },
-      protocol: { type: 'string' },
-      fault: { type: 'string', multiple: true },
-      seed: { type: 'string' },
-      duration: { type: 'string' },
-      'keep-auth': { type: 'boolean' },
-      'allow-remote': { type: 'boolean' },
-      capture: { type: 'boolean' },
-      interface: { type: 'string' },
-    }, false);
+    const { values } = parse(
+      'record',
+      argv,
+      {
+        listen: { type: 'string' },
+        target: { type: 'string' },
+        out: { type: 'string' },
+        protocol: { type: 'string' },
+        fault: { type: 'string', multiple: true },
+        seed: { type: 'string' },
+        duration: { type: 'string' },
+        'keep-auth': { type: 'boolean' },
+        'allow-remote': { type: 'boolean' },
+        capture: { type: 'boolean' },
+        interface: { type: 'string' },
+      },
+      false,
+    );
     if (values.capture) return captureRun(values, io);
     if (values.interface !== undefined) throw new UsageError('record: --interface is for --capture');
     for (const need of ['listen', 'target', 'out'] as const) {
@@ -85,7 +90,9 @@ export const record: Verb = {
       allowRemote: values['allow-remote'] ?? false,
       log: (line) => io.err(line),
     });
-    io.err(`recording ${rec.address.host}:${rec.address.port} -> ${values.target} into ${rec.file}${faults.length ? ` with ${faults.map((f) => f.text).join(', ')}` : ''}; Ctrl-C to stop`);
+    io.err(
+      `recording ${rec.address.host}:${rec.address.port} -> ${values.target} into ${rec.file}${faults.length ? ` with ${faults.map((f) => f.text).join(', ')}` : ''}; Ctrl-C to stop`,
+    );
     const started = Date.now();
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
@@ -97,7 +104,9 @@ export const record: Verb = {
     await rec.close().catch(() => {});
     if (rec.failure) {
       const code = (rec.failure as NodeJS.ErrnoException).code;
-      io.err(`record: ${rec.file}: write failed (${code ?? rec.failure.message}); the recording stopped there and its connections were closed: the transcript is cut`);
+      io.err(
+        `record: ${rec.file}: write failed (${code ?? rec.failure.message}); the recording stopped there and its connections were closed: the transcript is cut`,
+      );
       return 1;
     }
     const s = rec.stats;
@@ -116,8 +125,10 @@ async function captureRun(values: Record<string, string | string[] | boolean | u
   for (const need of ['target', 'out'] as const) {
     if (!values[need]) throw new UsageError(`record --capture: --${need} is required (see incident-replay record --help)`);
   }
-  if (values.listen !== undefined) throw new UsageError('record --capture: there is no proxy to listen: the client talks to --target as usual (drop --listen, or drop --capture)');
-  if (Array.isArray(values.fault) && values.fault.length > 0) throw new UsageError('record --capture: faults need the proxy (drop --capture, and give --listen)');
+  if (values.listen !== undefined)
+    throw new UsageError('record --capture: there is no proxy to listen: the client talks to --target as usual (drop --listen, or drop --capture)');
+  if (Array.isArray(values.fault) && values.fault.length > 0)
+    throw new UsageError('record --capture: faults need the proxy (drop --capture, and give --listen)');
   const protocol = values.protocol as string | undefined;
   if (protocol !== undefined && protocol !== 'auto' && !protocolByName(protocol)) {
     throw new UsageError(`record: --protocol "${protocol}" is not one of auto, ${protocolNames().join(', ')}`);

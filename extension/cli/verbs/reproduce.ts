@@ -67,7 +67,11 @@ export const reproduce: Verb = {
       const f = r.firstMismatch;
       lines.push(`first mismatch at ${fmtUs(f.tUs)} on connection ${f.conn}: ${describeFinding(f)}`);
     }
-    lines.push(reproduced ? 'the incident reproduced: the buggy client took other requests\' answers, the safe client never did' : 'the incident did NOT reproduce with these settings');
+    lines.push(
+      reproduced
+        ? "the incident reproduced: the buggy client took other requests' answers, the safe client never did"
+        : 'the incident did NOT reproduce with these settings',
+    );
     io.out(lines.join('\n'));
     return reproduced ? 0 : 1;
   },

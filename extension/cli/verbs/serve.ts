@@ -25,14 +25,19 @@ export const serve: Verb = {
   summary: "serve Toxiproxy's HTTP API; every proxy records a transcript and has a verdict",
   help,
   async run(argv, io) {
-    const { values } = parse('serve', argv, {
-      api: { type: 'string' },
-      out: { type: 'string' },
-      protocol: { type: 'string' },
-      'keep-auth': { type: 'boolean' },
-      seed: { type: 'string' },
-      'allow-remote': { type: 'boolean' },
-    }, false);
+    const { values } = parse(
+      'serve',
+      argv,
+      {
+        api: { type: 'string' },
+        out: { type: 'string' },
+        protocol: { type: 'string' },
+        'keep-auth': { type: 'boolean' },
+        seed: { type: 'string' },
+        'allow-remote': { type: 'boolean' },
+      },
+      false,
+    );
     if (!values.out) throw new UsageError('serve: --out DIR is required (see incident-replay serve --help)');
     if (values.protocol !== undefined && values.protocol !== 'auto' && !protocolByName(values.protocol)) {
       throw new UsageError(`serve: --protocol "${values.protocol}" is not one of auto, ${protocolNames().join(', ')}`);
@@ -60,7 +65,10 @@ export const serve: Verb = {
     });
     const recorders = api.proxies.list().map((p) => p.recorder);
     await api.close();
-    for (const r of recorders) io.out(`${r.file}: ${r.stats.connections} connections, ${r.stats.c2sBytes} bytes client→server, ${r.stats.s2cBytes} bytes server→client, ${r.stats.faults} faults acted`);
+    for (const r of recorders)
+      io.out(
+        `${r.file}: ${r.stats.connections} connections, ${r.stats.c2sBytes} bytes client→server, ${r.stats.s2cBytes} bytes server→client, ${r.stats.faults} faults acted`,
+      );
     return 0;
   },
 };

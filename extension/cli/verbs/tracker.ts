@@ -22,7 +22,12 @@ export const tracker: Verb = {
   summary: 'run the embedded MogileFS-protocol tracker on loopback',
   help,
   async run(argv, io) {
-    const { values } = parse('tracker', argv, { port: { type: 'string' }, host: { type: 'string' }, slow: { type: 'string' }, seed: { type: 'string' } }, false);
+    const { values } = parse(
+      'tracker',
+      argv,
+      { port: { type: 'string' }, host: { type: 'string' }, slow: { type: 'string' }, seed: { type: 'string' } },
+      false,
+    );
     const port = parseIntArg(values.port, '--port', 0, 65535) ?? 7001;
     const seed = parseIntArg(values.seed, '--seed', 0, 2 ** 31) ?? 2008;
     const slow = values.slow ? parseSlowSpec(values.slow) : null;

@@ -71,9 +71,7 @@ export class ClientGroup {
     const h = newHistogram();
     const deadline = amount.kind === 'duration' ? performance.now() + amount.ms : Infinity;
     const limit = amount.kind === 'count' ? amount.perClient : Infinity;
-    await Promise.all(
-      this.set.sessions.map((s, i) => (this.alive[i] ? this.client(i, s, limit, deadline, record ? h : null, tally) : undefined)),
-    );
+    await Promise.all(this.set.sessions.map((s, i) => (this.alive[i] ? this.client(i, s, limit, deadline, record ? h : null, tally) : undefined)));
     tally.histogram = encodeHistogram(h);
     h.destroy();
     return tally;

@@ -26,7 +26,8 @@ export async function readBenchConfig(path: string): Promise<BenchConfig> {
     throw new UserError(`${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
   const doc = parsed as { runs?: unknown; about?: unknown };
-  if (typeof parsed !== 'object' || parsed === null || !Array.isArray(doc.runs) || doc.runs.length === 0) throw new UserError(`${path}: expected {"runs": [{"workload": …}, …]}`);
+  if (typeof parsed !== 'object' || parsed === null || !Array.isArray(doc.runs) || doc.runs.length === 0)
+    throw new UserError(`${path}: expected {"runs": [{"workload": …}, …]}`);
   const runs = doc.runs.map((r: unknown, i) => checkRun(path, i + 1, r));
   return { ...(typeof doc.about === 'string' ? { about: doc.about } : {}), runs };
 }
@@ -37,7 +38,8 @@ function checkRun(path: string, n: number, r: unknown): ConfigRun {
   const x = r as Record<string, unknown>;
   if (x.workload !== undefined && !WORKLOADS.includes(x.workload as Workload)) throw bad(`"workload" is not one of ${WORKLOADS.join(', ')}`);
   const whole = (v: unknown, min: number) => typeof v === 'number' && Number.isInteger(v) && v >= min;
-  if (x.concurrency !== undefined && !(Array.isArray(x.concurrency) && x.concurrency.length > 0 && x.concurrency.every((c) => whole(c, 1) && c <= 1000))) throw bad('"concurrency" is not a list of whole numbers from 1 to 1000');
+  if (x.concurrency !== undefined && !(Array.isArray(x.concurrency) && x.concurrency.length > 0 && x.concurrency.every((c) => whole(c, 1) && c <= 1000)))
+    throw bad('"concurrency" is not a list of whole numbers from 1 to 1000');
   if (x.count !== undefined && !whole(x.count, 1)) throw bad('"count" is not a whole number above 0');
   if (x.rows !== undefined && !whole(x.rows, 1)) throw bad('"rows" is not a whole number above 0');
   if (x.index !== undefined && typeof x.index !== 'boolean') throw bad('"index" is not true or false');

@@ -31,7 +31,8 @@ export function connectError(err: unknown, t: ConnectTarget): UserError {
   const msg = String(e?.message ?? '');
   if (/ECONNREFUSED/.test(msg)) return new UserError(describeNetError({ code: 'ECONNREFUSED' }, t.where));
   if (/Server selection timed out|connect ETIMEDOUT/.test(msg)) return new UserError(`${t.where}: no server answered (is it running?)`);
-  if (/password must be a string|SASL|SCRAM/.test(msg)) return new UserError(`${t.where}: the server asks user "${user}" for a password (SCRAM) and the URL gives none`);
+  if (/password must be a string|SASL|SCRAM/.test(msg))
+    return new UserError(`${t.where}: the server asks user "${user}" for a password (SCRAM) and the URL gives none`);
   return new UserError(`${t.where}: did not answer as a ${kindName(t.kind)} server (${msg.split('\n')[0] || String(err)})`);
 }
 

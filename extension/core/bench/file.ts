@@ -8,14 +8,20 @@ import { BENCH_FORMAT, type BenchDocument } from './result';
 const SUFFIX = '.bench.json';
 
 function stamp(iso: string): string {
-  return iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
+  return iso
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+    .replace('T', '-');
 }
 
 /** Where a result goes: the file named (suffix added if missing), into a directory named, or the working directory. */
 async function base(doc: BenchDocument, out: string | undefined): Promise<string> {
   const name = `${doc.kind}-${doc.workload}-${stamp(doc.startedAt)}`;
   if (out === undefined) return join(process.cwd(), name);
-  const isDir = await stat(out).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(out).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (isDir) return join(out, name);
   return out.endsWith(SUFFIX) ? out.slice(0, -SUFFIX.length) : out;
 }
@@ -57,7 +63,8 @@ export function problemWith(x: unknown): string | null {
   if (typeof d.target !== 'string' || typeof d.workload !== 'string') return 'missing "target" or "workload"';
   if (!Array.isArray(d.runs)) return 'missing "runs"';
   for (const [i, r] of d.runs.entries()) {
-    if (!isNum(r?.concurrency) || !isNum(r?.ops) || !isNum(r?.seconds) || !isNum(r?.throughput)) return `runs[${i}]: missing concurrency, ops, seconds or throughput`;
+    if (!isNum(r?.concurrency) || !isNum(r?.ops) || !isNum(r?.seconds) || !isNum(r?.throughput))
+      return `runs[${i}]: missing concurrency, ops, seconds or throughput`;
     if (!r.latency || !isNum(r.latency.p99)) return `runs[${i}]: missing latency`;
     if (typeof r.errors !== 'object' || r.errors === null) return `runs[${i}]: missing errors`;
   }

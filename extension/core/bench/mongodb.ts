@@ -57,7 +57,10 @@ export const mongodbDriver: Driver = {
         return `MongoDB ${String(info.version)}`;
       },
       async prepare(table, { index, rows }) {
-        await db.collection(table).drop().catch(() => undefined);
+        await db
+          .collection(table)
+          .drop()
+          .catch(() => undefined);
         const coll = await db.createCollection<Doc>(table);
         if (index) await coll.createIndex({ val: 1 }, { name: `${table}_val` });
         for (let from = 1; from <= rows; from += 1000) {
@@ -73,7 +76,10 @@ export const mongodbDriver: Driver = {
         return db.collection(table).countDocuments();
       },
       async drop(table) {
-        await db.collection(table).drop().catch(() => undefined);
+        await db
+          .collection(table)
+          .drop()
+          .catch(() => undefined);
       },
       async close() {
         await c.close();

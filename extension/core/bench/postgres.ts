@@ -76,7 +76,12 @@ class QuerySession extends PgSession implements Session {
     return new Promise((resolve, reject) => {
       this.c.query<unknown[]>({ ...this.s.select, values: [val], rowMode: 'array' }, (err, r) => {
         if (err) return reject(err);
-        resolve(valsOf(r.fields.map((f) => f.name), r.rows));
+        resolve(
+          valsOf(
+            r.fields.map((f) => f.name),
+            r.rows,
+          ),
+        );
       });
     });
   }
@@ -114,7 +119,11 @@ export const postgresDriver: Driver = {
     };
   },
   async sessions(t, table, n, opts): Promise<SessionSet> {
-    const conns = await openAll(n, () => open(t), (c) => c.end());
+    const conns = await openAll(
+      n,
+      () => open(t),
+      (c) => c.end(),
+    );
     return {
       sessions: conns.map((c) => (opts.driverQuery ? new QuerySession(c, table) : new LeanSession(c, table))),
       async close() {

@@ -39,7 +39,11 @@ export function benchReport(d: BenchDocument): string {
     String(errorCount(r.errors)),
     r.clientCpuCores.toFixed(2),
   ]);
-  lines.push(...table(['clients', 'workers', 'ops', 's', 'ops/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'errors', 'client cpu'], rows).map((l) => `  ${l}`));
+  lines.push(
+    ...table(['clients', 'workers', 'ops', 's', 'ops/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'errors', 'client cpu'], rows).map(
+      (l) => `  ${l}`,
+    ),
+  );
   for (const r of d.runs) {
     for (const [kind, n] of Object.entries(r.errors)) {
       lines.push(`  ${r.concurrency} clients: ${n} ${kind}${r.errorSamples[kind] ? `, first: ${r.errorSamples[kind]}` : ''}`);

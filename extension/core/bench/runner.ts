@@ -51,7 +51,9 @@ export async function runBench(spec: BenchSpec, opts: RunOptions = {}): Promise<
     server = await admin.serverVersion();
     const existing = await admin.countRows(spec.table).catch(() => 0);
     if (existing > 0 && !spec.replace) {
-      throw new UserError(`${t.where}: table "${spec.table}" already exists with ${existing} rows; the bench drops and recreates its table, so name another (--table) or allow it (--replace-table)`);
+      throw new UserError(
+        `${t.where}: table "${spec.table}" already exists with ${existing} rows; the bench drops and recreates its table, so name another (--table) or allow it (--replace-table)`,
+      );
     }
     prepared = true; // from here on the table is ours to drop
     await admin.prepare(spec.table, { index: spec.index, rows: spec.workload === 'select' ? spec.rows : 0 }).catch((err: unknown) => {
@@ -215,4 +217,3 @@ function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
-

@@ -16,7 +16,13 @@ export interface TargetUrl {
   database: string;
 }
 
-const SCHEMES: Record<string, TargetKind> = { 'mysql:': 'mysql', 'mariadb:': 'mysql', 'postgres:': 'postgres', 'postgresql:': 'postgres', 'mongodb:': 'mongodb' };
+const SCHEMES: Record<string, TargetKind> = {
+  'mysql:': 'mysql',
+  'mariadb:': 'mysql',
+  'postgres:': 'postgres',
+  'postgresql:': 'postgres',
+  'mongodb:': 'mongodb',
+};
 
 export function parseTargetUrl(url: string): TargetUrl {
   let u: URL;

@@ -27,7 +27,9 @@ export function parseTimeBound(text: string, flag: string): TimeBound {
   const s = text.trim();
   if (s.startsWith('+')) return { afterStartUs: Math.round(parseDurationMs(s.slice(1), flag, { maxMs: MAX_OFFSET_MS }) * 1000), text: s };
   if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/i.test(s)) {
-    throw new UserError(`${flag}: "${text}" is not a time with its zone (2026-01-01T10:00:00Z, 2026-01-01T12:00:00+02:00) nor +D after the capture's start (+30s, +2m)`);
+    throw new UserError(
+      `${flag}: "${text}" is not a time with its zone (2026-01-01T10:00:00Z, 2026-01-01T12:00:00+02:00) nor +D after the capture's start (+30s, +2m)`,
+    );
   }
   const ms = Date.parse(s);
   if (Number.isNaN(ms)) throw new UserError(`${flag}: "${text}" is not a valid time`);

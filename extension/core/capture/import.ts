@@ -91,7 +91,11 @@ export async function importCapture(source: string | CaptureStream, opts: Import
     pending = n === pending.length ? [] : pending.slice(n);
   };
   const midstream = new Set<number>();
-  const reassembler = new Reassembler(opts.mask ? maskingSink(sink, midstream, opts.mask) : sink, new Set(opts.serverPorts ?? [3306, 5432, 6379, 27017, 7001, 11211, 80, 443, 8080]), midstream);
+  const reassembler = new Reassembler(
+    opts.mask ? maskingSink(sink, midstream, opts.mask) : sink,
+    new Set(opts.serverPorts ?? [3306, 5432, 6379, 27017, 7001, 11211, 80, 443, 8080]),
+    midstream,
+  );
   let lastUs = 0;
   try {
     for await (const rec of readCapture(source, report)) {
@@ -106,7 +110,11 @@ export async function importCapture(source: string | CaptureStream, opts: Import
         if (opts.filter?.from || opts.filter?.to) {
           cutter = new WindowCut(window.fromUs - originUs, window.toUs - originUs, { from: opts.filter.from?.text, to: opts.filter.to?.text }, write);
         }
-        const header = { protocol: opts.protocol ?? 'auto', startedAt: new Date(originUs / 1000), source: { tool: 'incident-replay import', capture: file, ...(opts.filter ? { filter: describeFilter(opts.filter) } : {}) } };
+        const header = {
+          protocol: opts.protocol ?? 'auto',
+          startedAt: new Date(originUs / 1000),
+          source: { tool: 'incident-replay import', capture: file, ...(opts.filter ? { filter: describeFilter(opts.filter) } : {}) },
+        };
         writer = typeof opts.out === 'string' ? await TranscriptWriter.create(opts.out, header) : TranscriptWriter.toStream(opts.out.stream, out, header);
       }
       lastUs = Math.max(lastUs, rec.tUs);
@@ -135,7 +143,9 @@ export async function importCapture(source: string | CaptureStream, opts: Import
     cutter?.finish(lastUs >= window.fromUs, lastUs > window.toUs);
     result.windowCuts = cutter?.cuts ?? 0;
     if (opts.filter && (cutter ? cutter.connections : reassembler.stats.connections) === 0) {
-      throw new UserError(`${file}: no connection matches ${describeFilter(opts.filter)} (of ${result.packets} packets, ${result.filtered} were of other hosts or ports)`);
+      throw new UserError(
+        `${file}: no connection matches ${describeFilter(opts.filter)} (of ${result.packets} packets, ${result.filtered} were of other hosts or ports)`,
+      );
     }
     await (writer as TranscriptWriter).close().catch((err: Error) => {
       throw cannotWrite(out, err);

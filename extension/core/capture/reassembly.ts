@@ -54,12 +54,15 @@ export class Reassembler {
   private readonly holding = new Set<Flow>();
   readonly stats: ReassemblyStats = { segments: 0, connections: 0, retransmittedBytes: 0, gaps: 0, gapBytes: 0, guessedRoles: 0 };
 
-
   /**
    * `midstream` is filled with the connections whose handshake the capture missed: their first bytes may be the
    * middle of a message.
    */
-  constructor(private readonly emit: EventSink, private readonly serverPorts: Set<number>, readonly midstream = new Set<number>()) {}
+  constructor(
+    private readonly emit: EventSink,
+    private readonly serverPorts: Set<number>,
+    readonly midstream = new Set<number>(),
+  ) {}
 
   push(tUs: number, s: Segment): void {
     this.stats.segments++;
@@ -201,7 +204,7 @@ export class Reassembler {
   /** Emits held segments the stream has reached; a segment that filled a hole late releases them at its own time. */
   private drain(tUs: number, flow: Flow, dir: Direction): void {
     const side = flow.sides[dir];
-    for (let again = true; again && side.pending.size > 0; ) {
+    for (let again = true; again && side.pending.size > 0;) {
       again = false;
       for (const [seq, held] of side.pending) {
         if (((seq - (side.next as number)) | 0) <= 0) {

@@ -88,7 +88,9 @@ async function checkFile(file: string): Promise<void> {
     if (!kind) await access(file, constants.R_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'not readable (permission denied)' : `cannot read (${code ?? String(err)})`}`);
+    throw new UserError(
+      `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'not readable (permission denied)' : `cannot read (${code ?? String(err)})`}`,
+    );
   }
   if (kind) throw new UserError(`${file}: ${kind}, not a capture file (write the capture to a file: tcpdump -w FILE)`);
 }
@@ -171,11 +173,12 @@ async function* pcapng(file: string, src: ByteSource, first: Buffer): AsyncGener
     const u32 = (b: Buffer, o: number) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
     const btype = u32(type, 0);
     const total = u32(lenBytes, 0);
-    if (total < 12 || total % 4 !== 0 || total > MAX_RECORD) throw new UserError(`${file}: a block at byte ${at} says it is ${total} bytes: the file is damaged`);
+    if (total < 12 || total % 4 !== 0 || total > MAX_RECORD)
+      throw new UserError(`${file}: a block at byte ${at} says it is ${total} bytes: the file is damaged`);
     const body = await src.take(total - 8, 'a block', file);
     if (!body) throw new CutShort(`${file}: a block at byte ${at} is cut short`);
     if (btype === 1) {
-      ifaces.push({ linkType: (le ? body.readUInt16LE(0) : body.readUInt16BE(0)), unitsPerSec: tsResolution(body.subarray(8, body.length - 4), le) });
+      ifaces.push({ linkType: le ? body.readUInt16LE(0) : body.readUInt16BE(0), unitsPerSec: tsResolution(body.subarray(8, body.length - 4), le) });
     } else if (btype === 6) {
       const iface = ifaces[u32(body, 0)];
       if (!iface) throw new UserError(`${file}: a packet at byte ${at} names interface ${u32(body, 0)}, which was never described`);

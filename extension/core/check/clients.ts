@@ -17,11 +17,7 @@ import { payloadFor } from './payload';
 import { RedisKeepOnCancel } from './redis-keep';
 import type { ClientEventSink } from '../tracker/client';
 
-export type Got =
-  | { kind: 'payload'; payload: string }
-  | { kind: 'missing' }
-  | { kind: 'timeout' }
-  | { kind: 'error'; code: string };
+export type Got = { kind: 'payload'; payload: string } | { kind: 'missing' } | { kind: 'timeout' } | { kind: 'error'; code: string };
 
 export interface CheckClient {
   get(key: string): Promise<Got>;
@@ -62,7 +58,7 @@ export function driverVersion(name: ClientName): string {
     case 'mongodb':
       return `mongodb ${mongodbPkg.version}`;
     case 'redis-keep-on-cancel':
-      return 'incident-replay Redis client (redis-py 4.5.2: a cancelled command\'s reply is left for the next)';
+      return "incident-replay Redis client (redis-py 4.5.2: a cancelled command's reply is left for the next)";
     default:
       return `incident-replay tracker client (${name === 'tracker-buggy' ? 'the 2008 behaviour' : 'closes on timeout, checks answers'})`;
   }
@@ -110,7 +106,9 @@ class Mysql2Single implements CheckClient {
     const c = this.connection();
     try {
       const rows = await once<RowDataPacket[]>(this, (done) =>
-        c.query<RowDataPacket[]>({ sql: `select k, payload from ${this.ctx.table} where k = ?`, values: [key], timeout: this.ctx.timeoutMs }, (e, r) => done(e, r)),
+        c.query<RowDataPacket[]>({ sql: `select k, payload from ${this.ctx.table} where k = ?`, values: [key], timeout: this.ctx.timeoutMs }, (e, r) =>
+          done(e, r),
+        ),
       );
       return sqlGot(rows as { k: string; payload: string }[]);
     } catch (err) {
@@ -135,7 +133,9 @@ class Mysql2Pool implements CheckClient {
   async get(key: string): Promise<Got> {
     try {
       const rows = await once<RowDataPacket[]>(this, (done) =>
-        this.pool.query<RowDataPacket[]>({ sql: `select k, payload from ${this.ctx.table} where k = ?`, values: [key], timeout: this.ctx.timeoutMs }, (e, r) => done(e, r)),
+        this.pool.query<RowDataPacket[]>({ sql: `select k, payload from ${this.ctx.table} where k = ?`, values: [key], timeout: this.ctx.timeoutMs }, (e, r) =>
+          done(e, r),
+        ),
       );
       return sqlGot(rows as { k: string; payload: string }[]);
     } catch (err) {
@@ -220,7 +220,12 @@ class MongoCheckClient implements CheckClient {
   private readonly client: MongoClient;
   private readonly ready: Promise<MongoClient>;
   constructor(private readonly ctx: ClientContext) {
-    this.client = new (mongodb().MongoClient)(ctx.url, { socketTimeoutMS: ctx.timeoutMs, maxPoolSize: ctx.poolSize, directConnection: true, serverSelectionTimeoutMS: 5000 });
+    this.client = new (mongodb().MongoClient)(ctx.url, {
+      socketTimeoutMS: ctx.timeoutMs,
+      maxPoolSize: ctx.poolSize,
+      directConnection: true,
+      serverSelectionTimeoutMS: 5000,
+    });
     this.ready = this.client.connect();
   }
   async get(key: string): Promise<Got> {
@@ -240,7 +245,10 @@ class MongoCheckClient implements CheckClient {
 /** The tracker clients answer with paths; the "payload" is the key whose file the answer names. */
 class TrackerCheckClient implements CheckClient {
   lateCallbacks = 0;
-  constructor(private readonly client: TrackerClient, private readonly fids: Map<string, number>) {}
+  constructor(
+    private readonly client: TrackerClient,
+    private readonly fids: Map<string, number>,
+  ) {}
   async get(key: string): Promise<Got> {
     try {
       const a = await this.client.getPaths('check', key);

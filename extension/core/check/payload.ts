@@ -14,7 +14,7 @@ function sum(key: string, pad: string): string {
 
 /** `key|checksum|padding`; the padding varies with the key so that answers differ in length as well as content. */
 export function payloadFor(key: string): string {
-  const pad = 'x'.repeat(16 + (key.length * 7) % 48);
+  const pad = 'x'.repeat(16 + ((key.length * 7) % 48));
   return `${key}|${sum(key, pad)}|${pad}`;
 }
 

@@ -15,7 +15,11 @@ export class RedisKeepOnCancel implements CheckClient {
   private failed: string | null = null;
 
   /** `prefix`: the check's table, which its Redis keys begin with (as ioredis's check client reads them) */
-  constructor(private readonly proxy: HostPort, private readonly timeoutMs: number, private readonly prefix: string) {}
+  constructor(
+    private readonly proxy: HostPort,
+    private readonly timeoutMs: number,
+    private readonly prefix: string,
+  ) {}
 
   async get(key: string): Promise<Got> {
     const s = await this.connection();

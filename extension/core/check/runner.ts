@@ -63,7 +63,14 @@ export async function runCheck(spec: CheckSpec, hooks: CheckHooks = {}): Promise
       attach: async (port) => void portToConn.set(port, await rec.connectionFor(port)),
       emit: (port, op, fields) => rec.writer.event(portToConn.get(port) ?? 0, 'client', { op, ...fields }),
     };
-    const ctx = { url: backend.via(rec.address), proxy: rec.address, table, timeoutMs: spec.timeoutMs, poolSize: spec.concurrency, trackerFids: seededWith.trackerFids };
+    const ctx = {
+      url: backend.via(rec.address),
+      proxy: rec.address,
+      table,
+      timeoutMs: spec.timeoutMs,
+      poolSize: spec.concurrency,
+      trackerFids: seededWith.trackerFids,
+    };
     const shared = perWorker(spec.client) ? null : makeClient(spec.client, ctx);
     if (shared) clients.push(shared);
     const rand = seeded(spec.seed);
@@ -97,7 +104,9 @@ export async function runCheck(spec: CheckSpec, hooks: CheckHooks = {}): Promise
     await rec.close();
     // the payloads carry their keys: every answer on the wire is checked against its own request as well
     const analysis = await analyzeTranscript(rec.file, { keyPattern: KEY_IN_BYTES });
-    const byClient = new Map(analysis.findings.filter((f) => f.kind === 'mismatch' && f.request?.clientId !== undefined).map((f) => [String(f.request?.clientId), f]));
+    const byClient = new Map(
+      analysis.findings.filter((f) => f.kind === 'mismatch' && f.request?.clientId !== undefined).map((f) => [String(f.request?.clientId), f]),
+    );
     for (const m of mismatches) {
       // instrumented clients name their requests: place the mismatch in the transcript
       const f = [...byClient.values()].find((x) => x.request?.key === m.asked && Math.abs(x.tUs - m.t) < 5_000_000);

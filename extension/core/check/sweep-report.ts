@@ -16,13 +16,17 @@ function cells(x: SweepRow): string[] {
     String(x.late),
     String(x.mismatches),
     String(x.faultsApplied),
-    x.exit.stoppedAfterMs !== null ? `stopped after ${(x.exit.stoppedAfterMs / 1000).toFixed(1)} s` : x.exit.signal ?? String(x.exit.code),
+    x.exit.stoppedAfterMs !== null ? `stopped after ${(x.exit.stoppedAfterMs / 1000).toFixed(1)} s` : (x.exit.signal ?? String(x.exit.code)),
   ];
 }
 
 /** The verdict of the whole sweep in one line. */
 export function sweepVerdictLine(r: SweepResult): string {
-  const at = (pred: (x: SweepRow) => boolean) => r.rows.filter(pred).map((x) => x.point).join(', ');
+  const at = (pred: (x: SweepRow) => boolean) =>
+    r.rows
+      .filter(pred)
+      .map((x) => x.point)
+      .join(', ');
   if (r.verdict === 'mismatch') return `mismatch: a response reached the wrong request at ${at((x) => x.verdict === 'mismatch')}`;
   if (r.verdict === 'clean') return `clean: every response reached its request at every point (${r.rows.length})`;
   return `inconclusive: no mismatch, but ${r.cancelled ? `the sweep was cancelled after ${r.rows.length} points` : `part of the traffic could not be judged at ${at((x) => x.verdict !== 'clean')}`}`;
@@ -34,7 +38,8 @@ function notes(r: SweepResult): string[] {
     if (x.firstMismatch) out.push(`${x.point}: first mismatch on connection ${x.firstMismatch.conn}: ${x.firstMismatch.text}`);
     if (x.verdict === 'inconclusive') out.push(`${x.point}: not judged: ${x.notJudged.join('; ')}`);
     // a fault point whose fault never fired tested nothing beyond the point without one
-    if (x.faults.length > 0 && x.faultsApplied === 0 && !x.faults.some((f) => f.startsWith('bandwidth'))) out.push(`${x.point}: the fault never fired in this run (too few chunks for its share): run the program longer`);
+    if (x.faults.length > 0 && x.faultsApplied === 0 && !x.faults.some((f) => f.startsWith('bandwidth')))
+      out.push(`${x.point}: the fault never fired in this run (too few chunks for its share): run the program longer`);
   }
   return out;
 }
@@ -43,7 +48,11 @@ function notes(r: SweepResult): string[] {
 export function sweepTable(r: SweepResult): string {
   const body = r.rows.map(cells);
   const widths = HEAD.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (c: string[]) => c.map((v, i) => (i < 2 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => (i < 2 ? v.padEnd(widths[i]) : v.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [
     `${r.command} against ${r.target}`,
     line(HEAD),

@@ -39,11 +39,20 @@ export const DEFAULT_POINT_NAMES = ['none', 'latency', 'latency-up', 'stall', 'r
  */
 export function choosePoints(names: string | undefined, own: string[], clientTimeoutMs: number): SweepPoint[] {
   const defaults = defaultPoints(clientTimeoutMs);
-  const chosen = names === undefined ? (own.length > 0 ? [] : defaults) : names.split(',').map((n) => n.trim()).filter(Boolean).map((n) => {
-    const p = defaults.find((d) => d.name === n);
-    if (!p) throw new UserError(`--faults: "${n}" is not one of ${DEFAULT_POINT_NAMES.join(', ')} (a fault of your own goes in --fault SPEC)`);
-    return p;
-  });
+  const chosen =
+    names === undefined
+      ? own.length > 0
+        ? []
+        : defaults
+      : names
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean)
+          .map((n) => {
+            const p = defaults.find((d) => d.name === n);
+            if (!p) throw new UserError(`--faults: "${n}" is not one of ${DEFAULT_POINT_NAMES.join(', ')} (a fault of your own goes in --fault SPEC)`);
+            return p;
+          });
   return [...chosen, ...own.map((text) => ({ name: text, faults: text.split('+').map((f) => parseFaultSpec(f.trim())) }))];
 }
 
@@ -77,7 +86,12 @@ export interface SweepRow {
   late: number;
   mismatches: number;
   /** the first mismatch: the request that took the answer and the request it answers */
-  firstMismatch: { conn: number; took: { seq: number; key?: string; summary: string }; answers: { seq: number; key?: string; summary: string } | null; text: string } | null;
+  firstMismatch: {
+    conn: number;
+    took: { seq: number; key?: string; summary: string };
+    answers: { seq: number; key?: string; summary: string } | null;
+    text: string;
+  } | null;
   exit: { code: number | null; signal: string | null; stoppedAfterMs: number | null };
   /** the last lines the program wrote (stdout and stderr together) */
   outputTail: string;
@@ -121,7 +135,11 @@ export async function runSweep(spec: SweepSpec, hooks: SweepHooks = {}): Promise
     hooks.onRow?.(row);
   }
   cancelled ||= hooks.signal?.aborted ?? false;
-  const verdict: Verdict = rows.some((r) => r.verdict === 'mismatch') ? 'mismatch' : cancelled || rows.some((r) => r.verdict !== 'clean') || rows.length === 0 ? 'inconclusive' : 'clean';
+  const verdict: Verdict = rows.some((r) => r.verdict === 'mismatch')
+    ? 'mismatch'
+    : cancelled || rows.some((r) => r.verdict !== 'clean') || rows.length === 0
+      ? 'inconclusive'
+      : 'clean';
   return { command: spec.command, target: spec.target, rows, verdict, cancelled };
 }
 
@@ -174,7 +192,12 @@ function mismatchOf(f: Finding): NonNullable<SweepRow['firstMismatch']> {
   return { conn: f.conn, took: ref(f.request ?? { seq: 0, summary: '?' }), answers: f.answers ? ref(f.answers) : null, text: describeFinding(f) };
 }
 
-interface ProgramRun { code: number | null; signal: string | null; stoppedAfterMs: number | null; tail: string }
+interface ProgramRun {
+  code: number | null;
+  signal: string | null;
+  stoppedAfterMs: number | null;
+  tail: string;
+}
 
 /** Runs the user's command in its own process group, so that stopping it stops what it started. */
 function runProgram(command: string, o: { cwd?: string; env: NodeJS.ProcessEnv; timeoutMs: number; signal?: AbortSignal }): Promise<ProgramRun> {

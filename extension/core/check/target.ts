@@ -111,7 +111,10 @@ async function sqlBackend(kind: 'mysql' | 'postgres', server: HostPort, shown: s
   if (kind === 'mysql') {
     const c = await connected(mysql2Promise().createConnection({ uri: url, connectTimeout: CONNECT_MS }), url, where, 'mysql');
     return {
-      kind, server, shown, via,
+      kind,
+      server,
+      shown,
+      via,
       async seed(table, rows) {
         await c.query(`drop table if exists ${table}`);
         await c.query(`create table ${table} (k varchar(64) primary key, payload text not null) engine=InnoDB`);
@@ -136,7 +139,10 @@ async function sqlBackend(kind: 'mysql' | 'postgres', server: HostPort, shown: s
     return Promise.reject(e);
   });
   return {
-    kind, server, shown, via,
+    kind,
+    server,
+    shown,
+    via,
     async seed(table, rows) {
       await c.query(`drop table if exists ${table}`);
       await c.query(`create table ${table} (k varchar(64) primary key, payload text not null)`);
@@ -158,14 +164,28 @@ async function sqlBackend(kind: 'mysql' | 'postgres', server: HostPort, shown: s
 
 async function redisBackend(server: HostPort, shown: string, via: (p: HostPort) => string, url: string): Promise<Backend> {
   // one attempt, bounded: ioredis would otherwise retry a refused port for ever
-  const r = new (ioredis().Redis)(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: CONNECT_MS, enableOfflineQueue: false });
+  const r = new (ioredis().Redis)(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: CONNECT_MS,
+    enableOfflineQueue: false,
+  });
   r.on('error', () => {});
-  await connected(r.connect().then(() => r.ping()), url, formatHostPort(server), 'redis').catch((e: unknown) => {
+  await connected(
+    r.connect().then(() => r.ping()),
+    url,
+    formatHostPort(server),
+    'redis',
+  ).catch((e: unknown) => {
     r.disconnect();
     return Promise.reject(e);
   });
   return {
-    kind: 'redis', server, shown, via,
+    kind: 'redis',
+    server,
+    shown,
+    via,
     async seed(table, rows) {
       for (let i = 0; i < rows; i += BATCH) {
         const args: string[] = [];
@@ -189,13 +209,21 @@ async function redisBackend(server: HostPort, shown: string, via: (p: HostPort) 
 
 async function mongoBackend(server: HostPort, shown: string, via: (p: HostPort) => string, url: string): Promise<Backend> {
   await expectServerToWait(server, 'MongoDB');
-  const client = new (mongodb().MongoClient)(url, { serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000, socketTimeoutMS: CONNECT_MS, directConnection: true });
+  const client = new (mongodb().MongoClient)(url, {
+    serverSelectionTimeoutMS: 5000,
+    connectTimeoutMS: 5000,
+    socketTimeoutMS: CONNECT_MS,
+    directConnection: true,
+  });
   await bounded(client.connect(), formatHostPort(server), 'mongodb').catch((e: Error) => {
     void client.close(true).catch(() => {});
     return Promise.reject(new UserError(`${formatHostPort(server)}: no MongoDB answered (${(e as Error).message.split('\n')[0]})`));
   });
   return {
-    kind: 'mongodb', server, shown, via,
+    kind: 'mongodb',
+    server,
+    shown,
+    via,
     async seed(table, rows) {
       const col = client.db().collection<{ _id: string; payload: string }>(table);
       await col.drop().catch(() => {});
@@ -205,7 +233,11 @@ async function mongoBackend(server: HostPort, shown: string, via: (p: HostPort) 
       return {};
     },
     async cleanup(table) {
-      await client.db().collection(table).drop().catch(() => {});
+      await client
+        .db()
+        .collection(table)
+        .drop()
+        .catch(() => {});
     },
     close: () => client.close(),
   };
@@ -213,7 +245,9 @@ async function mongoBackend(server: HostPort, shown: string, via: (p: HostPort) 
 
 function trackerBackend(server: HostPort, shown: string, owned: Tracker | null): Backend {
   return {
-    kind: 'mogilefs', server, shown,
+    kind: 'mogilefs',
+    server,
+    shown,
     via: (p) => `mogilefs://${formatHostPort(p)}`,
     async seed(_table, rows) {
       const setup = new SafeTrackerClient(server, { timeoutMs: 5000, name: 'seed-' });

@@ -59,7 +59,10 @@ export interface CheckVerdict {
 }
 
 export function verdictText(v: CheckVerdict): string {
-  const errs = Object.entries(v.errors).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
+  const errs =
+    Object.entries(v.errors)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ') || 'none';
   const lines = [
     `${v.client} (${v.version}) against ${v.target}, ${v.latency} injected, client timeout ${v.timeoutMs} ms, concurrency ${v.concurrency}`,
     `  ${v.requests} requests: ${v.verified} verified, ${v.timeouts} timeouts, ${v.missing} missing, errors: ${errs}, ${v.mismatches.length} MISMATCHES`,
@@ -72,7 +75,10 @@ export function verdictText(v: CheckVerdict): string {
   }
   if (v.mismatches.length > 10) lines.push(`  … ${v.mismatches.length - 10} more`);
   lines.push(`  verdict: ${verdictWords(v)}`);
-  if (!v.agrees) lines.push(`  note: the transcript found ${v.wire.mismatches - v.wire.sameKeyMismatches} mismatches across keys where the client took ${v.mismatches.length}`);
+  if (!v.agrees)
+    lines.push(
+      `  note: the transcript found ${v.wire.mismatches - v.wire.sameKeyMismatches} mismatches across keys where the client took ${v.mismatches.length}`,
+    );
   return lines.join('\n');
 }
 

@@ -47,7 +47,14 @@ export type BriefOf = (event: number) => { key: string | null; text: string } | 
 
 /** The kinds a ladder draws: messages, and the connection's opening, closing, reset and injected faults. */
 export function onLadder(kind: number): boolean {
-  return kind === EventKind.request || kind === EventKind.response || kind === EventKind.open || kind === EventKind.close || kind === EventKind.reset || kind === EventKind.fault;
+  return (
+    kind === EventKind.request ||
+    kind === EventKind.response ||
+    kind === EventKind.open ||
+    kind === EventKind.close ||
+    kind === EventKind.reset ||
+    kind === EventKind.fault
+  );
 }
 
 /** The events of a lane a ladder draws, in order. One pass over the model: done once per lane opened. */

@@ -147,7 +147,10 @@ export function ladderLayout(input: LadderInput, opts: LadderOptions = {}): Ladd
   const yOf = (event: number) => rowY.get(event) ?? NaN;
 
   // the mismatch arcs left of the client column, one level per overlapping arc
-  const levels = stackSpans(mismatches.map((f) => [yOf(f.request), yOf(f.response)] as const), ARC_GAP_PX);
+  const levels = stackSpans(
+    mismatches.map((f) => [yOf(f.request), yOf(f.response)] as const),
+    ARC_GAP_PX,
+  );
   const levelCount = levels.length ? Math.max(...levels) + 1 : 0;
   const clientX = TIME_PX + ARC_BASE_PX + levelCount * ARC_STEP_PX;
   const serverX = clientX + spanPx;
@@ -166,20 +169,51 @@ export function ladderLayout(input: LadderInput, opts: LadderOptions = {}): Ladd
       const tone: LadderTone = takers.has(e.event) ? 'mismatch' : gaveUp.has(e.event) || unanswered.has(e.event) ? 'warning' : 'request';
       const label = fitKeepingKey(title, e.key, (s) => s.length <= spanChars);
       arrows.push({ ...base, kind: 'request', event: e.event, tone, x1: clientX, y1: r.y, x2: serverX, y2: r.y, label, labelY: r.y - 4, title });
-      if (unanswered.has(e.event)) marks.push({ kind: 'unanswered', event: e.event, x: serverX, y: r.y, tone: 'warning', label: `#${e.seq} never answered`, labelX: noteX, anchor: 'start' });
+      if (unanswered.has(e.event))
+        marks.push({
+          kind: 'unanswered',
+          event: e.event,
+          x: serverX,
+          y: r.y,
+          tone: 'warning',
+          label: `#${e.seq} never answered`,
+          labelX: noteX,
+          anchor: 'start',
+        });
     } else if (r.kind === 'response') {
       const asked = e.answers >= 0 ? byEvent.get(e.answers) : undefined;
       const state = late.has(e.event) ? 'late, ' : orphan.has(e.event) ? 'orphan, ' : '';
       const answers = asked ? `answers ${asked.key ?? `#${asked.seq}`} · ` : e.answers < 0 ? 'answers no request · ' : '';
       const title = `#${e.seq} ${state}${answers}${e.text || '…'}`;
       const tone: LadderTone = state ? 'warning' : 'response';
-      arrows.push({ ...base, kind: 'response', event: e.event, tone, x1: serverX, y1: r.y, x2: clientX, y2: r.y, label: cutEnd(title, (s) => s.length <= spanChars), labelY: r.y - 4, title });
+      arrows.push({
+        ...base,
+        kind: 'response',
+        event: e.event,
+        tone,
+        x1: serverX,
+        y1: r.y,
+        x2: clientX,
+        y2: r.y,
+        label: cutEnd(title, (s) => s.length <= spanChars),
+        labelY: r.y - 4,
+        title,
+      });
     } else if (r.kind === 'giveUp') {
       const note = fitKeepingKey(`gave up on ${asked(e)}`, e.key, (s) => s.length <= noteChars);
       marks.push({ kind: 'giveUp', event: e.event, x: clientX, y: r.y, tone: 'warning', label: note, labelX: noteX, anchor: 'start' });
     } else {
       const tone: LadderTone = r.kind === 'reset' ? 'mismatch' : r.kind === 'fault' ? 'warning' : 'dim';
-      marks.push({ kind: r.kind, event: e.event, x: clientX, y: r.y, tone, label: cutEnd(e.text || r.kind, (s) => s.length <= spanChars), labelX: mid, anchor: 'middle' });
+      marks.push({
+        kind: r.kind,
+        event: e.event,
+        x: clientX,
+        y: r.y,
+        tone,
+        label: cutEnd(e.text || r.kind, (s) => s.length <= spanChars),
+        labelX: mid,
+        anchor: 'middle',
+      });
     }
   }
   mismatches.forEach((f, k) => {
@@ -210,7 +244,21 @@ export function ladderLayout(input: LadderInput, opts: LadderOptions = {}): Ladd
     });
   });
   const bottom = (rows.length ? rows[rows.length - 1].y : top) + rowPx;
-  return { conn: input.conn, width: Math.ceil(noteX + notePx), height: Math.ceil(bottom + 8), clientX, serverX, titleY: 24, top, bottom, rowPx, rows, arrows, marks, breaks };
+  return {
+    conn: input.conn,
+    width: Math.ceil(noteX + notePx),
+    height: Math.ceil(bottom + 8),
+    clientX,
+    serverX,
+    titleY: 24,
+    top,
+    bottom,
+    rowPx,
+    rows,
+    arrows,
+    marks,
+    breaks,
+  };
 }
 
 function rowKind(e: LadderEvent): LadderRow['kind'] | null {

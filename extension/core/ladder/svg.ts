@@ -71,7 +71,12 @@ export interface LadderDrawOptions {
 /** the time gutter's right edge: times are right-aligned a little left of it */
 const GUTTER_PX = 70;
 const r1 = (v: number) => Math.round(v * 10) / 10;
-const node = (tag: string, attrs: SvgNode['attrs'], children?: SvgNode[], text?: string): SvgNode => ({ tag, attrs, ...(children ? { children } : {}), ...(text !== undefined ? { text } : {}) });
+const node = (tag: string, attrs: SvgNode['attrs'], children?: SvgNode[], text?: string): SvgNode => ({
+  tag,
+  attrs,
+  ...(children ? { children } : {}),
+  ...(text !== undefined ? { text } : {}),
+});
 
 /**
  * The ladder as one standalone SVG document (UTF-8 text, no external references): what a postmortem embeds.
@@ -92,22 +97,48 @@ export function ladderSvgTree(l: LadderLayout, t: LadderTheme, opts: LadderDrawO
   // row bands: what a click on a row selects, and the cursor's band (moved by the webview as the cursor steps)
   const cursorRow = opts.cursor === undefined ? undefined : l.rows.find((r) => r.event === opts.cursor && r.kind !== 'giveUp');
   out.push(
-    node('rect', { 'data-role': 'cursor', x: 0, y: r1((cursorRow?.y ?? 0) - l.rowPx / 2), width: l.width, height: l.rowPx, fill: t.highlight, visibility: cursorRow ? 'visible' : 'hidden', ...(cursorRow ? { 'data-event': cursorRow.event } : {}) }),
+    node('rect', {
+      'data-role': 'cursor',
+      x: 0,
+      y: r1((cursorRow?.y ?? 0) - l.rowPx / 2),
+      width: l.width,
+      height: l.rowPx,
+      fill: t.highlight,
+      visibility: cursorRow ? 'visible' : 'hidden',
+      ...(cursorRow ? { 'data-event': cursorRow.event } : {}),
+    }),
   );
   out.push(
-    node('g', { 'data-role': 'rows' }, l.rows.map((r) => node('rect', { 'data-event': r.event, 'data-row': r.kind, x: 0, y: r1(r.y - l.rowPx / 2), width: l.width, height: l.rowPx, fill: 'transparent' }))),
+    node(
+      'g',
+      { 'data-role': 'rows' },
+      l.rows.map((r) =>
+        node('rect', { 'data-event': r.event, 'data-row': r.kind, x: 0, y: r1(r.y - l.rowPx / 2), width: l.width, height: l.rowPx, fill: 'transparent' }),
+      ),
+    ),
   );
-  out.push(text(l.clientX, l.titleY, 'client', t.foreground, 'middle', { 'font-weight': 'bold' }), text(l.serverX, l.titleY, 'server', t.foreground, 'middle', { 'font-weight': 'bold' }));
+  out.push(
+    text(l.clientX, l.titleY, 'client', t.foreground, 'middle', { 'font-weight': 'bold' }),
+    text(l.serverX, l.titleY, 'server', t.foreground, 'middle', { 'font-weight': 'bold' }),
+  );
   out.push(
     node('g', { stroke: t.grid, 'stroke-width': 2 }, [
       node('line', { x1: l.clientX, y1: l.top, x2: l.clientX, y2: l.bottom }),
       node('line', { x1: l.serverX, y1: l.top, x2: l.serverX, y2: l.bottom }),
     ]),
   );
-  out.push(node('g', { 'data-role': 'times', fill: t.dim, 'text-anchor': 'end' }, l.rows.map((r) => node('text', { x: GUTTER_PX - 6, y: r1(r.y + 4) }, undefined, r.time))));
+  out.push(
+    node(
+      'g',
+      { 'data-role': 'times', fill: t.dim, 'text-anchor': 'end' },
+      l.rows.map((r) => node('text', { x: GUTTER_PX - 6, y: r1(r.y + 4) }, undefined, r.time)),
+    ),
+  );
   for (const b of l.breaks) {
     // the zigzag right of the time gutter, whose label says how much time is cut out
-    const zig = (dy: number) => `M${GUTTER_PX} ${r1(b.y + dy)} ` + Array.from({ length: Math.ceil((l.width - GUTTER_PX) / 12) }, (_, k) => `L${GUTTER_PX + (k + 1) * 12} ${r1(b.y + dy + (k % 2 ? 3 : -3))}`).join(' ');
+    const zig = (dy: number) =>
+      `M${GUTTER_PX} ${r1(b.y + dy)} ` +
+      Array.from({ length: Math.ceil((l.width - GUTTER_PX) / 12) }, (_, k) => `L${GUTTER_PX + (k + 1) * 12} ${r1(b.y + dy + (k % 2 ? 3 : -3))}`).join(' ');
     out.push(
       node('g', { 'data-role': 'break', 'data-gap-us': b.gapUs }, [
         node('rect', { x: 0, y: r1(b.y - 8), width: l.width, height: 16, fill: t.background }),
@@ -134,7 +165,12 @@ export function ladderSvgTree(l: LadderLayout, t: LadderTheme, opts: LadderDrawO
     if (a.kind === 'mismatch') Object.assign(attrs, { 'data-request': a.request, 'data-answers': a.answers });
     const line =
       a.kind === 'mismatch'
-        ? node('path', { d: `M${r1(a.x1)} ${r1(a.y1)}C${r1(a.bendX)} ${r1(a.y1)} ${r1(a.bendX)} ${r1(a.y2)} ${r1(a.x2 - 7)} ${r1(a.y2)}`, stroke: c, 'stroke-width': 2, fill: 'none' })
+        ? node('path', {
+            d: `M${r1(a.x1)} ${r1(a.y1)}C${r1(a.bendX)} ${r1(a.y1)} ${r1(a.bendX)} ${r1(a.y2)} ${r1(a.x2 - 7)} ${r1(a.y2)}`,
+            stroke: c,
+            'stroke-width': 2,
+            fill: 'none',
+          })
         : node('line', { x1: r1(a.x1), y1: r1(a.y1), x2: r1(a.x2 - Math.sign(a.x2 - a.x1) * 7), y2: r1(a.y2), stroke: c, 'stroke-width': 1.5 });
     // the head: at the end, pointing along the last stretch (a mismatch's arc ends going right, into the request)
     const dir = a.kind === 'mismatch' ? 1 : Math.sign(a.x2 - a.x1);
@@ -146,7 +182,16 @@ export function ladderSvgTree(l: LadderLayout, t: LadderTheme, opts: LadderDrawO
   }
   return node(
     'svg',
-    { xmlns: 'http://www.w3.org/2000/svg', width: l.width, height: l.height, viewBox: `0 0 ${l.width} ${l.height}`, 'font-family': t.fontFamily, 'font-size': t.fontSizePx, role: 'img', 'data-conn': l.conn },
+    {
+      xmlns: 'http://www.w3.org/2000/svg',
+      width: l.width,
+      height: l.height,
+      viewBox: `0 0 ${l.width} ${l.height}`,
+      'font-family': t.fontFamily,
+      'font-size': t.fontSizePx,
+      role: 'img',
+      'data-conn': l.conn,
+    },
     out,
   );
 }

@@ -96,7 +96,12 @@ export class MetricsAnalyzer implements MetricsSink {
     let st = this.shards.get(s.shard);
     if (!st) {
       st = {
-        shard: s.shard, samples: 0, first: s, last: s, lastWs: 0, fallbacks: 0,
+        shard: s.shard,
+        samples: 0,
+        first: s,
+        last: s,
+        lastWs: 0,
+        fallbacks: 0,
         window: new TrailingWindow(o.windowHours * 3600),
         crossover: new CrossoverTracker(),
         relief: new ReliefTracker(),

@@ -4,9 +4,32 @@ export const REQUIRED_COLUMNS = ['time', 'shard', 'data_bytes', 'ram_bytes'] as 
 export const SIZE_COLUMNS = ['data_bytes', 'ram_bytes', 'storage_bytes', 'index_bytes', 'resident_bytes', 'avg_doc_bytes'] as const;
 export const COUNT_COLUMNS = ['chunks', 'docs'] as const;
 export const RATE_COLUMNS = ['page_faults_per_s'] as const;
-export const KNOWN_COLUMNS = [...REQUIRED_COLUMNS, 'storage_bytes', 'index_bytes', 'resident_bytes', 'page_faults_per_s', 'chunks', 'docs', 'avg_doc_bytes', 'note'] as const;
+export const KNOWN_COLUMNS = [
+  ...REQUIRED_COLUMNS,
+  'storage_bytes',
+  'index_bytes',
+  'resident_bytes',
+  'page_faults_per_s',
+  'chunks',
+  'docs',
+  'avg_doc_bytes',
+  'note',
+] as const;
 /** The column order the collectors and the generator write. */
-export const WRITE_COLUMNS = ['time', 'shard', 'data_bytes', 'index_bytes', 'storage_bytes', 'ram_bytes', 'resident_bytes', 'page_faults_per_s', 'chunks', 'docs', 'avg_doc_bytes', 'note'] as const;
+export const WRITE_COLUMNS = [
+  'time',
+  'shard',
+  'data_bytes',
+  'index_bytes',
+  'storage_bytes',
+  'ram_bytes',
+  'resident_bytes',
+  'page_faults_per_s',
+  'chunks',
+  'docs',
+  'avg_doc_bytes',
+  'note',
+] as const;
 
 export type Column = (typeof KNOWN_COLUMNS)[number];
 

@@ -24,8 +24,15 @@ const SIZE_SLOTS = 6;
 const DATA = 0;
 const RAM = 1;
 const KIND_OF: Record<(typeof SLOTS)[number], number> = {
-  data_bytes: SIZE, ram_bytes: SIZE, index_bytes: SIZE, storage_bytes: SIZE, resident_bytes: SIZE, avg_doc_bytes: SIZE,
-  page_faults_per_s: COUNT, chunks: WHOLE_COUNT, docs: WHOLE_COUNT,
+  data_bytes: SIZE,
+  ram_bytes: SIZE,
+  index_bytes: SIZE,
+  storage_bytes: SIZE,
+  resident_bytes: SIZE,
+  avg_doc_bytes: SIZE,
+  page_faults_per_s: COUNT,
+  chunks: WHOLE_COUNT,
+  docs: WHOLE_COUNT,
 };
 
 // A number with more digits than this may not be held exactly while it is read digit by digit (2⁵³ has 16).
@@ -70,7 +77,10 @@ export class PlainRows {
   private at = 0;
 
   /** `header`: known column name → its index in a row of `width` fields. */
-  constructor(header: Map<string, number>, private readonly width: number) {
+  constructor(
+    header: Map<string, number>,
+    private readonly width: number,
+  ) {
     this.kinds = new Uint8Array(width).fill(SKIP);
     this.slots = new Int8Array(width).fill(-1);
     this.unitCodes = new Int32Array(width).fill(-1);

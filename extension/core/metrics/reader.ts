@@ -12,7 +12,11 @@ import { isoTime } from './time';
 import type { UnitStyle } from './units';
 
 export class MetricsError extends UserError {
-  constructor(readonly file: string, readonly line: number, readonly problem: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly problem: string,
+  ) {
     super(line > 0 ? `${file}:${line}: ${problem}` : `${file}: ${problem}`);
   }
 }
@@ -49,8 +53,18 @@ export async function readMetrics(file: string, sink: MetricsSink): Promise<Load
   }
   const byName = formatByName(file);
   const report: LoadReport = {
-    file, format: byName ?? 'csv', lines: 0, samples: 0, notes: 0, shards: [], appeared: [], columns: [], ignoredColumns: [],
-    unitStyle: 'bytes', firstTSec: NaN, lastTSec: NaN,
+    file,
+    format: byName ?? 'csv',
+    lines: 0,
+    samples: 0,
+    notes: 0,
+    shards: [],
+    appeared: [],
+    columns: [],
+    ignoredColumns: [],
+    unitStyle: 'bytes',
+    firstTSec: NaN,
+    lastTSec: NaN,
   };
   const ctx: RowContext = { unitStyle: null };
   const lastBy = new Map<string, number>();
@@ -186,7 +200,9 @@ function readHeader(text: string, fail: (p: string) => never, seen: Set<string>,
   });
   const missing = REQUIRED_COLUMNS.filter((c) => !map.has(c));
   if (missing.length > 0) {
-    fail(`the header lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (required: ${REQUIRED_COLUMNS.join(', ')}; header was "${text.slice(0, 120)}")`);
+    fail(
+      `the header lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (required: ${REQUIRED_COLUMNS.join(', ')}; header was "${text.slice(0, 120)}")`,
+    );
   }
   return map;
 }

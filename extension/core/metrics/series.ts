@@ -13,7 +13,10 @@ export class ShardSeries {
   stride = 1;
   private seen = 0;
 
-  constructor(readonly shard: string, readonly cap = 1 << 14) {
+  constructor(
+    readonly shard: string,
+    readonly cap = 1 << 14,
+  ) {
     if (cap < 4 || cap % 2 !== 0) throw new Error(`series cap must be an even number ≥ 4, not ${cap}`);
     this.columns = Object.fromEntries(SERIES_COLUMNS.map((c) => [c, new Float64Array(64)])) as Record<SeriesColumn, Float64Array>;
   }

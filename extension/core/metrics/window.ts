@@ -30,7 +30,10 @@ export class TrailingWindow {
   private readonly minGapSec: number;
   private lastT = -Infinity;
 
-  constructor(readonly windowSec: number, readonly maxPoints = 4096) {
+  constructor(
+    readonly windowSec: number,
+    readonly maxPoints = 4096,
+  ) {
     if (!(windowSec > 0)) throw new Error(`window must be > 0 s, not ${windowSec}`);
     this.t = new Float64Array(Math.min(64, maxPoints + 1));
     this.y = new Float64Array(this.t.length);

@@ -24,7 +24,11 @@ export function heldUntil(endSec: number | null): string {
 }
 
 /** a shard's marks in one line, as the chart titles them: "crossover at …, alert at …, NO RELIEF at … (pages held until …)" */
-export function shardMarksLine(m: { crossoverSec: number | null; alertSec: number | null; noRelief: { startSec: number; endSec: number | null } | null }): string {
+export function shardMarksLine(m: {
+  crossoverSec: number | null;
+  alertSec: number | null;
+  noRelief: { startSec: number; endSec: number | null } | null;
+}): string {
   const parts = [m.crossoverSec !== null ? markAt('crossover', m.crossoverSec) : 'no crossover: the working set stays within RAM'];
   if (m.alertSec !== null) parts.push(markAt('alert', m.alertSec));
   if (m.noRelief) parts.push(`${markAt('no-relief', m.noRelief.startSec)} (pages held ${heldUntil(m.noRelief.endSec)})`);

@@ -33,7 +33,11 @@ export function formatRow(format: 'csv' | 'jsonl', s: Omit<Sample, 'line'> | nul
 
 export class MetricsWriter {
   rows = 0;
-  private constructor(readonly file: string, readonly format: 'csv' | 'jsonl', private fh: FileHandle) {}
+  private constructor(
+    readonly file: string,
+    readonly format: 'csv' | 'jsonl',
+    private fh: FileHandle,
+  ) {}
 
   /** Creates the file (refusing one that exists) and writes the CSV header. */
   static async create(file: string): Promise<MetricsWriter> {

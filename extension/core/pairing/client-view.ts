@@ -72,7 +72,10 @@ export class ClientView {
   /** the shortest pause before a give-up seen here: the client's timeout, about */
   private timeoutUs = Infinity;
 
-  constructor(private readonly model: ClientModel, private readonly sink: ViewSink) {
+  constructor(
+    private readonly model: ClientModel,
+    private readonly sink: ViewSink,
+  ) {
     this.stretch = model === 'auto' ? 'unknown' : model;
   }
 

@@ -41,7 +41,12 @@ export class ConnProtocol {
   /** cut before any bytes (an import's window began after the connection opened): once told, it starts unsynced */
   private cutBeforeData = false;
 
-  constructor(protocol: Protocol | null, private readonly port: number | undefined, private readonly counts: Counts, private readonly sink: WireSink) {
+  constructor(
+    protocol: Protocol | null,
+    private readonly port: number | undefined,
+    private readonly counts: Counts,
+    private readonly sink: WireSink,
+  ) {
     this.state = 'detecting';
     if (protocol) this.start(protocol);
   }
@@ -113,7 +118,10 @@ export class ConnProtocol {
 
   private detect(final: boolean): void {
     const { c2s, s2c } = this.first;
-    const name = tellConnection({ firstC2S: c2s, firstS2C: s2c, port: this.port }, final || (c2s !== undefined && s2c !== undefined) || this.held.length >= DETECT_EVENTS);
+    const name = tellConnection(
+      { firstC2S: c2s, firstS2C: s2c, port: this.port },
+      final || (c2s !== undefined && s2c !== undefined) || this.held.length >= DETECT_EVENTS,
+    );
     if (name === undefined) return;
     const protocol = name ? protocolByName(name) : undefined;
     if (!protocol) {

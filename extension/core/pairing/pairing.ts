@@ -86,7 +86,10 @@ export class Pairing {
   };
 
   /** `protocol` null: guessed per connection from its first bytes and its server's port */
-  constructor(private readonly protocol: Protocol | null, private readonly opts: PairingOptions = {}) {}
+  constructor(
+    private readonly protocol: Protocol | null,
+    private readonly opts: PairingOptions = {},
+  ) {}
 
   push(ev: TranscriptEvent, line: number): void {
     if (this.summary.firstUs === null) this.summary.firstUs = ev.t;
@@ -391,4 +394,3 @@ function plainRef<T extends RequestRef | ResponseRef>(r: T): T {
 function clip(s: string): string {
   return s.length > 300 ? `${s.slice(0, 297)}…` : s;
 }
-

@@ -70,16 +70,23 @@ export function verdictOf(s: Judged, read?: ReadNotes): { verdict: Verdict; notJ
   if (s.requests === 0 && s.responses === 0) out.push('no request or response could be decoded');
   if (s.undecoded > 0) out.push(`${s.undecoded} ${plural(s.undecoded, 'message')} could not be decoded`);
   if (u.gaps > 0) {
-    out.push(`${u.gaps} ${plural(u.gaps, 'gap')} in the capture (${u.gapBytes} bytes lost): ${u.unknownRequests} ${plural(u.unknownRequests, 'request')} in flight there could not be paired, ${u.skippedBytes} bytes after ${u.gaps === 1 ? 'it' : 'them'} skipped`);
+    out.push(
+      `${u.gaps} ${plural(u.gaps, 'gap')} in the capture (${u.gapBytes} bytes lost): ${u.unknownRequests} ${plural(u.unknownRequests, 'request')} in flight there could not be paired, ${u.skippedBytes} bytes after ${u.gaps === 1 ? 'it' : 'them'} skipped`,
+    );
   }
-  if (u.encryptedConnections > 0) out.push(`${u.encryptedConnections} ${plural(u.encryptedConnections, 'connection')} encrypted (TLS): ${u.encryptedBytes} bytes unseen`);
-  if (u.unknownConnections > 0) out.push(`${u.unknownConnections} ${plural(u.unknownConnections, 'connection')} in a protocol this tool does not decode (${u.unknownBytes} bytes)`);
+  if (u.encryptedConnections > 0)
+    out.push(`${u.encryptedConnections} ${plural(u.encryptedConnections, 'connection')} encrypted (TLS): ${u.encryptedBytes} bytes unseen`);
+  if (u.unknownConnections > 0)
+    out.push(`${u.unknownConnections} ${plural(u.unknownConnections, 'connection')} in a protocol this tool does not decode (${u.unknownBytes} bytes)`);
   if (u.refused > 0) out.push(`${u.refused} ${plural(u.refused, 'connection')} refused by the target`);
   if (u.suspected > 0) {
-    out.push(`${u.suspected} ${plural(u.suspected, 'answer')} may have reached the wrong request: the client gave up and kept the connection, and what it did next was not seen`);
+    out.push(
+      `${u.suspected} ${plural(u.suspected, 'answer')} may have reached the wrong request: the client gave up and kept the connection, and what it did next was not seen`,
+    );
   }
   if (u.lostBytes > 0) out.push(`the recorder relayed ${u.lostBytes} bytes it could not write to the transcript`);
-  if (u.cut) out.push(`${u.cut}${u.gaps === 0 && u.unknownRequests > 0 ? ` (${u.unknownRequests} ${plural(u.unknownRequests, 'request')} in flight there)` : ''}`);
+  if (u.cut)
+    out.push(`${u.cut}${u.gaps === 0 && u.unknownRequests > 0 ? ` (${u.unknownRequests} ${plural(u.unknownRequests, 'request')} in flight there)` : ''}`);
   if (read?.truncatedLastLine) out.push(`the recording was cut off mid-line (line ${read.truncatedLastLine.line})`);
   if (read && read.skipped > 0) out.push(`${read.skipped} bad ${plural(read.skipped, 'line')} skipped`);
   const verdict: Verdict = s.findings.mismatch > 0 ? 'mismatch' : out.length > 0 ? 'inconclusive' : 'clean';

@@ -173,5 +173,13 @@ export function joinFrames(frames: Buffer[]): Buffer {
 export function unframable(dir: Direction, frame: Frame, why: string): WireMessage {
   const shown = frame.bytes.length > 4096 ? frame.bytes.subarray(0, 4096) : frame.bytes;
   const decoded = { summary: `unframable bytes (${frame.bytes.length})`, error: `${why}; the rest of this direction is not decoded` };
-  return { dir, tUs: frame.tUs, tEndUs: frame.tEndUs, bytes: shown, decoded, lostFraming: true, ...(dir === 'c2s' ? { expectsResponse: false } : { unsolicited: true }) };
+  return {
+    dir,
+    tUs: frame.tUs,
+    tEndUs: frame.tEndUs,
+    bytes: shown,
+    decoded,
+    lostFraming: true,
+    ...(dir === 'c2s' ? { expectsResponse: false } : { unsolicited: true }),
+  };
 }

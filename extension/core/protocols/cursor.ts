@@ -11,7 +11,11 @@ export class Truncated extends Error {
 export class Cursor {
   pos: number;
 
-  constructor(readonly buf: Buffer, start = 0, private readonly end = buf.length) {
+  constructor(
+    readonly buf: Buffer,
+    start = 0,
+    private readonly end = buf.length,
+  ) {
     this.pos = start;
   }
 

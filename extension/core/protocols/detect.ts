@@ -22,13 +22,25 @@ export interface DetectInput {
  * would take for sequence 0 and protocol version 10); HTTP before the tracker line (`GET /x?a=b HTTP/1.1` reads like a
  * tracker command with an argument); a RESP reply alone last.
  */
-export const WIRE_PROTOCOLS: ReadonlyArray<{ name: string; ports: readonly number[]; byBytes: (c: Buffer | undefined, s: Buffer | undefined, port: number | undefined) => boolean }> = [
+export const WIRE_PROTOCOLS: ReadonlyArray<{
+  name: string;
+  ports: readonly number[];
+  byBytes: (c: Buffer | undefined, s: Buffer | undefined, port: number | undefined) => boolean;
+}> = [
   { name: 'mongodb', ports: [27017], byBytes: (c, s) => (!!c && isMongoHeader(c, MONGO_REQUEST_OPS)) || (!!s && isMongoHeader(s, MONGO_REPLY_OPS)) },
   { name: 'mysql', ports: [3306], byBytes: (_c, s) => !!s && isMysqlGreeting(s) },
   { name: 'postgres', ports: [5432], byBytes: (c) => !!c && isPostgresStartup(c) },
-  { name: 'http', ports: [80, 8000, 8008, 8080, 8081, 8888], byBytes: (c, s) => (!!c && isHttpRequest(c)) || (!!s && /^HTTP\/1\.[01] \d{3}[ \r\n]/.test(s.toString('latin1', 0, 16))) },
+  {
+    name: 'http',
+    ports: [80, 8000, 8008, 8080, 8081, 8888],
+    byBytes: (c, s) => (!!c && isHttpRequest(c)) || (!!s && /^HTTP\/1\.[01] \d{3}[ \r\n]/.test(s.toString('latin1', 0, 16))),
+  },
   { name: 'redis', ports: [6379], byBytes: (c) => !!c && /^\*\d{1,9}\r\n\$/.test(c.toString('latin1', 0, 16)) },
-  { name: 'mogilefs', ports: [7001], byBytes: (c) => !!c && (/^[a-z_!][a-z0-9_]* \S*=/i.test(c.toString('latin1', 0, 64)) || TRACKER_LINE.test(c.toString('latin1', 0, 64))) },
+  {
+    name: 'mogilefs',
+    ports: [7001],
+    byBytes: (c) => !!c && (/^[a-z_!][a-z0-9_]* \S*=/i.test(c.toString('latin1', 0, 64)) || TRACKER_LINE.test(c.toString('latin1', 0, 64))),
+  },
   // a RESP reply alone (the command's bytes missed) tells Redis only on its port, or beside an array command
   { name: 'redis', ports: [], byBytes: (c, s, port) => !!s && isRespReply(s) && (port === 6379 || (!!c && /^\*\d/.test(c.toString('latin1', 0, 4)))) },
 ];

@@ -32,7 +32,10 @@ export class LazyDecoded implements Decoded {
   /** the protocol whose `describe` gives this same decoding from the message's bytes alone, where one does */
   readonly alone: string | undefined;
 
-  constructor(private readonly make: () => Decoded, quick: Pick<Decoded, 'key' | 'error' | 'failed'> & { keyOf?: () => string | undefined; alone?: string }) {
+  constructor(
+    private readonly make: () => Decoded,
+    quick: Pick<Decoded, 'key' | 'error' | 'failed'> & { keyOf?: () => string | undefined; alone?: string },
+  ) {
     this.alone = quick.alone;
     this.known = quick.key;
     this.keyOf = quick.keyOf ?? null;

@@ -24,7 +24,10 @@ export class AnswerFramer {
   private readonly done: Record<Direction, number> = { c2s: 0, s2c: 0 };
   private readonly lost: Record<Direction, boolean> = { c2s: false, s2c: false };
 
-  constructor(protocol: string | undefined, private readonly port: number) {
+  constructor(
+    protocol: string | undefined,
+    private readonly port: number,
+  ) {
     const named = protocol && protocol !== 'auto' ? protocolByName(protocol) : undefined;
     if (named) {
       this.session = named.session();

@@ -98,13 +98,24 @@ export async function startCapture(opts: CaptureOptions): Promise<RunningCapture
 /** Resolves once tcpdump says it listens; a clear error when it cannot run or may not capture. */
 function listening(child: ChildProcess, stderr: () => string, tool: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new UserError(`${tool} did not start capturing within ${LISTEN_TIMEOUT_MS / 1000} s (${lastLine(stderr()) || 'it said nothing'})`)), LISTEN_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new UserError(`${tool} did not start capturing within ${LISTEN_TIMEOUT_MS / 1000} s (${lastLine(stderr()) || 'it said nothing'})`)),
+      LISTEN_TIMEOUT_MS,
+    );
     const done = (f: () => void) => {
       clearTimeout(timer);
       f();
     };
     child.once('error', (e: NodeJS.ErrnoException) =>
-      done(() => reject(new UserError(e.code === 'ENOENT' ? `${tool} is not installed (apt-get install tcpdump), or record through the proxy (--listen)` : `cannot run ${tool}: ${e.message}`))),
+      done(() =>
+        reject(
+          new UserError(
+            e.code === 'ENOENT'
+              ? `${tool} is not installed (apt-get install tcpdump), or record through the proxy (--listen)`
+              : `cannot run ${tool}: ${e.message}`,
+          ),
+        ),
+      ),
     );
     child.stderr?.on('data', () => {
       if (/listening on/.test(stderr())) done(resolve);
@@ -112,7 +123,13 @@ function listening(child: ChildProcess, stderr: () => string, tool: string): Pro
     child.once('exit', (code) => {
       const why = lastLine(stderr());
       const denied = /permission|not permitted|operation not permitted/i.test(why);
-      done(() => reject(new UserError(`${tool} stopped before capturing (exit ${code}): ${why || 'no reason given'}${denied ? '; it needs root or CAP_NET_RAW, or record through the proxy (--listen)' : ''}`)));
+      done(() =>
+        reject(
+          new UserError(
+            `${tool} stopped before capturing (exit ${code}): ${why || 'no reason given'}${denied ? '; it needs root or CAP_NET_RAW, or record through the proxy (--listen)' : ''}`,
+          ),
+        ),
+      );
     });
   });
 }

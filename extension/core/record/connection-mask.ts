@@ -46,10 +46,11 @@ function redacting(p: Protocol): ConnectionMask | null {
       const out = r.take(dir, chunk);
       return out ? [[dir, out]] : [];
     },
-    flush: () => (['c2s', 's2c'] as const).flatMap((d): Recordable => {
-      const rest = r.flush(d);
-      return rest ? [[d, rest]] : [];
-    }),
+    flush: () =>
+      (['c2s', 's2c'] as const).flatMap((d): Recordable => {
+        const rest = r.flush(d);
+        return rest ? [[d, rest]] : [];
+      }),
   };
 }
 
@@ -89,7 +90,8 @@ class Detecting implements ConnectionMask {
     const name = tellConnection({ firstC2S: c2s, firstS2C: s2c, port: this.opts.port }, enough);
     if (name === undefined) return false;
     const p = name ? protocolByName(name) : undefined;
-    if (name === 'tls') this.decided = KEEP; // TLS from the first byte: nothing readable to mask
+    if (name === 'tls')
+      this.decided = KEEP; // TLS from the first byte: nothing readable to mask
     else if (p) this.decided = redacting(p) ?? KEEP;
     else {
       this.decided = MASK_ALL;

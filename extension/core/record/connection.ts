@@ -38,7 +38,10 @@ export class ProxiedConnection {
   private resetBy: 'client' | 'server' | 'proxy' | null = null;
   private closedBy: 'proxy' | null = null;
 
-  constructor(client: Socket, private readonly ctx: ConnectionContext) {
+  constructor(
+    client: Socket,
+    private readonly ctx: ConnectionContext,
+  ) {
     const { c, writer, stats, opts, target } = ctx;
     this.client = client;
     stats.open++;
@@ -58,7 +61,9 @@ export class ProxiedConnection {
           port: target.port,
           onUnknown: () => {
             stats.maskedConnections++;
-            opts.log?.(`connection ${c}: its protocol cannot be told from its first bytes or the target's port; its bytes are recorded masked (--protocol P or --keep-auth keeps them)`);
+            opts.log?.(
+              `connection ${c}: its protocol cannot be told from its first bytes or the target's port; its bytes are recorded masked (--protocol P or --keep-auth keeps them)`,
+            );
           },
         });
     const framer = ctx.frame ? new AnswerFramer(opts.protocol, target.port) : null;

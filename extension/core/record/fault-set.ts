@@ -10,13 +10,13 @@ export interface ActiveFault {
   spec: FaultSpec;
 }
 
-export type FaultChange =
-  | { op: 'add'; fault: ActiveFault }
-  | { op: 'update'; fault: ActiveFault; previous: FaultSpec }
-  | { op: 'remove'; fault: ActiveFault };
+export type FaultChange = { op: 'add'; fault: ActiveFault } | { op: 'update'; fault: ActiveFault; previous: FaultSpec } | { op: 'remove'; fault: ActiveFault };
 
 export class FaultNameError extends UserError {
-  constructor(readonly fault: string, readonly problem: 'exists' | 'unknown') {
+  constructor(
+    readonly fault: string,
+    readonly problem: 'exists' | 'unknown',
+  ) {
     super(problem === 'exists' ? `fault "${fault}" already exists` : `no fault named "${fault}"`);
   }
 }

@@ -60,7 +60,10 @@ export function parseFaultSpec(text: string): FaultSpec {
     value = value.slice(0, at).trim();
   }
   const own = new Map<string, string>();
-  for (const part of m[4].split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of m[4]
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [k, v = ''] = part.split('=').map((x) => x.trim());
     switch (k) {
       case 'share':

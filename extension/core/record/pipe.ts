@@ -35,7 +35,13 @@ class Attached implements FaultLink {
   readonly state: Record<string, number> = {};
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(readonly fault: ActiveFault, readonly kind: FaultKind, readonly picked: boolean, private readonly pipe: Pipe, private readonly hooks: PipeHooks) {}
+  constructor(
+    readonly fault: ActiveFault,
+    readonly kind: FaultKind,
+    readonly picked: boolean,
+    private readonly pipe: Pipe,
+    private readonly hooks: PipeHooks,
+  ) {}
 
   get dir(): Direction {
     return this.pipe.dir;

@@ -78,7 +78,13 @@ export async function startRecorder(opts: RecorderOptions): Promise<Recorder> {
   try {
     writer = await TranscriptWriter.create(opts.out, {
       protocol: opts.protocol ?? 'auto',
-      source: { tool: 'incident-replay record', listen: formatHostPort(address), target: formatHostPort(target), faults: faults.map((f) => f.text), ...opts.source },
+      source: {
+        tool: 'incident-replay record',
+        listen: formatHostPort(address),
+        target: formatHostPort(target),
+        faults: faults.map((f) => f.text),
+        ...opts.source,
+      },
     });
   } catch (err) {
     server.close();
@@ -103,7 +109,17 @@ async function listenOn(server: Server, at: HostPort): Promise<HostPort> {
 }
 
 class RecordingProxy implements Recorder {
-  readonly stats: RecorderStats = { connections: 0, open: 0, c2sBytes: 0, s2cBytes: 0, faults: 0, resets: 0, refused: 0, droppedBytes: 0, maskedConnections: 0 };
+  readonly stats: RecorderStats = {
+    connections: 0,
+    open: 0,
+    c2sBytes: 0,
+    s2cBytes: 0,
+    faults: 0,
+    resets: 0,
+    refused: 0,
+    droppedBytes: 0,
+    maskedConnections: 0,
+  };
   readonly file: string;
   private readonly conns = new Set<ProxiedConnection>();
   private readonly byPort = new Map<number, number>();

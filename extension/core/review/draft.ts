@@ -37,7 +37,10 @@ export function draftMarkdown(d: DraftInput): string {
   const name = basename(d.incident.file);
   const link = (event: number | null) => openLink(d.linkFile, event);
   const out: string[] = [`# Postmortem draft: ${name}`, ''];
-  out.push(`> Written by Incident Replay from the transcript and its review notes (${basename(d.incident.file).replace(/(\.transcript)?\.jsonl$/, '')}.review.json). The facts below are the engine's; the sections at the end are for the people who were there.`, '');
+  out.push(
+    `> Written by Incident Replay from the transcript and its review notes (${basename(d.incident.file).replace(/(\.transcript)?\.jsonl$/, '')}.review.json). The facts below are the engine's; the sections at the end are for the people who were there.`,
+    '',
+  );
 
   out.push('## Summary', '', '| | |', '|---|---|');
   out.push(`| Transcript | [${mdText(name)}](${link(null)}) |`);
@@ -59,7 +62,8 @@ export function draftMarkdown(d: DraftInput): string {
   if (d.incident.mismatches.length > 0) {
     out.push('### Mismatches', '', 'Each: the request that took an answer, the answer it took, and the request that answer belongs to.', '');
     d.incident.mismatches.slice(0, MAX_LISTED).forEach((m, i) => out.push(...mismatchItem(m, i, d.ladders[i] ?? null, link)));
-    if (d.incident.mismatches.length > MAX_LISTED) out.push(`… ${d.incident.mismatches.length - MAX_LISTED} more (\`incident-replay analyze --all ${name}\` lists them).`, '');
+    if (d.incident.mismatches.length > MAX_LISTED)
+      out.push(`… ${d.incident.mismatches.length - MAX_LISTED} more (\`incident-replay analyze --all ${name}\` lists them).`, '');
   }
 
   out.push('## Review notes', '');
@@ -70,7 +74,14 @@ export function draftMarkdown(d: DraftInput): string {
     out.push('## Shard metrics', '', `From \`${basename(d.metrics.file)}\`.`, '');
     if (d.metrics.pictures.length === 0) out.push('No shard crossed its RAM, alerted or showed NO RELIEF.', '');
     for (const p of d.metrics.pictures) {
-      out.push(`### ${mdText(p.shard)}`, '', ...p.lines.map((l) => `- ${mdText(l)}`), '', `![${mdText(p.shard)}: working set against RAM at the crossover](${encodeURI(p.path)})`, '');
+      out.push(
+        `### ${mdText(p.shard)}`,
+        '',
+        ...p.lines.map((l) => `- ${mdText(l)}`),
+        '',
+        `![${mdText(p.shard)}: working set against RAM at the crossover](${encodeURI(p.path)})`,
+        '',
+      );
     }
   }
 
@@ -90,10 +101,18 @@ function mismatchItem(m: MismatchAt, i: number, ladder: string | null, link: (e:
   const f = m.finding;
   const req = f.request;
   const own = f.answers;
-  const lines = [`${i + 1}. **Connection ${f.conn}, at ${fmtUs(f.tUs)}** (transcript line ${f.response?.line ?? '?'}) — [open at this answer](${link(m.event >= 0 ? m.event : null)})`];
-  lines.push(`   - asked: request #${req?.seq ?? '?'} ${code(req?.summary ?? '?')}, key ${code(req?.key ?? '(none read)')}, sent at ${req ? fmtUs(req.tUs) : '?'}`);
+  const lines = [
+    `${i + 1}. **Connection ${f.conn}, at ${fmtUs(f.tUs)}** (transcript line ${f.response?.line ?? '?'}) — [open at this answer](${link(m.event >= 0 ? m.event : null)})`,
+  ];
+  lines.push(
+    `   - asked: request #${req?.seq ?? '?'} ${code(req?.summary ?? '?')}, key ${code(req?.key ?? '(none read)')}, sent at ${req ? fmtUs(req.tUs) : '?'}`,
+  );
   lines.push(`   - took: ${code(f.response?.summary ?? '?')}`);
-  lines.push(own ? `   - which answers: request #${own.seq} ${code(own.summary)}, key ${code(own.key ?? '(none read)')}, sent at ${fmtUs(own.tUs)}` : '   - which answers: no request');
+  lines.push(
+    own
+      ? `   - which answers: request #${own.seq} ${code(own.summary)}, key ${code(own.key ?? '(none read)')}, sent at ${fmtUs(own.tUs)}`
+      : '   - which answers: no request',
+  );
   if (f.evidence) lines.push(`   - evidence: ${mdText(f.evidence)}`);
   lines.push(`   - the client's view: ${f.basis === 'client' ? 'from its own events (definite)' : mdText(f.grounds ?? 'inferred from the wire')}`);
   if (ladder) lines.push('', `   ![the ladder of connection ${f.conn} at mismatch ${i + 1}](${encodeURI(ladder)})`);
@@ -102,11 +121,19 @@ function mismatchItem(m: MismatchAt, i: number, ladder: string | null, link: (e:
 }
 
 function noteItem(note: ReviewNote, link: (e: number | null) => string): string[] {
-  const where = note.on === 'range'
-    ? `from ${fmtUs(note.tUs)} to ${fmtUs(note.toUs ?? note.tUs)}${note.conn === null ? ', every connection' : `, connection ${note.conn}`}`
-    : `at ${fmtUs(note.tUs)}, connection ${note.conn}${note.on === 'finding' ? `, on the ${note.kind} finding` : ''}`;
+  const where =
+    note.on === 'range'
+      ? `from ${fmtUs(note.tUs)} to ${fmtUs(note.toUs ?? note.tUs)}${note.conn === null ? ', every connection' : `, connection ${note.conn}`}`
+      : `at ${fmtUs(note.tUs)}, connection ${note.conn}${note.on === 'finding' ? `, on the ${note.kind} finding` : ''}`;
   const quoted = note.text.split(/\r?\n/).map((l) => `> ${l}`);
-  return [`### Note ${note.id}: ${where}`, '', ...quoted, '', `[Open the transcript at event ${note.event + 1}](${link(note.event)}) · written ${note.created}`, ''];
+  return [
+    `### Note ${note.id}: ${where}`,
+    '',
+    ...quoted,
+    '',
+    `[Open the transcript at event ${note.event + 1}](${link(note.event)}) · written ${note.created}`,
+    '',
+  ];
 }
 
 /** A code span that holds any text: fenced by more backticks than it contains, on one line. */

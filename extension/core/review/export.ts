@@ -116,7 +116,13 @@ export async function exportDraft(file: string, opts: ExportOptions = {}): Promi
     linkFile: transcript,
   });
   await put(paths.markdown, markdown);
-  return { markdown: paths.markdown, pictures, notes: review.notes.length, mismatches: incident.mismatches.length, metrics: metricsFile ? resolve(metricsFile) : null };
+  return {
+    markdown: paths.markdown,
+    pictures,
+    notes: review.notes.length,
+    mismatches: incident.mismatches.length,
+    metrics: metricsFile ? resolve(metricsFile) : null,
+  };
 }
 
 async function writeMetricsPictures(a: MetricsFileAnalysis, folder: string, rel: (p: string) => string, written: string[]): Promise<MetricsPicture[]> {
@@ -139,12 +145,17 @@ function shardLines(s: ShardAnalysis, a: MetricsFileAnalysis): string[] {
   const lines: string[] = [];
   if (s.alert) {
     const b = s.backtest.hoursBeforeCrossover;
-    lines.push(`ALERT at ${isoTime(s.alert.tSec)}: forecast crossing within ${fmtHours(s.alert.hoursLeftEarliest)} at the earliest${b !== null ? `, ${fmtHours(b)} before the crossover` : ''}`);
+    lines.push(
+      `ALERT at ${isoTime(s.alert.tSec)}: forecast crossing within ${fmtHours(s.alert.hoursLeftEarliest)} at the earliest${b !== null ? `, ${fmtHours(b)} before the crossover` : ''}`,
+    );
   }
-  if (s.crossover) lines.push(`CROSSOVER at ${isoTime(s.crossover.tSec)}: ${formatSize(s.crossover.workingSetBytes, u)} > ${formatSize(s.crossover.ramBytes, u)} RAM`);
+  if (s.crossover)
+    lines.push(`CROSSOVER at ${isoTime(s.crossover.tSec)}: ${formatSize(s.crossover.workingSetBytes, u)} > ${formatSize(s.crossover.ramBytes, u)} RAM`);
   if (s.falseRelief) {
     const r = s.falseRelief;
-    lines.push(`NO RELIEF at ${isoTime(r.tSec)}: the working set fell back to ${formatSize(r.workingSetBytes, u)} while the shard still held ${formatSize(r.heldBytes, u)} of pages${r.relievedSec !== null ? ` until ${isoTime(r.relievedSec)}` : ' to the end of the file'}`);
+    lines.push(
+      `NO RELIEF at ${isoTime(r.tSec)}: the working set fell back to ${formatSize(r.workingSetBytes, u)} while the shard still held ${formatSize(r.heldBytes, u)} of pages${r.relievedSec !== null ? ` until ${isoTime(r.relievedSec)}` : ' to the end of the file'}`,
+    );
   }
   return lines;
 }
@@ -168,10 +179,26 @@ async function exportMetricsDraft(file: string, opts: ExportOptions): Promise<Ex
     '## Shard metrics',
     '',
     ...(shardPictures.length === 0 ? ['No shard crossed its RAM, alerted or showed NO RELIEF.', ''] : []),
-    ...shardPictures.flatMap((p) => [`### ${p.shard}`, '', ...p.lines.map((l) => `- ${l}`), '', `![${p.shard}: working set against RAM at the crossover](${encodeURI(p.path)})`, '']),
-    '## Impact', '', '_Who and what was affected, for how long._', '',
-    '## Root cause', '', '_Why it happened._', '',
-    '## Action items', '', '- [ ] _…_', '',
+    ...shardPictures.flatMap((p) => [
+      `### ${p.shard}`,
+      '',
+      ...p.lines.map((l) => `- ${l}`),
+      '',
+      `![${p.shard}: working set against RAM at the crossover](${encodeURI(p.path)})`,
+      '',
+    ]),
+    '## Impact',
+    '',
+    '_Who and what was affected, for how long._',
+    '',
+    '## Root cause',
+    '',
+    '_Why it happened._',
+    '',
+    '## Action items',
+    '',
+    '- [ ] _…_',
+    '',
   ].join('\n');
   await put(paths.markdown, md);
   return { markdown: paths.markdown, pictures, notes: 0, mismatches: 0, metrics: resolve(file) };

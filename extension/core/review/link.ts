@@ -33,13 +33,13 @@ export function parseOpenLink(path: string, query: string): OpenTarget | string 
   try {
     q = new URLSearchParams(query);
   } catch {
-    return 'the link\'s query cannot be read';
+    return "the link's query cannot be read";
   }
   for (const k of new Set(q.keys())) if (k !== 'file' && k !== 'event') return `unknown parameter "${k}" in the link (it takes file and event)`;
   const files = q.getAll('file');
   if (files.length !== 1 || files[0].trim() === '') return 'the link names no transcript (file=…)';
   const file = files[0];
-  if (file.includes('\0')) return 'the link\'s file is not a path';
+  if (file.includes('\0')) return "the link's file is not a path";
   if (!/\.jsonl$/.test(file)) return `the link's file "${file}" is not a transcript (*.transcript.jsonl)`;
   const events = q.getAll('event');
   if (events.length > 1) return 'the link names more than one event';

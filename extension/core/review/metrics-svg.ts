@@ -57,7 +57,14 @@ export function metricsSvg(s: ShardChart, opts: { unitStyle: UnitStyle; workingS
   const body: string[] = [];
   const plotH = H - TOP - BOTTOM;
 
-  body.push(text(LEFT, 18, `${s.shard}: working set (${opts.workingSet}) against RAM, ${isoTime(win.startSec)} to ${isoTime(win.endSec)}`, `font-weight="bold" fill="${COLORS.text}"`));
+  body.push(
+    text(
+      LEFT,
+      18,
+      `${s.shard}: working set (${opts.workingSet}) against RAM, ${isoTime(win.startSec)} to ${isoTime(win.endSec)}`,
+      `font-weight="bold" fill="${COLORS.text}"`,
+    ),
+  );
   // spells over RAM, shaded under everything
   for (const o of s.overSpells) {
     if ((o.endSec ?? win.endSec) < win.startSec || o.startSec > win.endSec) continue;
@@ -66,11 +73,20 @@ export function metricsSvg(s: ShardChart, opts: { unitStyle: UnitStyle; workingS
   }
   if (s.noRelief && (s.noRelief.endSec ?? win.endSec) >= win.startSec && s.noRelief.startSec <= win.endSec) {
     const x0 = clampX(s.noRelief.startSec);
-    body.push(`<rect class="no-relief" x="${n(x0)}" y="${TOP}" width="${n(Math.max(1, clampX(s.noRelief.endSec) - x0))}" height="${plotH}" fill="${COLORS.noRelief}" fill-opacity="0.14"/>`);
+    body.push(
+      `<rect class="no-relief" x="${n(x0)}" y="${TOP}" width="${n(Math.max(1, clampX(s.noRelief.endSec) - x0))}" height="${plotH}" fill="${COLORS.noRelief}" fill-opacity="0.14"/>`,
+    );
   }
   body.push(...axes(win, lo, hi, x, y, opts.unitStyle));
-  body.push(`<polyline class="ram" fill="none" stroke="${COLORS.ram}" stroke-width="1.5" stroke-dasharray="6 4" points="${stepPoints(idx, s.tSec, s.ramBytes, x, y)}"/>`);
-  body.push(`<polyline class="working-set" fill="none" stroke="${COLORS.workingSet}" stroke-width="2" points="${idx.filter((i) => Number.isFinite(s.workingSetBytes[i])).map((i) => `${n(x(s.tSec[i]))},${n(y(s.workingSetBytes[i]))}`).join(' ')}"/>`);
+  body.push(
+    `<polyline class="ram" fill="none" stroke="${COLORS.ram}" stroke-width="1.5" stroke-dasharray="6 4" points="${stepPoints(idx, s.tSec, s.ramBytes, x, y)}"/>`,
+  );
+  body.push(
+    `<polyline class="working-set" fill="none" stroke="${COLORS.workingSet}" stroke-width="2" points="${idx
+      .filter((i) => Number.isFinite(s.workingSetBytes[i]))
+      .map((i) => `${n(x(s.tSec[i]))},${n(y(s.workingSetBytes[i]))}`)
+      .join(' ')}"/>`,
+  );
 
   // the marks, each with its word on its own row above the plot
   const row = (k: number) => 30 + k * 16 + 10;
@@ -92,8 +108,14 @@ export function metricsSvg(s: ShardChart, opts: { unitStyle: UnitStyle; workingS
   }
   // legend, bottom right
   const ly = H - 10;
-  body.push(`<line x1="${W - 250}" y1="${ly - 4}" x2="${W - 226}" y2="${ly - 4}" stroke="${COLORS.workingSet}" stroke-width="2"/>`, text(W - 222, ly, 'working set', `fill="${COLORS.text}"`));
-  body.push(`<line x1="${W - 140}" y1="${ly - 4}" x2="${W - 116}" y2="${ly - 4}" stroke="${COLORS.ram}" stroke-dasharray="6 4"/>`, text(W - 112, ly, 'RAM', `fill="${COLORS.text}"`));
+  body.push(
+    `<line x1="${W - 250}" y1="${ly - 4}" x2="${W - 226}" y2="${ly - 4}" stroke="${COLORS.workingSet}" stroke-width="2"/>`,
+    text(W - 222, ly, 'working set', `fill="${COLORS.text}"`),
+  );
+  body.push(
+    `<line x1="${W - 140}" y1="${ly - 4}" x2="${W - 116}" y2="${ly - 4}" stroke="${COLORS.ram}" stroke-dasharray="6 4"/>`,
+    text(W - 112, ly, 'RAM', `fill="${COLORS.text}"`),
+  );
   const said = [
     s.alertSec !== null ? `alert at ${isoTime(s.alertSec)}` : null,
     s.crossoverSec !== null ? `crossover at ${isoTime(s.crossoverSec)}` : null,

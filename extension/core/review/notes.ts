@@ -79,7 +79,11 @@ export function parseReview(text: string, file: string): Review {
   if (!isObj(v)) throw bad('not a review file: expected a JSON object');
   if (v.format !== REVIEW_FORMAT) throw bad(`not a review file: "format" is ${JSON.stringify(v.format)}, expected "${REVIEW_FORMAT}"`);
   if (v.version !== REVIEW_VERSION) {
-    throw bad(isInt(v.version) && v.version > REVIEW_VERSION ? `version ${v.version} is newer than this Incident Replay reads (${REVIEW_VERSION}): update it` : `"version" is ${JSON.stringify(v.version)}, expected ${REVIEW_VERSION}`);
+    throw bad(
+      isInt(v.version) && v.version > REVIEW_VERSION
+        ? `version ${v.version} is newer than this Incident Replay reads (${REVIEW_VERSION}): update it`
+        : `"version" is ${JSON.stringify(v.version)}, expected ${REVIEW_VERSION}`,
+    );
   }
   if (typeof v.transcript !== 'string' || v.transcript === '') throw bad('"transcript" must name the transcript file');
   if (!Array.isArray(v.notes)) throw bad('"notes" must be an array');
@@ -106,7 +110,8 @@ function parseNote(v: unknown, bad: (what: string) => UserError): ReviewNote {
   if (typeof created !== 'string' || Number.isNaN(Date.parse(created))) throw bad(`"created" must be an ISO-8601 time, not ${JSON.stringify(created)}`);
   const note: ReviewNote = { id, on: on as NoteTarget, event, tUs, conn: conn as number | null, text, created };
   if (on === 'finding') {
-    if (typeof kind !== 'string' || !(FINDING_KINDS as readonly string[]).includes(kind)) throw bad(`a note on a finding needs "kind", one of ${FINDING_KINDS.join(', ')}`);
+    if (typeof kind !== 'string' || !(FINDING_KINDS as readonly string[]).includes(kind))
+      throw bad(`a note on a finding needs "kind", one of ${FINDING_KINDS.join(', ')}`);
     note.kind = kind as TimelineFindingKind;
   } else if (kind !== undefined) throw bad(`"kind" belongs to notes on a finding, not on ${on === 'event' ? 'an event' : 'a range'}`);
   if (on === 'range') {
@@ -131,12 +136,17 @@ export interface EventAt {
 export function checkNotesAgainst(r: Review, file: string, at: EventAt): void {
   r.notes.forEach((n, i) => {
     const where = `${file}: notes[${i}] (note ${n.id})`;
-    if (n.event >= at.events) throw new UserError(`${where}: event ${n.event} is past the transcript's last (${at.events - 1}): the note is about another transcript`);
+    if (n.event >= at.events)
+      throw new UserError(`${where}: event ${n.event} is past the transcript's last (${at.events - 1}): the note is about another transcript`);
     if (n.conn !== null && at.connOf(n.event) !== n.conn) {
-      throw new UserError(`${where}: event ${n.event} is on connection ${at.connOf(n.event)}, the note says ${n.conn}: the transcript changed since the note was written`);
+      throw new UserError(
+        `${where}: event ${n.event} is on connection ${at.connOf(n.event)}, the note says ${n.conn}: the transcript changed since the note was written`,
+      );
     }
     if (n.on !== 'range' && Math.abs(at.tUsOf(n.event) - n.tUs) > 1) {
-      throw new UserError(`${where}: event ${n.event} is at ${at.tUsOf(n.event)} µs, the note says ${n.tUs} µs: the transcript changed since the note was written`);
+      throw new UserError(
+        `${where}: event ${n.event} is at ${at.tUsOf(n.event)} µs, the note says ${n.tUs} µs: the transcript changed since the note was written`,
+      );
     }
   });
 }

@@ -99,7 +99,16 @@ export async function buildTimeline(file: string, opts: BuildOptions): Promise<B
       // decoded whole already, so its key costs little; the pairing text names it ("asked msg:1032")
       const key = ref.key;
       const what = `${isReq ? 'request' : 'response'} #${ref.seq}`;
-      const record: DetailsRecord = [c, what, ref.line || line, msg.bytes.length, d.error ?? null, d.fields ?? null, null, key === undefined ? null : cut(key, MAX_KEY_CHARS)];
+      const record: DetailsRecord = [
+        c,
+        what,
+        ref.line || line,
+        msg.bytes.length,
+        d.error ?? null,
+        d.fields ?? null,
+        null,
+        key === undefined ? null : cut(key, MAX_KEY_CHARS),
+      ];
       details.add(record, msg.bytes, cut(d.summary, MAX_TEXT_CHARS));
     }
     if (held.length > 0) placeHeld(false);

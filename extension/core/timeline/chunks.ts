@@ -16,7 +16,10 @@ export class ChunkWriter {
   private newLanes: number[] = [];
   private findings: TimelineFinding[] = [];
 
-  constructor(private readonly size: number, private readonly sink: ChunkSink) {
+  constructor(
+    private readonly size: number,
+    private readonly sink: ChunkSink,
+  ) {
     this.tUs = new Float64Array(size);
     this.lane = new Uint32Array(size);
     this.kind = new Uint8Array(size);

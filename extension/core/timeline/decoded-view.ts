@@ -79,8 +79,10 @@ function mongodb(f: Obj, v: DecodedView): void {
   if (!command || command === 'ok') return;
   v.statement = `${command} ${cell(body[command])}`;
   const params: string[] = [];
-  for (const k of ['filter', 'query', 'update', 'updates', 'deletes', 'pipeline', 'projection', 'sort', 'limit']) if (k in body) params.push(`${k} = ${cell(body[k])}`);
-  if (Array.isArray(f.sequences)) for (const s of f.sequences) if (isObj(s) && Array.isArray(s.documents)) params.push(`${String(s.identifier)} = ${cell(s.documents)}`);
+  for (const k of ['filter', 'query', 'update', 'updates', 'deletes', 'pipeline', 'projection', 'sort', 'limit'])
+    if (k in body) params.push(`${k} = ${cell(body[k])}`);
+  if (Array.isArray(f.sequences))
+    for (const s of f.sequences) if (isObj(s) && Array.isArray(s.documents)) params.push(`${String(s.identifier)} = ${cell(s.documents)}`);
   if (params.length) v.parameters = params;
 }
 

@@ -21,7 +21,16 @@ import { DETAILS_MAX_BYTES, MAX_TEXT_CHARS, type EventBrief, type EventDetails }
  * bytes, decoding error or null, decoded fields or the event's own fields, the protocol that decodes it alone, its
  * key]. The title and table are made on read; a message decoded alone has its key made on read too.
  */
-export type DetailsRecord = [conn: number, what: string, line: number, totalBytes: number, error: string | null, fields: unknown, alone?: string | null, key?: string | null];
+export type DetailsRecord = [
+  conn: number,
+  what: string,
+  line: number,
+  totalBytes: number,
+  error: string | null,
+  fields: unknown,
+  alone?: string | null,
+  key?: string | null,
+];
 
 /** a key longer than this is cut: it is shown in a sentence */
 export const MAX_KEY_CHARS = 200;
@@ -126,7 +135,12 @@ export class DetailsSpill {
   private count = 0;
 
   /** owned: the spill's folder is its own, removed on dispose; a saved one opened from a cache is only closed */
-  private constructor(private readonly dir: string, private readonly file: PooledFile, private readonly texts: TextSpill, private readonly owned = true) {}
+  private constructor(
+    private readonly dir: string,
+    private readonly file: PooledFile,
+    private readonly texts: TextSpill,
+    private readonly owned = true,
+  ) {}
 
   /** Copies the whole spill into `dir` (a model cache's entry), for openSaved to read again later. */
   async saveTo(dir: string): Promise<void> {
@@ -170,7 +184,16 @@ export class DetailsSpill {
     let meta = JSON.stringify(record);
     if (meta.length > MAX_META_CHARS) {
       // a 10 MB argument: keep the table's cut-down rows rather than the whole value
-      meta = JSON.stringify([record[0], record[1], record[2], record[3], record[4], Object.fromEntries(fieldRows(record[5] as Record<string, unknown>)), record[6] ?? null, record[7] ?? null]);
+      meta = JSON.stringify([
+        record[0],
+        record[1],
+        record[2],
+        record[3],
+        record[4],
+        Object.fromEntries(fieldRows(record[5] as Record<string, unknown>)),
+        record[6] ?? null,
+        record[7] ?? null,
+      ]);
     }
     const rawLen = raw ? Math.min(raw.length, DETAILS_MAX_BYTES) : 0;
     this.offsets = room(this.offsets, this.count, (n) => new Float64Array(n));
@@ -398,4 +421,3 @@ export function cut(s: string, max: number): string {
   const t = s.length > max ? `${s.slice(0, max - 1)}…` : s;
   return escapeChars(t, BIDI_CONTROLS);
 }
-

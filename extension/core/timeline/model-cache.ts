@@ -33,7 +33,10 @@ export interface CachedTimeline {
 
 export class ModelCache {
   /** maxBytes: the cache's size; past it the least recently opened entries are removed */
-  constructor(readonly dir: string, readonly maxBytes = 2 * 1024 ** 3) {}
+  constructor(
+    readonly dir: string,
+    readonly maxBytes = 2 * 1024 ** 3,
+  ) {}
 
   private entry(file: string): string {
     return join(this.dir, createHash('sha256').update(resolve(file)).digest('hex').slice(0, 32));
@@ -76,8 +79,18 @@ export class ModelCache {
       names.map(async (n) => {
         const dir = join(this.dir, n);
         const files = await readdir(dir).catch(() => [] as string[]);
-        const sizes = await Promise.all(files.map((f) => stat(join(dir, f)).then((s) => s.size, () => 0)));
-        const used = await stat(join(dir, 'meta.json')).then((s) => s.mtimeMs, () => 0);
+        const sizes = await Promise.all(
+          files.map((f) =>
+            stat(join(dir, f)).then(
+              (s) => s.size,
+              () => 0,
+            ),
+          ),
+        );
+        const used = await stat(join(dir, 'meta.json')).then(
+          (s) => s.mtimeMs,
+          () => 0,
+        );
         return { dir, bytes: sizes.reduce((a, b) => a + b, 0), used };
       }),
     );
@@ -95,7 +108,13 @@ export class ModelWriter {
   private readonly out: WriteStream;
   private failed = false;
 
-  constructor(private readonly cache: ModelCache, private readonly entry: string, private readonly tmp: string, private readonly size: number, private readonly mtimeMs: number) {
+  constructor(
+    private readonly cache: ModelCache,
+    private readonly entry: string,
+    private readonly tmp: string,
+    private readonly size: number,
+    private readonly mtimeMs: number,
+  ) {
     this.out = createWriteStream(join(tmp, 'chunks.bin'));
     this.out.on('error', () => (this.failed = true));
   }
@@ -151,7 +170,10 @@ async function* readChunks(path: string): AsyncGenerator<TimelineChunk> {
  * A transcript's timeline: from the model cache when it holds this transcript as it is now (the chunks handed to
  * onChunk as they are read), else built, and kept in the cache for the next time when the build ran to its end.
  */
-export async function openTimeline(file: string, opts: BuildOptions & { models?: ModelCache }): Promise<BuiltTimeline & { fromCache: boolean; saved: Promise<void> }> {
+export async function openTimeline(
+  file: string,
+  opts: BuildOptions & { models?: ModelCache },
+): Promise<BuiltTimeline & { fromCache: boolean; saved: Promise<void> }> {
   const cached = opts.models ? await opts.models.open(file).catch(() => null) : null;
   if (cached) {
     opts.onDetails?.(cached.details);

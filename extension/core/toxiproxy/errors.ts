@@ -1,6 +1,9 @@
 // Toxiproxy's API errors: a message and the HTTP status, sent as {"error": …, "status": …}.
 export class ApiError extends Error {
-  constructor(message: string, readonly status: number) {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
     super(message);
   }
 

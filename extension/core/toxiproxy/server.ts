@@ -26,7 +26,8 @@ export interface ApiOptions extends CollectionOptions {
 
 export async function startApi(opts: ApiOptions): Promise<ApiServer> {
   const at = parseHostPort(opts.listen, '--api');
-  if (!isLoopback(at.host) && !opts.allowRemote) throw new UserError(`--api ${opts.listen}: not a loopback address; the API listens on loopback unless told --allow-remote`);
+  if (!isLoopback(at.host) && !opts.allowRemote)
+    throw new UserError(`--api ${opts.listen}: not a loopback address; the API listens on loopback unless told --allow-remote`);
   const proxies = new ProxyCollection(opts);
   const server = createServer((req, res) => {
     handle(proxies, req, res).catch((err: unknown) => {

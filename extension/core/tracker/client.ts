@@ -38,7 +38,10 @@ export abstract class TrackerClient {
   /** key → file id, learned from this client's own create_open answers or told by the caller */
   readonly knownFids = new Map<string, number>();
 
-  constructor(protected readonly addr: HostPort, protected readonly opts: ClientOptions) {}
+  constructor(
+    protected readonly addr: HostPort,
+    protected readonly opts: ClientOptions,
+  ) {}
 
   async request(command: string, args: Record<string, string | number>, key?: string): Promise<Answer> {
     const conn = await this.connection();

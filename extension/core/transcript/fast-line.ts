@@ -114,14 +114,30 @@ function jsonString(buf: Buffer, at: number, end: number): { bytes: Buffer; end:
     const x = buf[j + 1];
     i = j + 2;
     switch (x) {
-      case 0x22: out[o++] = 0x22; break;
-      case 0x5c: out[o++] = 0x5c; break;
-      case 0x2f: out[o++] = 0x2f; break;
-      case 0x62: out[o++] = 0x08; break;
-      case 0x66: out[o++] = 0x0c; break;
-      case 0x6e: out[o++] = 0x0a; break;
-      case 0x72: out[o++] = 0x0d; break;
-      case 0x74: out[o++] = 0x09; break;
+      case 0x22:
+        out[o++] = 0x22;
+        break;
+      case 0x5c:
+        out[o++] = 0x5c;
+        break;
+      case 0x2f:
+        out[o++] = 0x2f;
+        break;
+      case 0x62:
+        out[o++] = 0x08;
+        break;
+      case 0x66:
+        out[o++] = 0x0c;
+        break;
+      case 0x6e:
+        out[o++] = 0x0a;
+        break;
+      case 0x72:
+        out[o++] = 0x0d;
+        break;
+      case 0x74:
+        out[o++] = 0x09;
+        break;
       case 0x75: {
         const u = hex4(buf, i, end);
         if (u === null) return null;

@@ -25,15 +25,38 @@ interface EventBase {
   c: number;
   [extra: string]: unknown;
 }
-export interface OpenEvent extends EventBase { k: 'open'; peer?: string }
-export interface CloseEvent extends EventBase { k: 'close'; by?: 'client' | 'server' | 'proxy'; error?: string }
+export interface OpenEvent extends EventBase {
+  k: 'open';
+  peer?: string;
+}
+export interface CloseEvent extends EventBase {
+  k: 'close';
+  by?: 'client' | 'server' | 'proxy';
+  error?: string;
+}
 /** by: the side that reset, or the proxy itself (a `reset` fault) */
-export interface ResetEvent extends EventBase { k: 'reset'; by?: 'client' | 'server' | 'proxy'; error?: string }
-export interface DataEvent extends EventBase { k: 'c2s' | 's2c'; d: string; e?: 'utf8' | 'base64' }
-export interface FaultEvent extends EventBase { k: 'fault'; fault: string; dir?: Direction }
+export interface ResetEvent extends EventBase {
+  k: 'reset';
+  by?: 'client' | 'server' | 'proxy';
+  error?: string;
+}
+export interface DataEvent extends EventBase {
+  k: 'c2s' | 's2c';
+  d: string;
+  e?: 'utf8' | 'base64';
+}
+export interface FaultEvent extends EventBase {
+  k: 'fault';
+  fault: string;
+  dir?: Direction;
+}
 export type ClientOp = 'request' | 'timeout' | 'result' | 'close';
 /** bytes the proxy read but could not deliver: the receiving side had gone, or a stall held them to the end */
-export interface DropEvent extends EventBase { k: 'drop'; dir: Direction; bytes: number }
+export interface DropEvent extends EventBase {
+  k: 'drop';
+  dir: Direction;
+  bytes: number;
+}
 export interface ClientEvent extends EventBase {
   k: 'client';
   op: ClientOp;
@@ -43,12 +66,26 @@ export interface ClientEvent extends EventBase {
   got?: string | null;
 }
 /** bytes a capture lost (the sniffer dropped them): the stream goes on after them */
-export interface GapEvent extends EventBase { k: 'gap'; dir: Direction; bytes: number }
+export interface GapEvent extends EventBase {
+  k: 'gap';
+  dir: Direction;
+  bytes: number;
+}
 /** the capture or recording was cut short here: whatever followed was not seen */
-export interface CutEvent extends EventBase { k: 'cut'; what: string }
+export interface CutEvent extends EventBase {
+  k: 'cut';
+  what: string;
+}
 /** the closing line of a recording stopped normally: what was written, and what the recorder knows it lost */
-export interface EndEvent extends EventBase { k: 'end'; events?: number; bytes?: { c2s: number; s2c: number }; lost?: number }
-export interface UnknownEvent extends EventBase { k: string }
+export interface EndEvent extends EventBase {
+  k: 'end';
+  events?: number;
+  bytes?: { c2s: number; s2c: number };
+  lost?: number;
+}
+export interface UnknownEvent extends EventBase {
+  k: string;
+}
 export type TranscriptEvent = OpenEvent | CloseEvent | ResetEvent | DataEvent | FaultEvent | DropEvent | ClientEvent | GapEvent | CutEvent | EndEvent;
 export type Direction = 'c2s' | 's2c';
 

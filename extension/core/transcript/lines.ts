@@ -30,7 +30,10 @@ export class Line {
 const NONE = Buffer.alloc(0);
 
 export class LineTooLongError extends Error {
-  constructor(readonly lineNo: number, readonly maxLineBytes: number) {
+  constructor(
+    readonly lineNo: number,
+    readonly maxLineBytes: number,
+  ) {
     super(`line ${lineNo} is longer than ${Math.round(maxLineBytes / 1048576)} MiB`);
   }
 }

@@ -12,7 +12,11 @@ import { LineTooLongError, readLines, type Line } from './lines';
 import { openSidecar, SidecarWriter, type SidecarOptions, type SidecarReading } from './sidecar';
 
 export class TranscriptError extends UserError {
-  constructor(readonly file: string, readonly line: number, readonly problem: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly problem: string,
+  ) {
     super(line > 0 ? `${file}:${line}: ${problem}` : `${file}: ${problem}`);
   }
 }
@@ -25,7 +29,10 @@ export interface ReadOptions {
   sidecar?: SidecarOptions;
 }
 
-export interface SkippedLine { line: number; problem: string }
+export interface SkippedLine {
+  line: number;
+  problem: string;
+}
 
 /** What the reader noticed besides the events; complete once the events have been read to the end. */
 export interface ReadReport {
@@ -65,7 +72,8 @@ export interface TranscriptStream {
 
 /** Opens a transcript: reads and checks its header, then streams its events. */
 export async function openTranscript(source: string | TranscriptStream, opts: ReadOptions = {}): Promise<OpenTranscript> {
-  if (typeof source !== 'string') return openLines(source.name, readLines(source.stream, opts.maxLineBytes ?? DEFAULT_MAX_LINE, opts.lenient ?? false), opts, null);
+  if (typeof source !== 'string')
+    return openLines(source.name, readLines(source.stream, opts.maxLineBytes ?? DEFAULT_MAX_LINE, opts.lenient ?? false), opts, null);
   const file = source;
   let size: number;
   let mtimeMs: number;
@@ -93,7 +101,12 @@ export async function openTranscript(source: string | TranscriptStream, opts: Re
 }
 
 /** The header, then the events, of a transcript's lines; `cache`: where and for what file to build a sidecar. */
-async function openLines(file: string, lines: Lines, opts: ReadOptions, cache: { side: SidecarOptions; size: number; mtimeMs: number } | null): Promise<OpenTranscript> {
+async function openLines(
+  file: string,
+  lines: Lines,
+  opts: ReadOptions,
+  cache: { side: SidecarOptions; size: number; mtimeMs: number } | null,
+): Promise<OpenTranscript> {
   const report: ReadReport = { lines: 0, events: 0, skipped: 0, firstSkipped: [], truncatedLastLine: null };
   const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_LINE;
   const firstBatch = await next(file, lines);
@@ -124,7 +137,15 @@ async function next(file: string, lines: Lines): Promise<Line[] | null> {
   }
 }
 
-async function* readBatches(file: string, first: Line[], lines: Lines, report: ReadReport, lenient: boolean, maxLine: number, writer: SidecarWriter | null): AsyncGenerator<EventBatch> {
+async function* readBatches(
+  file: string,
+  first: Line[],
+  lines: Lines,
+  report: ReadReport,
+  lenient: boolean,
+  maxLine: number,
+  writer: SidecarWriter | null,
+): AsyncGenerator<EventBatch> {
   try {
     yield* parseBatches(file, first, lines, report, lenient, maxLine, writer);
     // a sidecar holds a reading with nothing skipped: a strict reading of the same file must fail as this one would
@@ -150,7 +171,15 @@ async function* fromSidecar(file: string, sc: SidecarReading, report: ReadReport
   }
 }
 
-async function* parseBatches(file: string, first: Line[], lines: Lines, report: ReadReport, lenient: boolean, maxLine: number, writer: SidecarWriter | null): AsyncGenerator<EventBatch> {
+async function* parseBatches(
+  file: string,
+  first: Line[],
+  lines: Lines,
+  report: ReadReport,
+  lenient: boolean,
+  maxLine: number,
+  writer: SidecarWriter | null,
+): AsyncGenerator<EventBatch> {
   let lastT = 0;
   let batch: Line[] | null = first;
   while (batch) {

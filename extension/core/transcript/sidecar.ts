@@ -22,7 +22,16 @@ const FOOTER = Buffer.from('IRSIDEOK');
 /** the reader's rules are part of what a sidecar holds: a change to them changes this, and old sidecars are rebuilt */
 const READER_RULES = 1;
 const HEAD = 21;
-const enum Kind { other = 0, c2s = 1, s2c = 2, c2sBase64 = 3, s2cBase64 = 4, c2sUtf8 = 5, s2cUtf8 = 6, end = 255 }
+const enum Kind {
+  other = 0,
+  c2s = 1,
+  s2c = 2,
+  c2sBase64 = 3,
+  s2cBase64 = 4,
+  c2sUtf8 = 5,
+  s2cUtf8 = 6,
+  end = 255,
+}
 
 export interface SidecarOptions {
   /** where sidecars are kept */
@@ -55,7 +64,11 @@ export class SidecarWriter {
   private used = 0;
   private done = false;
 
-  private constructor(private readonly fd: number, private readonly tmp: string, private readonly path: string) {}
+  private constructor(
+    private readonly fd: number,
+    private readonly tmp: string,
+    private readonly path: string,
+  ) {}
 
   /** null when the directory cannot be written: a cache that cannot be kept is not an error */
   static create(opts: SidecarOptions, transcript: string, size: number, mtimeMs: number, header: TranscriptHeader): SidecarWriter | null {
@@ -81,8 +94,18 @@ export class SidecarWriter {
   add(ev: TranscriptEvent, line: number): void {
     if (this.done) return;
     if (ev instanceof ReadDataEvent) {
-      const k = ev.k === 'c2s' ? (ev.e === 'base64' ? Kind.c2sBase64 : ev.e === 'utf8' ? Kind.c2sUtf8 : Kind.c2s)
-        : ev.e === 'base64' ? Kind.s2cBase64 : ev.e === 'utf8' ? Kind.s2cUtf8 : Kind.s2c;
+      const k =
+        ev.k === 'c2s'
+          ? ev.e === 'base64'
+            ? Kind.c2sBase64
+            : ev.e === 'utf8'
+              ? Kind.c2sUtf8
+              : Kind.c2s
+          : ev.e === 'base64'
+            ? Kind.s2cBase64
+            : ev.e === 'utf8'
+              ? Kind.s2cUtf8
+              : Kind.s2c;
       this.record(k, ev.c, ev.t, line, ev.bytes);
     } else {
       this.record(Kind.other, ev.c, ev.t, line, Buffer.from(JSON.stringify(ev)));
@@ -107,8 +130,16 @@ export class SidecarWriter {
   abandon(): void {
     if (this.done) return;
     this.done = true;
-    try { closeSync(this.fd); } catch { /* already closed */ }
-    try { unlinkSync(this.tmp); } catch { /* never made */ }
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* already closed */
+    }
+    try {
+      unlinkSync(this.tmp);
+    } catch {
+      /* never made */
+    }
   }
 
   private record(kind: Kind, c: number, t: number, line: number, payload: Buffer): void {

@@ -37,7 +37,7 @@ describe('Incident Replay in VS Code', () => {
 
   it('registers every command it contributes, all under the category "Incident Replay"', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID) as vscode.Extension<unknown>;
-    const contributed = (ext.packageJSON.contributes.commands as Array<{ command: string; category: string }>);
+    const contributed = ext.packageJSON.contributes.commands as Array<{ command: string; category: string }>;
     assert.ok(contributed.length >= 9);
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const c of contributed) {
@@ -45,7 +45,10 @@ describe('Incident Replay in VS Code', () => {
       assert.equal(c.category, 'Incident Replay');
     }
     for (const id of ['openTranscript', 'recordTranscript', 'reproduce2008', 'nextFinding', 'previousFinding', 'stepForward', 'stepBack', 'showOutput']) {
-      assert.ok(contributed.some((c) => c.command === `incidentReplay.${id}`), `incidentReplay.${id} is contributed`);
+      assert.ok(
+        contributed.some((c) => c.command === `incidentReplay.${id}`),
+        `incidentReplay.${id} is contributed`,
+      );
     }
   });
 
@@ -116,13 +119,16 @@ describe('Incident Replay in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('Add Review Note on the first mismatch, Export Postmortem Draft, and the draft\'s link opens the transcript at that event', async () => {
+  it("Add Review Note on the first mismatch, Export Postmortem Draft, and the draft's link opens the transcript at that event", async () => {
     const uri = await transcript();
     await vscode.commands.executeCommand('incidentReplay.openTranscript', uri);
     // the list shows mismatches first: Next Finding from no cursor lands on the first one
     const first = (await vscode.commands.executeCommand('incidentReplay.nextFinding')) as CursorReport;
     assert.equal(first.findingKind, 'mismatch');
-    const note = (await vscode.commands.executeCommand('incidentReplay.addReviewNote', { on: 'finding', text: 'The first wrong answer: the client took another key\'s file.' })) as ReviewNote | undefined;
+    const note = (await vscode.commands.executeCommand('incidentReplay.addReviewNote', {
+      on: 'finding',
+      text: "The first wrong answer: the client took another key's file.",
+    })) as ReviewNote | undefined;
     assert.ok(note, 'the note was added on the selected finding');
     assert.equal(note.on, 'finding');
     assert.equal(note.kind, 'mismatch');

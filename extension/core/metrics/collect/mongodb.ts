@@ -14,7 +14,12 @@ import { CounterRate, likeToRegExp, type MetricsSource, type Row, type SourceOpt
 const SYSTEM_DBS = new Set(['admin', 'config', 'local']);
 const OPTS = { serverSelectionTimeoutMS: 8000, connectTimeoutMS: 8000 };
 
-interface Sizes { data: number; index: number; storage: number; docs: number }
+interface Sizes {
+  data: number;
+  index: number;
+  storage: number;
+  docs: number;
+}
 const zero = (): Sizes => ({ data: 0, index: 0, storage: 0, docs: 0 });
 const add = (s: Sizes, d: Document) => {
   s.data += Number(d.dataSize ?? d.size ?? 0);
@@ -45,29 +50,45 @@ async function memory(c: MongoClient, o: SourceOptions): Promise<{ ram: number; 
   if (o.ram.kind === 'bytes') ram = o.ram.bytes;
   else if (o.ram.kind === 'machine' || !Number.isFinite(cache)) ram = Number((await c.db('admin').command({ hostInfo: 1 })).system?.memSizeMB) * 2 ** 20;
   const inCache = wt['bytes currently in the cache'];
-  return { ram, cache, resident: inCache === undefined ? undefined : Number(inCache), faults: st.extra_info?.page_faults === undefined ? undefined : Number(st.extra_info.page_faults) };
+  return {
+    ram,
+    cache,
+    resident: inCache === undefined ? undefined : Number(inCache),
+    faults: st.extra_info?.page_faults === undefined ? undefined : Number(st.extra_info.page_faults),
+  };
 }
 
 /** Sizes per shard name ('' for a lone mongod). */
 async function sizes(c: MongoClient, dbName: string | null, o: SourceOptions, hostToShard: Map<string, string>): Promise<Map<string, Sizes>> {
   const out = new Map<string, Sizes>();
   const at = (shard: string) => out.get(shard) ?? out.set(shard, zero()).get(shard)!;
-  const dbs = dbName ? [dbName] : (await c.db('admin').admin().listDatabases({ nameOnly: true })).databases.map((d) => d.name).filter((n) => !SYSTEM_DBS.has(n));
+  const dbs = dbName
+    ? [dbName]
+    : (await c.db('admin').admin().listDatabases({ nameOnly: true })).databases.map((d) => d.name).filter((n) => !SYSTEM_DBS.has(n));
   const match = o.tables ? likeToRegExp(o.tables) : null;
   for (const name of dbs) {
     const db = c.db(name);
     if (!match) {
       const s = await db.command({ dbStats: 1, scale: 1 });
-      if (s.raw && hostToShard.size > 0) for (const [host, d] of Object.entries(s.raw as Record<string, Document>)) add(at(hostToShard.get(host) ?? host.split('/')[0]), d);
+      if (s.raw && hostToShard.size > 0)
+        for (const [host, d] of Object.entries(s.raw as Record<string, Document>)) add(at(hostToShard.get(host) ?? host.split('/')[0]), d);
       else add(at(''), s);
       continue;
     }
     for (const coll of await db.listCollections({}, { nameOnly: true }).toArray()) {
       if (!match.test(coll.name)) continue;
-      const docs = await db.collection(coll.name).aggregate([{ $collStats: { storageStats: {} } }]).toArray();
+      const docs = await db
+        .collection(coll.name)
+        .aggregate([{ $collStats: { storageStats: {} } }])
+        .toArray();
       for (const d of docs) {
         const ss = d.storageStats as Document;
-        add(at(typeof d.shard === 'string' ? d.shard : ''), { dataSize: ss.size, indexSize: ss.totalIndexSize, storageSize: ss.storageSize, objects: ss.count });
+        add(at(typeof d.shard === 'string' ? d.shard : ''), {
+          dataSize: ss.size,
+          indexSize: ss.totalIndexSize,
+          storageSize: ss.storageSize,
+          objects: ss.count,
+        });
       }
     }
   }
@@ -106,7 +127,11 @@ export async function openMongoSource(t: TargetUrl, o: SourceOptions): Promise<M
       const bySize = await sizes(client, dbName, o, hostToShard);
       let chunks: Map<string, number> | null = null;
       if (viaMongos) {
-        const counts = await client.db('config').collection('chunks').aggregate([{ $group: { _id: '$shard', n: { $sum: 1 } } }]).toArray();
+        const counts = await client
+          .db('config')
+          .collection('chunks')
+          .aggregate([{ $group: { _id: '$shard', n: { $sum: 1 } } }])
+          .toArray();
         chunks = new Map(counts.map((x) => [String(x._id), Number(x.n)]));
       }
       const rows: Row[] = [];
@@ -116,13 +141,26 @@ export async function openMongoSource(t: TargetUrl, o: SourceOptions): Promise<M
         if (!Number.isFinite(mem.ram)) throw new UserError(`${s.host}: serverStatus gives no cache size and hostInfo no memory size; give --ram SIZE`);
         const row: Row = {
           sample: {
-            tSec, shard: s.name, dataBytes: sz.data, indexBytes: sz.index, storageBytes: sz.storage, ramBytes: mem.ram,
-            residentBytes: mem.resident, pageFaultsPerS: s.faults.rate(tSec, mem.faults), chunks: chunks?.get(s.name) ?? (viaMongos ? 0 : undefined),
-            docs: sz.docs, avgDocBytes: sz.docs > 0 ? Math.round(sz.data / sz.docs) : undefined,
+            tSec,
+            shard: s.name,
+            dataBytes: sz.data,
+            indexBytes: sz.index,
+            storageBytes: sz.storage,
+            ramBytes: mem.ram,
+            residentBytes: mem.resident,
+            pageFaultsPerS: s.faults.rate(tSec, mem.faults),
+            chunks: chunks?.get(s.name) ?? (viaMongos ? 0 : undefined),
+            docs: sz.docs,
+            avgDocBytes: sz.docs > 0 ? Math.round(sz.data / sz.docs) : undefined,
           },
           note: null,
         };
-        if (first) row.note = { tSec, shard: s.name, text: `collector: ${viaMongos ? `shard ${s.name} (${s.host}) through mongos ${t.where}` : `mongod ${t.where}`}; RAM = ${formatSize(mem.ram)} (${o.ram.kind === 'buffer' ? 'WiredTiger cache' : o.ram.kind === 'machine' ? 'machine memory' : '--ram'})` };
+        if (first)
+          row.note = {
+            tSec,
+            shard: s.name,
+            text: `collector: ${viaMongos ? `shard ${s.name} (${s.host}) through mongos ${t.where}` : `mongod ${t.where}`}; RAM = ${formatSize(mem.ram)} (${o.ram.kind === 'buffer' ? 'WiredTiger cache' : o.ram.kind === 'machine' ? 'machine memory' : '--ram'})`,
+          };
         rows.push(row);
       }
       first = false;

@@ -21,7 +21,7 @@ export async function openMysqlSource(t: TargetUrl, o: SourceOptions): Promise<M
   const reads = new CounterRate();
   const shard = o.shard ?? t.where;
   let first = true;
-  const one = async <T extends RowDataPacket>(sql: string, args: unknown[] = []) => ((await c.query<T[]>(sql, args))[0][0]);
+  const one = async <T extends RowDataPacket>(sql: string, args: unknown[] = []) => (await c.query<T[]>(sql, args))[0][0];
   return {
     where: t.where,
     async sample(tSec): Promise<Row[]> {
@@ -33,9 +33,9 @@ export async function openMysqlSource(t: TargetUrl, o: SourceOptions): Promise<M
           where table_schema = ? and table_type = 'BASE TABLE' and table_name like ?`,
         [t.database, o.tables ?? '%'],
       );
-      const status = (await c.query<RowDataPacket[]>(
-        "show global status where Variable_name in ('Innodb_buffer_pool_bytes_data', 'Innodb_buffer_pool_reads')",
-      ))[0];
+      const status = (
+        await c.query<RowDataPacket[]>("show global status where Variable_name in ('Innodb_buffer_pool_bytes_data', 'Innodb_buffer_pool_reads')")
+      )[0];
       const stat = (n: string) => {
         const r = status.find((x) => String(x.Variable_name) === n);
         return r ? Number(r.Value) : undefined;
@@ -45,16 +45,27 @@ export async function openMysqlSource(t: TargetUrl, o: SourceOptions): Promise<M
       const docs = Number(sizes.r);
       const row: Row = {
         sample: {
-          tSec, shard, dataBytes: data, indexBytes: Number(sizes.i), storageBytes: data + Number(sizes.i) + Number(sizes.f), ramBytes: ram,
-          residentBytes: stat('Innodb_buffer_pool_bytes_data'), pageFaultsPerS: reads.rate(tSec, stat('Innodb_buffer_pool_reads')),
-          docs, avgDocBytes: docs > 0 ? Math.round(data / docs) : undefined,
+          tSec,
+          shard,
+          dataBytes: data,
+          indexBytes: Number(sizes.i),
+          storageBytes: data + Number(sizes.i) + Number(sizes.f),
+          ramBytes: ram,
+          residentBytes: stat('Innodb_buffer_pool_bytes_data'),
+          pageFaultsPerS: reads.rate(tSec, stat('Innodb_buffer_pool_reads')),
+          docs,
+          avgDocBytes: docs > 0 ? Math.round(data / docs) : undefined,
         },
         note: null,
       };
       if (first) {
         first = false;
         const against = o.ram.kind === 'buffer' ? 'innodb_buffer_pool_size' : o.ram.kind === 'machine' ? 'machine memory' : '--ram';
-        row.note = { tSec, shard, text: `collector: ${t.where} database ${t.database}${o.tables ? ` tables like ${o.tables}` : ''}; RAM = ${formatSize(ram)} (${against}); innodb_buffer_pool_size ${formatSize(pool, 'iec')}` };
+        row.note = {
+          tSec,
+          shard,
+          text: `collector: ${t.where} database ${t.database}${o.tables ? ` tables like ${o.tables}` : ''}; RAM = ${formatSize(ram)} (${against}); innodb_buffer_pool_size ${formatSize(pool, 'iec')}`,
+        };
       }
       return [row];
     },

@@ -24,8 +24,9 @@ export async function openPostgresSource(t: TargetUrl, o: SourceOptions): Promis
   return {
     where: t.where,
     async sample(tSec): Promise<Row[]> {
-      const r = (await c.query(
-        `select coalesce(sum(pg_table_size(c.oid)), 0)::text as d, coalesce(sum(pg_indexes_size(c.oid)), 0)::text as i,
+      const r = (
+        await c.query(
+          `select coalesce(sum(pg_table_size(c.oid)), 0)::text as d, coalesce(sum(pg_indexes_size(c.oid)), 0)::text as i,
                 coalesce(sum(greatest(c.reltuples, 0)), 0)::text as r,
                 pg_size_bytes(current_setting('shared_buffers'))::text as sb,
                 pg_size_bytes(current_setting('effective_cache_size'))::text as ec,
@@ -33,23 +34,34 @@ export async function openPostgresSource(t: TargetUrl, o: SourceOptions): Promis
            from pg_class c join pg_namespace n on n.oid = c.relnamespace
           where c.relkind in ('r', 'm') and n.nspname not in ('pg_catalog', 'information_schema')
             and n.nspname not like 'pg_toast%' and c.relname like $1`,
-        [o.tables ?? '%'],
-      )).rows[0] as Record<string, string>;
+          [o.tables ?? '%'],
+        )
+      ).rows[0] as Record<string, string>;
       const sb = Number(r.sb);
       const ram = o.ram.kind === 'bytes' ? o.ram.bytes : o.ram.kind === 'machine' ? machineMemory(host, totalmem(), t.where) : sb;
       const data = Number(r.d);
       const docs = Math.round(Number(r.r));
       const row: Row = {
         sample: {
-          tSec, shard, dataBytes: data, indexBytes: Number(r.i), ramBytes: ram,
-          pageFaultsPerS: reads.rate(tSec, Number(r.br)), docs, avgDocBytes: docs > 0 ? Math.round(data / docs) : undefined,
+          tSec,
+          shard,
+          dataBytes: data,
+          indexBytes: Number(r.i),
+          ramBytes: ram,
+          pageFaultsPerS: reads.rate(tSec, Number(r.br)),
+          docs,
+          avgDocBytes: docs > 0 ? Math.round(data / docs) : undefined,
         },
         note: null,
       };
       if (first) {
         first = false;
         const against = o.ram.kind === 'buffer' ? 'shared_buffers' : o.ram.kind === 'machine' ? 'machine memory' : '--ram';
-        row.note = { tSec, shard, text: `collector: ${t.where} database ${t.database}${o.tables ? ` tables like ${o.tables}` : ''}; RAM = ${formatSize(ram)} (${against}); shared_buffers ${formatSize(sb, 'iec')}, effective_cache_size ${formatSize(Number(r.ec), 'iec')}` };
+        row.note = {
+          tSec,
+          shard,
+          text: `collector: ${t.where} database ${t.database}${o.tables ? ` tables like ${o.tables}` : ''}; RAM = ${formatSize(ram)} (${against}); shared_buffers ${formatSize(sb, 'iec')}, effective_cache_size ${formatSize(Number(r.ec), 'iec')}`,
+        };
       }
       return [row];
     },

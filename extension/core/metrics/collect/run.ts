@@ -54,7 +54,10 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 export async function collect(url: string, out: string, o: CollectOptions): Promise<CollectResult> {
   if (!(o.intervalMs > 0)) throw new UserError(`--interval must be more than 0`);
   if (!(o.durationMs >= 0)) throw new UserError(`--duration must not be negative`);
-  const exists = await access(out).then(() => true, () => false);
+  const exists = await access(out).then(
+    () => true,
+    () => false,
+  );
   if (exists) throw new UserError(`${out} exists; collect never overwrites a file (choose another --out, or remove it)`);
   const source = await openSource(url, o);
   let writer: MetricsWriter | null = null;

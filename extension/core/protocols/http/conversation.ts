@@ -57,7 +57,12 @@ export class Conversation {
   private request(head: Head): BodyMode | string {
     if (head.start.kind !== 'request') return 'not a request';
     const te = fieldList(head, 'transfer-encoding');
-    const mode: BodyMode | string = te.length > 0 ? (te[te.length - 1] === 'chunked' ? { t: 'chunked' } : `a request body whose Transfer-Encoding (${te.join(', ')}) does not end in chunked has no length`) : byLength(head, { t: 'none' });
+    const mode: BodyMode | string =
+      te.length > 0
+        ? te[te.length - 1] === 'chunked'
+          ? { t: 'chunked' }
+          : `a request body whose Transfer-Encoding (${te.join(', ')}) does not end in chunked has no length`
+        : byLength(head, { t: 'none' });
     if (typeof mode !== 'string') this.asked.push(head.start.method.toUpperCase());
     return mode;
   }

@@ -97,7 +97,10 @@ function dechunk(b: Buffer): { preview: Buffer; payload: number; trailers: strin
     if (!Number.isFinite(size)) break;
     at = lf + 1;
     if (size === 0) {
-      const trailers = b.toString('latin1', at).split(/\r?\n/).filter((l) => l !== '');
+      const trailers = b
+        .toString('latin1', at)
+        .split(/\r?\n/)
+        .filter((l) => l !== '');
       return { preview: Buffer.concat(parts), payload, trailers };
     }
     const data = b.subarray(at, Math.min(b.length, at + size));

@@ -43,7 +43,10 @@ export class MessageFramer {
   /** the connection leaves HTTP after the message in progress (101 Switching Protocols, a CONNECT tunnel) */
   private switchWhy: string | null = null;
 
-  constructor(private readonly dir: 'c2s' | 's2c', private readonly sink: FramerSink) {}
+  constructor(
+    private readonly dir: 'c2s' | 's2c',
+    private readonly sink: FramerSink,
+  ) {}
 
   private pushed = 0;
 

@@ -3,8 +3,7 @@
 // (bare LF line ends, obs-fold continuation lines); a line that breaks the grammar is noted in `problem`, never thrown.
 
 export type StartLine =
-  | { kind: 'request'; method: string; target: string; version: string }
-  | { kind: 'response'; version: string; status: number; reason: string };
+  { kind: 'request'; method: string; target: string; version: string } | { kind: 'response'; version: string; status: number; reason: string };
 
 export interface Field {
   name: string;

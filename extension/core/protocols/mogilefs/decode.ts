@@ -131,7 +131,7 @@ function quickKey(b: Buffer): { key?: string } | null {
   while (end > i && b[end - 1] === 0x20) end--;
   let key: string | undefined;
   let fromKey: string | undefined;
-  for (let start = i; start <= end; ) {
+  for (let start = i; start <= end;) {
     let amp = b.indexOf(0x26, start);
     if (amp < 0 || amp > end) amp = end;
     if (amp > start) {
@@ -170,7 +170,8 @@ function keyArg(s: string): string | undefined {
 export function lazyResponse(bytes: Buffer): Decoded {
   const c = bytes[0];
   // OK… (the common answer): no key, not failed, decodes; anything else is decoded now
-  if ((c === 0x4f || c === 0x6f) && (bytes[1] === 0x4b || bytes[1] === 0x6b) && (bytes.length === 2 || isSpace(bytes[2]))) return new LazyDecoded(() => decodeResponse(bytes), { alone: 'mogilefs' });
+  if ((c === 0x4f || c === 0x6f) && (bytes[1] === 0x4b || bytes[1] === 0x6b) && (bytes.length === 2 || isSpace(bytes[2])))
+    return new LazyDecoded(() => decodeResponse(bytes), { alone: 'mogilefs' });
   return decodeResponse(bytes);
 }
 

@@ -17,7 +17,12 @@ const COMPRESSORS: Record<number, string> = { 0: 'noop', 1: 'snappy', 2: 'zlib',
 /** documents of a sequence or reply decoded for the details pane; the rest are counted */
 const DOCS_SHOWN = 200;
 
-export interface Header { length: number; requestID: number; responseTo: number; opCode: number }
+export interface Header {
+  length: number;
+  requestID: number;
+  responseTo: number;
+  opCode: number;
+}
 
 export interface Message {
   header: Header;
@@ -132,7 +137,11 @@ function sequence(s: Cursor): Message['sequences'][number] {
   return { identifier, documents, count };
 }
 
-const FLAG_NAMES: Array<[number, string]> = [[FLAG.CHECKSUM_PRESENT, 'checksumPresent'], [FLAG.MORE_TO_COME, 'moreToCome'], [FLAG.EXHAUST_ALLOWED, 'exhaustAllowed']];
+const FLAG_NAMES: Array<[number, string]> = [
+  [FLAG.CHECKSUM_PRESENT, 'checksumPresent'],
+  [FLAG.MORE_TO_COME, 'moreToCome'],
+  [FLAG.EXHAUST_ALLOWED, 'exhaustAllowed'],
+];
 
 export function describe(m: Message, dir: Direction): Decoded {
   const op = OP_NAMES[m.header.opCode] ?? `opCode ${m.header.opCode}`;

@@ -30,7 +30,11 @@ function show(v: unknown, depth: number): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 80 ? `${v.slice(0, 79)}…` : v);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (depth > 4) return '…';
-  if (Array.isArray(v)) return `[${v.slice(0, 10).map((x) => show(x, depth + 1)).join(', ')}${v.length > 10 ? ', …' : ''}]`;
+  if (Array.isArray(v))
+    return `[${v
+      .slice(0, 10)
+      .map((x) => show(x, depth + 1))
+      .join(', ')}${v.length > 10 ? ', …' : ''}]`;
   if (v instanceof Date) return `ISODate(${JSON.stringify(Number.isNaN(v.getTime()) ? 'invalid' : v.toISOString())})`;
   const bt = (v as { _bsontype?: string })._bsontype;
   if (bt) return bsonValue(v as { _bsontype: string; toString(): string; toHexString?: () => string }, bt);
@@ -88,21 +92,42 @@ export function rawElements(b: Buffer, at: number): RawElement[] {
 function valueSize(b: Buffer, type: number, at: number): number {
   const i32 = (): number => (at + 4 <= b.length ? b.readInt32LE(at) : -1);
   switch (type) {
-    case 0x01: case 0x09: case 0x11: case 0x12: return 8;
-    case 0x02: case 0x0d: case 0x0e: return i32() < 0 ? -1 : 4 + i32();
-    case 0x03: case 0x04: case 0x0f: return i32();
-    case 0x05: return i32() < 0 ? -1 : 5 + i32();
-    case 0x06: case 0x0a: case 0x7f: case 0xff: return 0;
-    case 0x07: return 12;
-    case 0x08: return 1;
+    case 0x01:
+    case 0x09:
+    case 0x11:
+    case 0x12:
+      return 8;
+    case 0x02:
+    case 0x0d:
+    case 0x0e:
+      return i32() < 0 ? -1 : 4 + i32();
+    case 0x03:
+    case 0x04:
+    case 0x0f:
+      return i32();
+    case 0x05:
+      return i32() < 0 ? -1 : 5 + i32();
+    case 0x06:
+    case 0x0a:
+    case 0x7f:
+    case 0xff:
+      return 0;
+    case 0x07:
+      return 12;
+    case 0x08:
+      return 1;
     case 0x0b: {
       const a = b.indexOf(0, at);
       const c = a < 0 ? -1 : b.indexOf(0, a + 1);
       return c < 0 ? -1 : c + 1 - at;
     }
-    case 0x0c: return i32() < 0 ? -1 : 4 + i32() + 12;
-    case 0x10: return 4;
-    case 0x13: return 16;
-    default: return -1;
+    case 0x0c:
+      return i32() < 0 ? -1 : 4 + i32() + 12;
+    case 0x10:
+      return 4;
+    case 0x13:
+      return 16;
+    default:
+      return -1;
   }
 }

@@ -8,9 +8,21 @@ import type { Shape } from './result';
 import { binaryValue, lenencInt, type Cell } from './values';
 
 export const COM = {
-  QUIT: 0x01, INIT_DB: 0x02, QUERY: 0x03, FIELD_LIST: 0x04, STATISTICS: 0x09, PING: 0x0e, CHANGE_USER: 0x11,
-  STMT_PREPARE: 0x16, STMT_EXECUTE: 0x17, STMT_SEND_LONG_DATA: 0x18, STMT_CLOSE: 0x19, STMT_RESET: 0x1a,
-  SET_OPTION: 0x1b, STMT_FETCH: 0x1c, RESET_CONNECTION: 0x1f,
+  QUIT: 0x01,
+  INIT_DB: 0x02,
+  QUERY: 0x03,
+  FIELD_LIST: 0x04,
+  STATISTICS: 0x09,
+  PING: 0x0e,
+  CHANGE_USER: 0x11,
+  STMT_PREPARE: 0x16,
+  STMT_EXECUTE: 0x17,
+  STMT_SEND_LONG_DATA: 0x18,
+  STMT_CLOSE: 0x19,
+  STMT_RESET: 0x1a,
+  SET_OPTION: 0x1b,
+  STMT_FETCH: 0x1c,
+  RESET_CONNECTION: 0x1f,
 } as const;
 
 const NAMES: Record<number, string> = Object.fromEntries(Object.entries(COM).map(([k, v]) => [v, `COM_${k}`]));

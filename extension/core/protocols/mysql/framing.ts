@@ -41,7 +41,14 @@ export class PacketFramer {
         this.skipLeft = 4 + MAX_PAYLOAD - head.bytes.length;
         this.skipMore = true;
         // given out once its last physical packet is in, so it is timed when it was whole
-        this.big = { bytes: head.bytes, tUs: head.tUs, tEndUs: head.tEndUs, seq: head.bytes[3], payload: head.bytes.subarray(4), declared: MAX_MESSAGE_BYTES + 1 };
+        this.big = {
+          bytes: head.bytes,
+          tUs: head.tUs,
+          tEndUs: head.tEndUs,
+          seq: head.bytes[3],
+          payload: head.bytes.subarray(4),
+          declared: MAX_MESSAGE_BYTES + 1,
+        };
         continue;
       }
       const f = this.queue.take(size);

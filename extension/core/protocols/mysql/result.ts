@@ -9,8 +9,18 @@ const MORE_RESULTS = 0x0008;
 /** rows decoded into `fields` per result; the rest are counted */
 export const ROWS_SHOWN = 200;
 
-export interface Ok { affectedRows: number; insertId: number; status: number; warnings: number; info?: string }
-export interface Err { code: number; sqlState?: string; message: string }
+export interface Ok {
+  affectedRows: number;
+  insertId: number;
+  status: number;
+  warnings: number;
+  info?: string;
+}
+export interface Err {
+  code: number;
+  sqlState?: string;
+  message: string;
+}
 
 export function parseOk(p: Buffer): Ok {
   const c = new Cursor(p, 1);
@@ -76,7 +86,10 @@ export class ResultCollector {
 
   private readonly deprecateEof: boolean;
 
-  constructor(private readonly shape: Shape, private readonly opts: ResultOptions) {
+  constructor(
+    private readonly shape: Shape,
+    private readonly opts: ResultOptions,
+  ) {
     this.deprecateEof = opts.deprecateEof;
     if (shape === 'fieldlist') {
       this.state = 'rows';

@@ -57,10 +57,33 @@ export function textCell(c: Cursor): string | null {
 }
 
 export const TYPE_NAMES: Record<number, string> = {
-  0x00: 'DECIMAL', 0x01: 'TINY', 0x02: 'SHORT', 0x03: 'LONG', 0x04: 'FLOAT', 0x05: 'DOUBLE', 0x06: 'NULL',
-  0x07: 'TIMESTAMP', 0x08: 'LONGLONG', 0x09: 'INT24', 0x0a: 'DATE', 0x0b: 'TIME', 0x0c: 'DATETIME', 0x0d: 'YEAR',
-  0x0f: 'VARCHAR', 0x10: 'BIT', 0xf5: 'JSON', 0xf6: 'NEWDECIMAL', 0xf7: 'ENUM', 0xf8: 'SET', 0xf9: 'TINY_BLOB',
-  0xfa: 'MEDIUM_BLOB', 0xfb: 'LONG_BLOB', 0xfc: 'BLOB', 0xfd: 'VAR_STRING', 0xfe: 'STRING', 0xff: 'GEOMETRY',
+  0x00: 'DECIMAL',
+  0x01: 'TINY',
+  0x02: 'SHORT',
+  0x03: 'LONG',
+  0x04: 'FLOAT',
+  0x05: 'DOUBLE',
+  0x06: 'NULL',
+  0x07: 'TIMESTAMP',
+  0x08: 'LONGLONG',
+  0x09: 'INT24',
+  0x0a: 'DATE',
+  0x0b: 'TIME',
+  0x0c: 'DATETIME',
+  0x0d: 'YEAR',
+  0x0f: 'VARCHAR',
+  0x10: 'BIT',
+  0xf5: 'JSON',
+  0xf6: 'NEWDECIMAL',
+  0xf7: 'ENUM',
+  0xf8: 'SET',
+  0xf9: 'TINY_BLOB',
+  0xfa: 'MEDIUM_BLOB',
+  0xfb: 'LONG_BLOB',
+  0xfc: 'BLOB',
+  0xfd: 'VAR_STRING',
+  0xfe: 'STRING',
+  0xff: 'GEOMETRY',
 };
 
 export type Cell = string | number | boolean | null;

@@ -8,18 +8,50 @@ import type { Decoded } from '../types';
 export const ROWS_SHOWN = 200;
 
 const AUTH: Record<number, string> = {
-  0: 'AuthenticationOk', 2: 'KerberosV5', 3: 'CleartextPassword', 5: 'MD5Password', 7: 'GSS', 8: 'GSSContinue',
-  9: 'SSPI', 10: 'SASL', 11: 'SASLContinue', 12: 'SASLFinal',
+  0: 'AuthenticationOk',
+  2: 'KerberosV5',
+  3: 'CleartextPassword',
+  5: 'MD5Password',
+  7: 'GSS',
+  8: 'GSSContinue',
+  9: 'SSPI',
+  10: 'SASL',
+  11: 'SASLContinue',
+  12: 'SASLFinal',
 };
 
 const ERROR_FIELDS: Record<string, string> = {
-  S: 'severity', V: 'severityV', C: 'code', M: 'message', D: 'detail', H: 'hint', P: 'position', p: 'internalPosition',
-  q: 'internalQuery', W: 'where', s: 'schema', t: 'table', c: 'column', d: 'dataType', n: 'constraint', F: 'file',
-  L: 'line', R: 'routine',
+  S: 'severity',
+  V: 'severityV',
+  C: 'code',
+  M: 'message',
+  D: 'detail',
+  H: 'hint',
+  P: 'position',
+  p: 'internalPosition',
+  q: 'internalQuery',
+  W: 'where',
+  s: 'schema',
+  t: 'table',
+  c: 'column',
+  d: 'dataType',
+  n: 'constraint',
+  F: 'file',
+  L: 'line',
+  R: 'routine',
 };
 
-interface Column { name: string; typeOid: number; format: number }
-interface ResultSet { columns: string[]; rows: unknown[][]; rowCount: number; tag?: string }
+interface Column {
+  name: string;
+  typeOid: number;
+  format: number;
+}
+interface ResultSet {
+  columns: string[];
+  rows: unknown[][];
+  rowCount: number;
+  tag?: string;
+}
 
 export function parseErrorFields(b: Buffer): Record<string, string> {
   const c = new Cursor(b, 5);
@@ -176,9 +208,21 @@ export class AnswerBuilder {
 }
 
 const BACKEND_NAMES: Record<string, string> = {
-  K: 'BackendKeyData', '1': 'ParseComplete', '2': 'BindComplete', '3': 'CloseComplete', n: 'NoData',
-  t: 'ParameterDescription', s: 'PortalSuspended', G: 'CopyInResponse', H: 'CopyOutResponse', W: 'CopyBothResponse',
-  d: 'CopyData', c: 'CopyDone', A: 'NotificationResponse', V: 'FunctionCallResponse', v: 'NegotiateProtocolVersion',
+  K: 'BackendKeyData',
+  '1': 'ParseComplete',
+  '2': 'BindComplete',
+  '3': 'CloseComplete',
+  n: 'NoData',
+  t: 'ParameterDescription',
+  s: 'PortalSuspended',
+  G: 'CopyInResponse',
+  H: 'CopyOutResponse',
+  W: 'CopyBothResponse',
+  d: 'CopyData',
+  c: 'CopyDone',
+  A: 'NotificationResponse',
+  V: 'FunctionCallResponse',
+  v: 'NegotiateProtocolVersion',
 };
 
 /** Binary-format values of the common types; others as hex. */

@@ -53,7 +53,20 @@ export function looksUntyped(q: ByteQueue): boolean | null {
  * 4 for those with no body, more for those with required fields (Bind: portal and statement names, three counts).
  */
 const FRONTEND_MIN_LENGTH: Record<string, number> = {
-  Q: 5, P: 8, B: 12, D: 6, E: 9, S: 4, H: 4, C: 6, F: 14, d: 4, c: 4, f: 5, X: 4, p: 4,
+  Q: 5,
+  P: 8,
+  B: 12,
+  D: 6,
+  E: 9,
+  S: 4,
+  H: 4,
+  C: 6,
+  F: 14,
+  d: 4,
+  c: 4,
+  f: 5,
+  X: 4,
+  p: 4,
 };
 /** client messages whose body is empty: their length is exactly 4 */
 const NO_BODY = new Set(['S', 'H', 'c', 'X']);

@@ -51,7 +51,6 @@ export class PgMaskFramer implements WireSession {
   pendingHoldsNoSecret(dir: Direction): boolean {
     return !this.encrypted && !this.broken[dir] && pendingHoldsNoSecret(this.queues[dir], dir, this.startupState);
   }
-
 }
 
 function opaque(dir: Direction, bytes: Buffer, tUs: number): WireMessage {

@@ -46,7 +46,10 @@ export class PostgresSession implements WireSession {
       if (big) {
         if (q.skipRemaining > 0) break;
         this.big[dir] = null;
-        const m = dir === 'c2s' ? this.request({ ...big, tEndUs: Math.max(big.tEndUs, q.skippedUntilUs) }) : this.response({ ...big, tEndUs: Math.max(big.tEndUs, q.skippedUntilUs) });
+        const m =
+          dir === 'c2s'
+            ? this.request({ ...big, tEndUs: Math.max(big.tEndUs, q.skippedUntilUs) })
+            : this.response({ ...big, tEndUs: Math.max(big.tEndUs, q.skippedUntilUs) });
         if (m) out.push(m);
       }
       if (this.encrypted) {

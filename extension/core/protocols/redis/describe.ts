@@ -8,12 +8,68 @@ import { parseResp, str, type Resp, type RespMessage } from './resp';
 
 /** commands whose first argument is not a key */
 const NO_KEY = new Set([
-  'AUTH', 'HELLO', 'PING', 'ECHO', 'SELECT', 'QUIT', 'RESET', 'INFO', 'CONFIG', 'CLIENT', 'CLUSTER', 'COMMAND', 'DBSIZE',
-  'FLUSHALL', 'FLUSHDB', 'SCAN', 'SCRIPT', 'FUNCTION', 'EVAL', 'EVALSHA', 'EVAL_RO', 'EVALSHA_RO', 'FCALL', 'FCALL_RO',
-  'MULTI', 'EXEC', 'DISCARD', 'WATCH', 'UNWATCH', 'SUBSCRIBE', 'UNSUBSCRIBE', 'PSUBSCRIBE', 'PUNSUBSCRIBE',
-  'SSUBSCRIBE', 'SUNSUBSCRIBE', 'PUBLISH', 'SPUBLISH', 'PUBSUB', 'MONITOR', 'SLOWLOG', 'LATENCY', 'MEMORY', 'TIME',
-  'LASTSAVE', 'SAVE', 'BGSAVE', 'BGREWRITEAOF', 'SHUTDOWN', 'REPLICAOF', 'SLAVEOF', 'ROLE', 'ACL', 'WAIT', 'READONLY',
-  'READWRITE', 'SWAPDB', 'DEBUG', 'OBJECT', 'XREAD', 'XREADGROUP', 'MIGRATE', 'SORT_RO',
+  'AUTH',
+  'HELLO',
+  'PING',
+  'ECHO',
+  'SELECT',
+  'QUIT',
+  'RESET',
+  'INFO',
+  'CONFIG',
+  'CLIENT',
+  'CLUSTER',
+  'COMMAND',
+  'DBSIZE',
+  'FLUSHALL',
+  'FLUSHDB',
+  'SCAN',
+  'SCRIPT',
+  'FUNCTION',
+  'EVAL',
+  'EVALSHA',
+  'EVAL_RO',
+  'EVALSHA_RO',
+  'FCALL',
+  'FCALL_RO',
+  'MULTI',
+  'EXEC',
+  'DISCARD',
+  'WATCH',
+  'UNWATCH',
+  'SUBSCRIBE',
+  'UNSUBSCRIBE',
+  'PSUBSCRIBE',
+  'PUNSUBSCRIBE',
+  'SSUBSCRIBE',
+  'SUNSUBSCRIBE',
+  'PUBLISH',
+  'SPUBLISH',
+  'PUBSUB',
+  'MONITOR',
+  'SLOWLOG',
+  'LATENCY',
+  'MEMORY',
+  'TIME',
+  'LASTSAVE',
+  'SAVE',
+  'BGSAVE',
+  'BGREWRITEAOF',
+  'SHUTDOWN',
+  'REPLICAOF',
+  'SLAVEOF',
+  'ROLE',
+  'ACL',
+  'WAIT',
+  'READONLY',
+  'READWRITE',
+  'SWAPDB',
+  'DEBUG',
+  'OBJECT',
+  'XREAD',
+  'XREADGROUP',
+  'MIGRATE',
+  'SORT_RO',
 ]);
 
 export function quoteArg(a: string): string {
@@ -25,7 +81,10 @@ export function describeCommand(args: string[], inline: boolean): Decoded {
   const name = args[0].toUpperCase();
   const shown = [name, ...args.slice(1, 12).map((a) => quoteArg(a.length > 60 ? `${a.slice(0, 59)}…` : a))];
   if (args.length > 12) shown.push(`… (${args.length - 1} args)`);
-  const d: Decoded = { summary: clipText(shown.join(' '), 200), fields: { command: name, args: args.slice(1, 101), argc: args.length - 1, ...(inline ? { inline: true } : {}) } };
+  const d: Decoded = {
+    summary: clipText(shown.join(' '), 200),
+    fields: { command: name, args: args.slice(1, 101), argc: args.length - 1, ...(inline ? { inline: true } : {}) },
+  };
   if (args.length > 1 && !NO_KEY.has(name)) d.key = args[1];
   return d;
 }
@@ -57,19 +116,27 @@ export function show(r: Resp, depth = 0): string {
       if (r.v === null) return '(nil)';
       if (r.v.length === 0) return '(empty array)';
       if (depth > 2) return `[${r.n} items]`;
-      const items = r.v.slice(0, 8).map((x, i) => `${i + 1}) ${show(x, depth + 1)}`).join(' ');
+      const items = r.v
+        .slice(0, 8)
+        .map((x, i) => `${i + 1}) ${show(x, depth + 1)}`)
+        .join(' ');
       const head = r.t === '~' ? '(set) ' : r.t === '>' ? '(push) ' : '';
       return `${head}${items}${r.n > 8 ? ` … (${r.n} items)` : ''}`;
     }
     case '%': {
       if (depth > 2) return `{${r.n} pairs}`;
-      return `{${r.v.slice(0, 8).map(([k, v]) => `${show(k, depth + 1)}: ${show(v, depth + 1)}`).join(', ')}${r.n > 8 ? ', …' : ''}}`;
+      return `{${r.v
+        .slice(0, 8)
+        .map(([k, v]) => `${show(k, depth + 1)}: ${show(v, depth + 1)}`)
+        .join(', ')}${r.n > 8 ? ', …' : ''}}`;
     }
   }
 }
 
 function bulk(b: Buffer): string {
-  const s = isUtf8(b) ? JSON.stringify(b.length > 100 ? `${b.toString('utf8', 0, 100)}…` : b.toString('utf8')) : `0x${b.subarray(0, 50).toString('hex')}${b.length > 50 ? '…' : ''}`;
+  const s = isUtf8(b)
+    ? JSON.stringify(b.length > 100 ? `${b.toString('utf8', 0, 100)}…` : b.toString('utf8'))
+    : `0x${b.subarray(0, 50).toString('hex')}${b.length > 50 ? '…' : ''}`;
   return s;
 }
 
@@ -131,13 +198,20 @@ export function describeAlone(dir: Direction, bytes: Buffer): Decoded {
   const v = r.value;
   if (dir === 's2c') return describeReply(v);
   if (v.t === '*' && v.v && v.v.every((a) => a.t === '$' && a.v !== null)) {
-    return commandDecoded(v.v.map((a) => str(a) ?? ''), false, v.n > v.v.length ? v.n - 1 : undefined);
+    return commandDecoded(
+      v.v.map((a) => str(a) ?? ''),
+      false,
+      v.n > v.v.length ? v.n - 1 : undefined,
+    );
   }
   return { summary: 'command', error: 'a command that is not an array of bulk strings' };
 }
 
 export function describeReply(r: RespMessage): Decoded {
-  const d: Decoded = { summary: clipText(show(r), 200), fields: { type: r.t, value: plain(r), ...(r.attrs ? { attributes: r.attrs.map(([k, v]) => [plain(k), plain(v)]) } : {}) } };
+  const d: Decoded = {
+    summary: clipText(show(r), 200),
+    fields: { type: r.t, value: plain(r), ...(r.attrs ? { attributes: r.attrs.map(([k, v]) => [plain(k), plain(v)]) } : {}) },
+  };
   if (r.t === '-' || r.t === '!') d.failed = true;
   return d;
 }

@@ -104,7 +104,9 @@ export class RedisSession implements WireSession {
     const shown = `<${v.len} bytes, past the decoding cap>`;
     const frame: Frame = { ...head, declared: v.at + v.len + 2 };
     const value: RespMessage =
-      dir === 's2c' ? { t: '$', v: Buffer.from(shown) } : { t: '*', v: [...v.before, shown].map((a) => ({ t: '$' as const, v: Buffer.from(a) })), n: v.before.length + 1 + v.after };
+      dir === 's2c'
+        ? { t: '$', v: Buffer.from(shown) }
+        : { t: '*', v: [...v.before, shown].map((a) => ({ t: '$' as const, v: Buffer.from(a) })), n: v.before.length + 1 + v.after };
     this.bigPending[dir] = { frame, value };
   }
 
@@ -127,7 +129,10 @@ export class RedisSession implements WireSession {
   private inline(q: ByteQueue): { value: RespMessage; end: number } | { need: number } | { error: string } | null {
     const nl = q.indexOf(10);
     if (nl < 0) return q.length > MAX_LINE ? { error: `an inline command longer than ${MAX_LINE} bytes` } : { need: q.length + 1 };
-    const text = q.peek(nl + 1).toString('utf8').trim();
+    const text = q
+      .peek(nl + 1)
+      .toString('utf8')
+      .trim();
     if (text === '') {
       q.take(nl + 1);
       return null;
@@ -181,7 +186,7 @@ export class RedisSession implements WireSession {
         // one confirmation per channel: the first answers the command, the others are its echoes
         const echo = head.answered;
         head.answered = true;
-        if (--head.confirmations <= 0 || (kind.startsWith('un') || kind.startsWith('pun') || kind.startsWith('sun')) && count === 0) this.waiting.shift();
+        if (--head.confirmations <= 0 || ((kind.startsWith('un') || kind.startsWith('pun') || kind.startsWith('sun')) && count === 0)) this.waiting.shift();
         return message('s2c', f, decoded, echo ? { unsolicited: true } : {});
       }
       return message('s2c', f, decoded, { unsolicited: true });
