@@ -1,8 +1,10 @@
 // Driving code-server (4.100.3) from the real-VS-Code tests: a command run, its health awaited, the command palette
 // and the remote file dialog answered, the .vsix packaged as `npm run package` packages it.
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
-import type { Page } from 'playwright-core';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { closedPort } from '../helpers/net';
+import { CHROMIUM_ARGS } from '../webview/harness';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -75,5 +77,69 @@ export async function answerFileDialog(page: Page, file: string): Promise<void> 
     if ((await input.inputValue().catch(() => file)) !== file) await input.fill(file).catch(() => undefined);
     await page.waitForTimeout(300);
     if (await input.isVisible()) await page.keyboard.press('Enter');
+  }
+}
+
+/** A code-server with the packaged extension installed, serving a folder, and a Chromium to drive it. */
+export interface CodeServer {
+  port: number;
+  browser: BrowserContext;
+  close(): Promise<void>;
+}
+
+/**
+ * Installs the .vsix into a fresh user-data and extensions folder and starts code-server on a spare loopback port in
+ * its own process group (stopped by close(), whatever it started), then a headless Chromium.
+ */
+export async function startCodeServer(o: {
+  tmp: string;
+  userData: string;
+  extensions: string;
+  folder: string;
+  vsix: string;
+  env: NodeJS.ProcessEnv;
+  trust: boolean;
+}): Promise<CodeServer> {
+  const bin = join(ROOT, 'node_modules/.bin/code-server');
+  run(bin, ['--user-data-dir', o.userData, '--extensions-dir', o.extensions, '--install-extension', o.vsix], 120_000, o.env);
+  const port = await closedPort();
+  const args = ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', o.userData, '--extensions-dir', o.extensions];
+  args.push(
+    '--disable-telemetry',
+    '--disable-update-check',
+    ...(o.trust ? ['--disable-workspace-trust'] : []),
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    o.folder,
+  );
+  const server: ChildProcess = spawn('timeout', ['300', bin, ...args], { cwd: ROOT, env: o.env, stdio: 'ignore', detached: true });
+  const stop = async () => {
+    if (!server.pid) return;
+    try {
+      process.kill(-server.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
+  };
+  try {
+    await healthy(port, 30_000);
+    const browser = await chromium.launchPersistentContext(join(o.tmp, 'chromium'), {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 900 },
+    });
+    return {
+      port,
+      browser,
+      close: async () => {
+        await browser.close();
+        await stop();
+      },
+    };
+  } catch (err) {
+    await stop();
+    throw err;
   }
 }

@@ -2,18 +2,15 @@
 // extension still activates, a transcript opens in its timeline; Record Transcript… is not offered by the palette,
 // and reached through a user's own keybinding it says it needs a trusted workspace and records nothing.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { freshDir } from '../helpers/timeline-fixtures';
-import { closedPort } from '../helpers/net';
-import { ARTIFACTS, CHROMIUM_ARGS } from '../webview/harness';
-import { answerFileDialog, healthy, packageVsix, paletteOffers, run, runFromPalette } from './code-server';
+import { ARTIFACTS } from '../webview/harness';
+import { type CodeServer, answerFileDialog, packageVsix, paletteOffers, runFromPalette, startCodeServer } from './code-server';
 
 const ROOT = resolve(__dirname, '../..');
-const BIN = join(ROOT, 'node_modules/.bin');
 const tmp = freshDir('ir-vscode-restricted-');
 const env = { ...process.env, XDG_CONFIG_HOME: join(tmp, 'xdg-config'), XDG_DATA_HOME: join(tmp, 'xdg-data'), XDG_CACHE_HOME: join(tmp, 'xdg-cache') };
 const UD = join(tmp, 'user-data');
@@ -22,7 +19,7 @@ const WS = join(tmp, 'untrusted');
 const RECORD_KEY = 'ctrl+alt+shift+r';
 
 describe('Incident Replay in Restricted Mode (code-server, an untrusted folder)', { timeout: 300_000 }, () => {
-  let server: ChildProcess | null = null;
+  let cs: CodeServer | null = null;
   let browser: BrowserContext | null = null;
   let port = 0;
   const transcript = join(WS, 'mogilefs-2008.transcript.jsonl');
@@ -49,48 +46,13 @@ describe('Incident Replay in Restricted Mode (code-server, an untrusted folder)'
     writeFileSync(join(UD, 'User/keybindings.json'), JSON.stringify([{ key: RECORD_KEY, command: 'incidentReplay.recordTranscript' }]));
     const vsix = join(tmp, 'incident-replay.vsix');
     packageVsix(vsix, env);
-    run(join(BIN, 'code-server'), ['--user-data-dir', UD, '--extensions-dir', EXT, '--install-extension', vsix], 120_000, env);
-    port = await closedPort();
-    server = spawn(
-      'timeout',
-      [
-        '300',
-        join(BIN, 'code-server'),
-        '--bind-addr',
-        `127.0.0.1:${port}`,
-        '--auth',
-        'none',
-        '--user-data-dir',
-        UD,
-        '--extensions-dir',
-        EXT,
-        '--disable-telemetry',
-        '--disable-update-check',
-        '--disable-getting-started-override',
-        '--ignore-last-opened',
-        WS,
-      ],
-      { cwd: ROOT, env, stdio: 'ignore', detached: true },
-    );
-    await healthy(port, 30_000);
-    browser = await chromium.launchPersistentContext(join(tmp, 'chromium'), {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1400, height: 900 },
-    });
+    cs = await startCodeServer({ tmp, userData: UD, extensions: EXT, folder: WS, vsix, env, trust: false });
+    port = cs.port;
+    browser = cs.browser;
   });
 
   after(async () => {
-    await browser?.close();
-    if (server?.pid) {
-      try {
-        process.kill(-server.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      await new Promise((r) => (server?.exitCode !== null ? r(null) : server.once('exit', r)));
-    }
+    await cs?.close();
   });
 
   test('a transcript opens in its timeline; Record Transcript… is not offered, and from a key says it needs trust', async () => {

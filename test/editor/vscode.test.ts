@@ -3,19 +3,16 @@
 // mismatch inside the webview, and Open Shard Metrics… on the Foursquare replay shows its charts; and the
 // extension-host mocha suite (test/editor/suite) passes inside VS Code.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { freshDir, write2008Like } from '../helpers/timeline-fixtures';
-import { closedPort } from '../helpers/net';
-import { ARTIFACTS, CHROMIUM_ARGS } from '../webview/harness';
-import { answerFileDialog, healthy, packageVsix, run, runFromPalette } from './code-server';
+import { ARTIFACTS } from '../webview/harness';
+import { type CodeServer, answerFileDialog, packageVsix, run, runFromPalette, startCodeServer } from './code-server';
 import { svgProblem } from '../helpers/svg-check';
 
 const ROOT = resolve(__dirname, '../..');
-const BIN = join(ROOT, 'node_modules/.bin');
 const BUNDLED = join(ROOT, 'replays/mogilefs-2008/mogilefs-2008.transcript.jsonl');
 const FOURSQUARE = join(ROOT, 'replays/foursquare-2010/foursquare-2010.metrics.csv');
 const tmp = freshDir('ir-vscode-');
@@ -30,7 +27,7 @@ const EXT = join(tmp, 'extensions');
 const WS = join(tmp, 'workspace');
 
 describe('Incident Replay in a real VS Code (code-server)', { timeout: 300_000 }, () => {
-  let server: ChildProcess | null = null;
+  let cs: CodeServer | null = null;
   let browser: BrowserContext | null = null;
   let port = 0;
   let transcript = '';
@@ -66,50 +63,13 @@ describe('Incident Replay in a real VS Code (code-server)', { timeout: 300_000 }
       packed.filter((f) => f.endsWith('.map') || f === 'extension/dist/cli.js'),
       [],
     );
-    run(join(BIN, 'code-server'), ['--user-data-dir', UD, '--extensions-dir', EXT, '--install-extension', vsix], 120_000, env);
-    port = await closedPort();
-    server = spawn(
-      'timeout',
-      [
-        '300',
-        join(BIN, 'code-server'),
-        '--bind-addr',
-        `127.0.0.1:${port}`,
-        '--auth',
-        'none',
-        '--user-data-dir',
-        UD,
-        '--extensions-dir',
-        EXT,
-        '--disable-telemetry',
-        '--disable-update-check',
-        '--disable-workspace-trust',
-        '--disable-getting-started-override',
-        '--ignore-last-opened',
-        WS,
-      ],
-      { cwd: ROOT, env, stdio: 'ignore', detached: true },
-    );
-    await healthy(port, 30_000);
-    browser = await chromium.launchPersistentContext(join(tmp, 'chromium'), {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1400, height: 900 },
-    });
+    cs = await startCodeServer({ tmp, userData: UD, extensions: EXT, folder: WS, vsix, env, trust: true });
+    port = cs.port;
+    browser = cs.browser;
   });
 
   after(async () => {
-    await browser?.close();
-    if (server?.pid) {
-      // the process group started above: timeout, code-server and its children
-      try {
-        process.kill(-server.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      await new Promise((r) => (server?.exitCode !== null ? r(null) : server.once('exit', r)));
-    }
+    await cs?.close();
   });
 
   test('the installed .vsix: Open Transcript… from the palette shows the timeline with the mismatch', async () => {
