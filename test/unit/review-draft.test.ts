@@ -160,7 +160,7 @@ describe('postmortem draft of the 2008 desync', () => {
       const s0 = a.shards.find((s) => s.shard === 'shard0')!;
       const svg = await readFile(chart, 'utf8');
       assert.ok(svg.includes('class="crossover"') && svg.includes('class="alert"') && svg.includes('class="no-relief"'));
-      assert.ok(svg.includes(`CROSSOVER ${new Date(s0.crossover!.tSec * 1000).toISOString().replace('.000Z', 'Z')}`));
+      assert.ok(svg.includes(`CROSSOVER at ${new Date(s0.crossover!.tSec * 1000).toISOString().replace('.000Z', 'Z')}`));
       assert.match(md, /- CROSSOVER at 2010-10-04T14:00:00Z: /);
     } finally {
       await rm(metrics);
@@ -200,9 +200,9 @@ describe('shard chart picture', () => {
     const s0 = model.shards.find((s) => s.shard === 'shard0')!;
     const svg = metricsSvg(s0, { unitStyle: model.unitStyle, workingSet: model.workingSet });
     assert.equal(svgProblem(svg), null);
-    assert.match(svg, /ALERT 2010-10-03T22:00:00Z/);
-    assert.match(svg, /CROSSOVER 2010-10-04T14:00:00Z/);
-    assert.match(svg, /NO RELIEF 2010-10-04T19:00:00Z until 2010-10-05T14:00:00Z/);
+    assert.match(svg, /ALERT at 2010-10-03T22:00:00Z/);
+    assert.match(svg, /CROSSOVER at 2010-10-04T14:00:00Z/);
+    assert.match(svg, /NO RELIEF at 2010-10-04T19:00:00Z, pages held until 2010-10-05T14:00:00Z/);
     // the same model draws the same file
     assert.equal(metricsSvg(s0, { unitStyle: model.unitStyle, workingSet: model.workingSet }), svg);
   });

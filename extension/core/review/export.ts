@@ -4,7 +4,17 @@
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { UserError } from '../errors';
-import { analyzeMetricsFile, chartModel, fmtHours, formatSize, isoTime, type MetricsFileAnalysis, type ShardAnalysis } from '../metrics';
+import {
+  analyzeMetricsFile,
+  chartModel,
+  fmtHours,
+  formatSize,
+  heldUntil,
+  isoTime,
+  markHeading,
+  type MetricsFileAnalysis,
+  type ShardAnalysis,
+} from '../metrics';
 import { draftMarkdown, MAX_LISTED, type MetricsPicture } from './draft';
 import { gatherIncident } from './incident';
 import { mismatchLadderSvg } from './ladder-picture';
@@ -146,15 +156,15 @@ function shardLines(s: ShardAnalysis, a: MetricsFileAnalysis): string[] {
   if (s.alert) {
     const b = s.backtest.hoursBeforeCrossover;
     lines.push(
-      `ALERT at ${isoTime(s.alert.tSec)}: forecast crossing within ${fmtHours(s.alert.hoursLeftEarliest)} at the earliest${b !== null ? `, ${fmtHours(b)} before the crossover` : ''}`,
+      `${markHeading('alert', s.alert.tSec)}: forecast crossing within ${fmtHours(s.alert.hoursLeftEarliest)} at the earliest${b !== null ? `, ${fmtHours(b)} before the crossover` : ''}`,
     );
   }
   if (s.crossover)
-    lines.push(`CROSSOVER at ${isoTime(s.crossover.tSec)}: ${formatSize(s.crossover.workingSetBytes, u)} > ${formatSize(s.crossover.ramBytes, u)} RAM`);
+    lines.push(`${markHeading('crossover', s.crossover.tSec)}: ${formatSize(s.crossover.workingSetBytes, u)} > ${formatSize(s.crossover.ramBytes, u)} RAM`);
   if (s.falseRelief) {
     const r = s.falseRelief;
     lines.push(
-      `NO RELIEF at ${isoTime(r.tSec)}: the working set fell back to ${formatSize(r.workingSetBytes, u)} while the shard still held ${formatSize(r.heldBytes, u)} of pages${r.relievedSec !== null ? ` until ${isoTime(r.relievedSec)}` : ' to the end of the file'}`,
+      `${markHeading('no-relief', r.tSec)}: the working set fell back to ${formatSize(r.workingSetBytes, u)} while the shard still held ${formatSize(r.heldBytes, u)} of pages ${heldUntil(r.relievedSec)}`,
     );
   }
   return lines;

@@ -4,6 +4,7 @@
 // plot so no two labels collide. Pure: a model in, SVG text out.
 import type { ShardChart } from '../metrics/chart-model';
 import { isoTime, type TimeWindow } from '../metrics/time';
+import { heldUntil, markHeading, shardMarksLine } from '../metrics/words';
 import { formatSize, type UnitStyle } from '../metrics/units';
 import { COLORS, esc, n, svgDocument, text } from './svg';
 
@@ -95,16 +96,22 @@ export function metricsSvg(s: ShardChart, opts: { unitStyle: UnitStyle; workingS
     const ws = valueAt(s, s.alertSec);
     body.push(`<line class="alert" x1="${n(ax)}" y1="${row(0) + 3}" x2="${n(ax)}" y2="${H - BOTTOM}" stroke="${COLORS.alert}" stroke-dasharray="2 3"/>`);
     if (ws !== null) body.push(`<path class="alert-marker" d="M${n(ax)} ${n(y(ws) - 2)} l-6 -10 h12 z" fill="${COLORS.alert}"/>`);
-    body.push(markLabel(ax, row(0), `ALERT ${isoTime(s.alertSec)}`, `fill="${COLORS.alert}"`));
+    body.push(markLabel(ax, row(0), markHeading('alert', s.alertSec), `fill="${COLORS.alert}"`));
   }
   if (inside(s.crossoverSec)) {
     const cx = x(s.crossoverSec);
     body.push(`<line class="crossover" x1="${n(cx)}" y1="${row(1) + 3}" x2="${n(cx)}" y2="${H - BOTTOM}" stroke="${COLORS.crossover}" stroke-width="2"/>`);
-    body.push(markLabel(cx, row(1), `CROSSOVER ${isoTime(s.crossoverSec)}`, `fill="${COLORS.crossover}" font-weight="bold"`));
+    body.push(markLabel(cx, row(1), markHeading('crossover', s.crossoverSec), `fill="${COLORS.crossover}" font-weight="bold"`));
   }
   if (s.noRelief && inside(s.noRelief.startSec)) {
-    const until = s.noRelief.endSec === null ? 'to the end' : `until ${isoTime(s.noRelief.endSec)}`;
-    body.push(markLabel(x(s.noRelief.startSec), row(2), `NO RELIEF ${isoTime(s.noRelief.startSec)} ${until}`, `fill="${COLORS.noRelief}" font-weight="bold"`));
+    body.push(
+      markLabel(
+        x(s.noRelief.startSec),
+        row(2),
+        `${markHeading('no-relief', s.noRelief.startSec)}, pages held ${heldUntil(s.noRelief.endSec)}`,
+        `fill="${COLORS.noRelief}" font-weight="bold"`,
+      ),
+    );
   }
   // legend, bottom right
   const ly = H - 10;
@@ -116,12 +123,7 @@ export function metricsSvg(s: ShardChart, opts: { unitStyle: UnitStyle; workingS
     `<line x1="${W - 140}" y1="${ly - 4}" x2="${W - 116}" y2="${ly - 4}" stroke="${COLORS.ram}" stroke-dasharray="6 4"/>`,
     text(W - 112, ly, 'RAM', `fill="${COLORS.text}"`),
   );
-  const said = [
-    s.alertSec !== null ? `alert at ${isoTime(s.alertSec)}` : null,
-    s.crossoverSec !== null ? `crossover at ${isoTime(s.crossoverSec)}` : null,
-    s.noRelief ? `NO RELIEF from ${isoTime(s.noRelief.startSec)}` : null,
-  ].filter(Boolean);
-  return svgDocument(W, H, `${s.shard}: working set against RAM`, `${s.shard}: ${said.join(', ') || 'no crossover'}`, body);
+  return svgDocument(W, H, `${s.shard}: working set against RAM`, `${s.shard}: ${shardMarksLine(s)}`, body);
 }
 
 /** A mark's word right of its line, or left of it where it would run past the plot (7 px a character, bold). */
