@@ -57,10 +57,10 @@ export class TimelineSession implements vscode.Disposable {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
       panel.onDidDispose(() => this.dispose()),
-      // a hidden webview loses its page (no retainContextWhenHidden): shown again it says `ready` and loads anew, so
-      // a command given meanwhile waits for that load rather than go to a page that is not there
+      // a page not kept while hidden (a panel restored without retainContextWhenHidden) is made anew when shown, and
+      // says `ready` and loads again: a command given meanwhile waits for that load rather than go to no page
       panel.onDidChangeViewState((e) => {
-        if (!e.webviewPanel.visible) this.lastInteractive = null;
+        if (!e.webviewPanel.visible && !e.webviewPanel.options.retainContextWhenHidden) this.lastInteractive = null;
       }),
     );
     panel.webview.html = webviewHtml({
@@ -166,7 +166,11 @@ export class TimelineSession implements vscode.Disposable {
     }
   }
 
-  /** Sends the model: from memory when it was kept, else built (again) from the file. */
+  /**
+   * Sends the model: from memory when it was kept, else from the model cache on disk, else built from the file. The
+   * page is kept while hidden (retainContextWhenHidden), so this runs when a page is made: opened, or restored after
+   * a reload. With a model cache at hand the chunks are not also kept in the extension host's memory.
+   */
   private async send(): Promise<void> {
     this.lastInteractive = null;
     this.loadError = null;
@@ -182,7 +186,7 @@ export class TimelineSession implements vscode.Disposable {
     const cache: TimelineChunk[] = [];
     /** this load's spill: a load cancelled by a newer one must not clear the newer one's */
     let mine: DetailsSpill | null = null;
-    let cacheable = true;
+    let cacheable = !this.models;
     let cachedBytes = 0;
     try {
       if (this.uri.scheme !== 'file') throw new UserError(`${this.uri.toString()}: only transcripts on this machine's disk can be opened`);

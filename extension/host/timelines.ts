@@ -54,6 +54,8 @@ export class Timelines implements vscode.Disposable {
     const title = uri.path.split('/').pop() ?? 'Transcript';
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, title, vscode.ViewColumn.Active, {
       enableScripts: true,
+      // the page keeps its model while another tab is in front: showing it again costs nothing
+      retainContextWhenHidden: true,
       localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')],
     });
     return this.attach(uri, panel);

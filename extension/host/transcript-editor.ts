@@ -21,6 +21,8 @@ export function registerTranscriptEditor(context: vscode.ExtensionContext, timel
   context.subscriptions.push(
     vscode.window.registerCustomEditorProvider(EDITOR_VIEW_TYPE, new TranscriptEditorProvider(timelines), {
       supportsMultipleEditorsPerDocument: false,
+      // the page keeps its model while another tab is in front: showing it again costs nothing
+      webviewOptions: { retainContextWhenHidden: true },
     }),
   );
 }
