@@ -163,3 +163,25 @@ test("the CLI keeps a large transcript's sidecar in its cache and gives the same
   spawnSync(process.execPath, [cli, 'analyze', f], { env });
   assert.equal(readdirSync(join(work, 'env-cache', 'sidecars')).length, 1, 'INCIDENT_REPLAY_CACHE names the cache');
 });
+
+test('past its size, the sidecar cache drops the least recently read sidecars, never the one just written', async () => {
+  const cache = join(work, 'evict');
+  const body = Array.from({ length: 2000 }, (_, i) => `{"t":${i},"c":1,"k":"c2s","d":"SET key${i} value${i}\\r\\n"}\n`).join('');
+  const a = transcript('evict-a.jsonl', body);
+  const b = transcript('evict-b.jsonl', body);
+  const c = transcript('evict-c.jsonl', body);
+  const small = { dir: cache, minBytes: 0 };
+  await reading(a, { sidecar: small });
+  await reading(b, { sidecar: small });
+  const one = statSync(sidecarPath(cache, a)).size;
+  // a read last: b is the least recently read when c comes, and only two fit
+  utimesSync(sidecarPath(cache, b), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+  await reading(a, { sidecar: small });
+  await reading(c, { sidecar: { ...small, maxBytes: one * 2 + 10 } });
+  assert.deepEqual(
+    [a, b, c].map((f) => existsSync(sidecarPath(cache, f))),
+    [true, false, true],
+  );
+  await reading(a, { sidecar: { ...small, maxBytes: 1 } });
+  assert.equal(existsSync(sidecarPath(cache, c)), true, 'reading does not trim: only a new sidecar does');
+});

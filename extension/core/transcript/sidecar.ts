@@ -10,9 +10,9 @@
 // bytes, for any other event the JSON of the event; then a record of kind END whose payload is the JSON of the
 // reader's report. All numbers little-endian.
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, renameSync, unlinkSync, writeSync, mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { resolve, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ReadDataEvent } from './fast-line';
 import type { TranscriptEvent, TranscriptHeader } from './format';
 
@@ -38,6 +38,34 @@ export interface SidecarOptions {
   dir: string;
   /** transcripts smaller than this are read as they are (default 32 MiB): parsing them costs less than a file */
   minBytes?: number;
+  /** the cache's size: past it the least recently read sidecars are removed (default 4 GiB) */
+  maxBytes?: number;
+}
+
+/** Removes the least recently read sidecars of `dir` until what is left fits in maxBytes; `keep` stays whatever. */
+export function evictSidecars(dir: string, maxBytes: number, keep: string): void {
+  let files: { path: string; bytes: number; used: number }[];
+  try {
+    files = readdirSync(dir)
+      .filter((n) => n.endsWith('.irside'))
+      .map((n) => {
+        const st = statSync(join(dir, n));
+        return { path: join(dir, n), bytes: st.size, used: st.mtimeMs };
+      });
+  } catch {
+    return;
+  }
+  let total = files.reduce((a, f) => a + f.bytes, 0);
+  for (const f of files.sort((a, b) => a.used - b.used)) {
+    if (total <= maxBytes) break;
+    if (f.path === keep) continue;
+    try {
+      unlinkSync(f.path);
+      total -= f.bytes;
+    } catch {
+      // another reader's, gone already
+    }
+  }
 }
 
 interface Built {
@@ -68,6 +96,7 @@ export class SidecarWriter {
     private readonly fd: number,
     private readonly tmp: string,
     private readonly path: string,
+    private readonly maxBytes: number,
   ) {}
 
   /** null when the directory cannot be written: a cache that cannot be kept is not an error */
@@ -81,7 +110,7 @@ export class SidecarWriter {
     } catch {
       return null;
     }
-    const w = new SidecarWriter(fd, tmp, path);
+    const w = new SidecarWriter(fd, tmp, path, opts.maxBytes ?? 4 * 1024 ** 3);
     const built: Built = { rules: READER_RULES, size, mtimeMs, header };
     const json = Buffer.from(JSON.stringify(built));
     w.room(MAGIC.length + 4 + json.length);
@@ -122,6 +151,7 @@ export class SidecarWriter {
       closeSync(this.fd);
       renameSync(this.tmp, this.path);
       this.done = true;
+      evictSidecars(dirname(this.path), this.maxBytes, this.path);
     } catch {
       this.abandon();
     }
@@ -196,6 +226,13 @@ export async function openSidecar(opts: SidecarOptions, transcript: string, size
     fh = await open(sidecarPath(opts.dir, transcript), 'r');
   } catch {
     return null;
+  }
+  // read now: the last to go when the cache is trimmed
+  const now = new Date();
+  try {
+    utimesSync(sidecarPath(opts.dir, transcript), now, now);
+  } catch {
+    // read-only cache: it is still read
   }
   try {
     const head = Buffer.alloc(MAGIC.length + 4);
