@@ -49,7 +49,13 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${title}`);
+    // the palette closes when something else takes the focus (an editor the window restores, finishing its load):
+    // then it is opened again
+    const filled = await input.fill(`>${title}`, { timeout: 5000 }).then(
+      () => true,
+      () => false,
+    );
+    if (!filled) continue;
     const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
     // the extension's commands register a moment after the workbench shows
     if (
@@ -142,4 +148,14 @@ export async function startCodeServer(o: {
     await stop();
     throw err;
   }
+}
+
+/**
+ * A new window on the folder with no editor open: a window restores the editors of the last one, and a timeline
+ * restored behind the test, finishing its load while a quick input is open, takes the focus and closes it.
+ */
+export async function freshWindow(page: Page, port: number, folder: string): Promise<void> {
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await runFromPalette(page, 'View: Close All Editors');
 }

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
 import { freshDir, write2008Like } from '../helpers/timeline-fixtures';
 import { ARTIFACTS } from '../webview/harness';
-import { type CodeServer, answerFileDialog, packageVsix, run, runFromPalette, startCodeServer } from './code-server';
+import { type CodeServer, answerFileDialog, freshWindow, packageVsix, run, runFromPalette, startCodeServer } from './code-server';
 import { svgProblem } from '../helpers/svg-check';
 
 const ROOT = resolve(__dirname, '../..');
@@ -120,8 +120,7 @@ describe('Incident Replay in a real VS Code (code-server)', { timeout: 300_000 }
   test('from the palette: a note on the first mismatch, then Export Postmortem Draft writes the Markdown with its pictures and link', async () => {
     assert.ok(browser);
     const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(WS)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await freshWindow(page, port, WS);
     await runFromPalette(page, 'Incident Replay: Open Transcript…');
     await answerFileDialog(page, transcript);
     const frame = page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
@@ -178,8 +177,7 @@ describe('Incident Replay in a real VS Code (code-server)', { timeout: 300_000 }
   test('a database password is asked once, kept out of settings.json, and not asked again', async () => {
     assert.ok(browser);
     const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(WS)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await freshWindow(page, port, WS);
     const input = page.locator('.quick-input-widget input');
     const title = page.locator('.quick-input-widget .quick-input-title');
     await runFromPalette(page, 'Incident Replay: Run Benchmark…');
