@@ -12,6 +12,7 @@ import { deserialize, serialize } from 'node:v8';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodedView } from './decoded-view';
+import { Offsets, type SavedOffsets } from './offsets';
 import { protocolByName } from '../protocols';
 import type { Decoded } from '../protocols/types';
 import { DETAILS_MAX_BYTES, MAX_TEXT_CHARS, type EventBrief, type EventDetails } from './model';
@@ -131,7 +132,7 @@ function room<T extends Float64Array | Uint8Array>(a: T, i: number, make: (n: nu
 }
 
 export class DetailsSpill {
-  private offsets = new Float64Array(1024);
+  private offsets = new Offsets();
   private count = 0;
 
   /** owned: the spill's folder is its own, removed on dispose; a saved one opened from a cache is only closed */
@@ -147,20 +148,20 @@ export class DetailsSpill {
     await this.flush(true);
     await copyFile(join(this.dir, 'details.bin'), join(dir, 'details.bin'));
     await copyFile(join(this.dir, 'texts.bin'), join(dir, 'texts.bin'));
-    await writeFile(join(dir, 'details.index'), serialize({ offsets: this.offsets.slice(0, this.count), texts: this.texts.index() }));
+    await writeFile(join(dir, 'details.index'), serialize({ offsets: this.offsets.save(), texts: this.texts.index() }));
   }
 
   /** A spill saved by saveTo, read-only: disposing it closes its files and leaves them where they are. */
   static async openSaved(dir: string): Promise<DetailsSpill> {
-    const index = deserialize(await readFile(join(dir, 'details.index'))) as { offsets: Float64Array<ArrayBuffer>; texts: TextIndex };
+    const index = deserialize(await readFile(join(dir, 'details.index'))) as { offsets: SavedOffsets; texts: TextIndex };
     const fh = await open(join(dir, 'details.bin'), 'r');
     const th = await open(join(dir, 'texts.bin'), 'r').catch(async (err: unknown) => {
       await fh.close();
       throw err;
     });
     const spill = new DetailsSpill(dir, new PooledFile(fh), TextSpill.restore(new PooledFile(th), index.texts), false);
-    spill.offsets = index.offsets;
-    spill.count = index.offsets.length;
+    spill.offsets = Offsets.restore(index.offsets);
+    spill.count = spill.offsets.length;
     return spill;
   }
 
@@ -196,7 +197,6 @@ export class DetailsSpill {
       ]);
     }
     const rawLen = raw ? Math.min(raw.length, DETAILS_MAX_BYTES) : 0;
-    this.offsets = room(this.offsets, this.count, (n) => new Float64Array(n));
     const need = 8 + meta.length * 3 + rawLen;
     if (need > POOL_BYTES) {
       const metaBuf = Buffer.from(meta, 'utf8');
@@ -205,12 +205,14 @@ export class DetailsSpill {
       b.writeUInt32LE(rawLen, 4);
       metaBuf.copy(b, 8);
       if (raw && rawLen) b.set(raw.subarray(0, rawLen), 8 + metaBuf.length);
-      this.offsets[this.count++] = this.file.end;
+      this.offsets.push(this.file.end);
+      this.count++;
       this.file.append(b);
       return;
     }
     this.file.put(need, (pool, at) => {
-      this.offsets[this.count++] = this.file.end;
+      this.offsets.push(this.file.end);
+      this.count++;
       const metaLen = pool.write(meta, at + 8, 'utf8');
       pool.writeUInt32LE(metaLen, at);
       pool.writeUInt32LE(rawLen, at + 4);
@@ -226,11 +228,11 @@ export class DetailsSpill {
    */
   addAlone(conn: number, request: boolean, seq: number, line: number, error: string | null, alone: string, dir: 'c2s' | 's2c', raw: Buffer): void {
     this.texts.add(null);
-    this.offsets = room(this.offsets, this.count, (n) => new Float64Array(n));
     // an error is a sentence; cut so its length fits the u16 that holds it
     const err = error === null ? '' : cut(error, 2000);
     this.file.put(8 + ALONE_HEAD + alone.length + err.length * 3 + raw.length, (pool, at) => {
-      this.offsets[this.count++] = this.file.end;
+      this.offsets.push(this.file.end);
+      this.count++;
       let o = at + 8;
       o = pool.writeUInt32LE(conn >>> 0, o);
       o = pool.writeUInt32LE(seq >>> 0, o);
@@ -319,7 +321,7 @@ export class DetailsSpill {
   /** One event's stored record and raw bytes (what has been flushed). */
   private async record(event: number): Promise<{ record: DetailsRecord; raw: Buffer } | null> {
     if (!Number.isInteger(event) || event < 0 || event >= this.count) return null;
-    const at = this.offsets[event];
+    const at = this.offsets.get(event);
     const head = Buffer.alloc(8);
     await this.file.fh.read(head, 0, 8, at);
     const word = head.readUInt32LE(0);
@@ -338,13 +340,13 @@ export class DetailsSpill {
 }
 
 interface TextIndex {
-  ends: Float64Array<ArrayBuffer>;
+  ends: SavedOffsets;
   onRead: Uint8Array<ArrayBuffer>;
 }
 
 /** Event texts as UTF-8, one after another, and where each ends. */
 class TextSpill {
-  private ends = new Float64Array(1024);
+  private ends = new Offsets();
   /** 1 for the events whose text is made on read (add(null)) */
   private onRead = new Uint8Array(1024);
   private count = 0;
@@ -352,14 +354,14 @@ class TextSpill {
   constructor(private readonly file: PooledFile) {}
 
   index(): TextIndex {
-    return { ends: this.ends.slice(0, this.count), onRead: this.onRead.slice(0, this.count) };
+    return { ends: this.ends.save(), onRead: this.onRead.slice(0, this.count) };
   }
 
   static restore(file: PooledFile, index: TextIndex): TextSpill {
     const t = new TextSpill(file);
-    t.ends = index.ends;
+    t.ends = Offsets.restore(index.ends);
     t.onRead = index.onRead;
-    t.count = index.ends.length;
+    t.count = t.ends.length;
     return t;
   }
 
@@ -368,13 +370,13 @@ class TextSpill {
   }
 
   add(text: string | null): void {
-    this.ends = room(this.ends, this.count, (n) => new Float64Array(n));
     this.onRead = room(this.onRead, this.count, (n) => new Uint8Array(n));
     if (text === null) this.onRead[this.count] = 1;
     // texts are cut to a few hundred characters: one always fits an empty pool
     const t = text ?? '';
     this.file.put(t.length * 3, (pool, at) => pool.write(t, at, 'utf8'));
-    this.ends[this.count++] = this.file.end;
+    this.ends.push(this.file.end);
+    this.count++;
   }
 
   flush(force: boolean): Promise<void> {
@@ -385,8 +387,8 @@ class TextSpill {
     return Promise.all(
       events.map(async (i) => {
         if (!Number.isInteger(i) || i < 0 || i >= this.count) return '';
-        const start = i > 0 ? this.ends[i - 1] : 0;
-        const b = Buffer.alloc(this.ends[i] - start);
+        const start = i > 0 ? this.ends.get(i - 1) : 0;
+        const b = Buffer.alloc(this.ends.get(i) - start);
         if (b.length > 0) await this.file.fh.read(b, 0, b.length, start);
         return b.toString('utf8');
       }),

@@ -16,7 +16,7 @@ import { DetailsSpill } from './details';
 import type { TimelineChunk, TimelineSummary } from './model';
 
 /** changes whenever the model, the chunks or the spill change shape: older entries are then ignored */
-const VERSION = 2;
+const VERSION = 3;
 
 interface Meta {
   version: number;
