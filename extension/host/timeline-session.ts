@@ -14,6 +14,8 @@ import { parseWebviewMessage, type CursorReport, type HostMessage, type ViewComm
 
 /** the most the host keeps of one timeline's model to show it again without building it again */
 const CACHE_BYTES = 128 * 1024 * 1024;
+/** model chunks posted to the page and not yet delivered, at most */
+const CHUNKS_IN_FLIGHT = 4;
 const COMMAND_TIMEOUT_MS = 10_000;
 
 export interface Interactive {
@@ -175,8 +177,16 @@ export class TimelineSession implements vscode.Disposable {
     this.lastInteractive = null;
     this.loadError = null;
     await this.post({ type: 'load', source: this.uri.toString(), title: this.title });
+    // a post resolves when the page has it: one at a time would wait a round trip each, so a few are kept in flight,
+    // enough to keep the transport busy without queueing a whole model in memory
+    const inFlight: Thenable<boolean>[] = [];
+    const postChunk = async (chunk: TimelineChunk): Promise<void> => {
+      inFlight.push(this.post({ type: 'chunk', chunk }));
+      if (inFlight.length >= CHUNKS_IN_FLIGHT) await inFlight.shift();
+    };
     if (this.cached && this.summary) {
-      for (const chunk of this.cached) await this.post({ type: 'chunk', chunk });
+      for (const chunk of this.cached) await postChunk(chunk);
+      await Promise.all(inFlight);
       await this.post({ type: 'done', summary: this.summary });
       return;
     }
@@ -203,7 +213,7 @@ export class TimelineSession implements vscode.Disposable {
             cacheable = false;
             cache.length = 0;
           }
-          await this.post({ type: 'chunk', chunk });
+          await postChunk(chunk);
         },
         onProgress: (fraction, events) => void this.post({ type: 'progress', fraction, events }),
       });
@@ -217,6 +227,7 @@ export class TimelineSession implements vscode.Disposable {
       this.loading = null;
       this.summary = built.summary;
       this.cached = cacheable ? cache : null;
+      await Promise.all(inFlight);
       await this.post({ type: 'done', summary: built.summary });
       this.log.info(
         `opened ${this.uri.fsPath}${built.fromCache ? ' from the model cache' : ''}: ${built.summary.events} events, ${built.summary.verdict} (${Date.now() - started} ms)`,
