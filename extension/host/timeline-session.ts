@@ -6,14 +6,13 @@
 // shown or of the one still loading, and with an event's details for the keys of the others of its exchange.
 import * as vscode from 'vscode';
 import { UserError } from '../core/errors';
-import { chunkBytes, openTimeline, type DetailsSpill, type ModelCache, type TimelineChunk, type TimelineSummary } from '../core/timeline';
+import { openTimeline, type DetailsSpill, type ModelCache, type TimelineChunk } from '../core/timeline';
 import { webviewHtml } from './html';
 import type { Log } from './output';
 import { NO_SELECTION, type NoteMark, type TimelineSelection } from '../../webview/review-protocol';
 import { parseWebviewMessage, type CursorReport, type HostMessage, type ViewCommand, type ViewState } from '../../webview/protocol';
 
 /** the most the host keeps of one timeline's model to show it again without building it again */
-const CACHE_BYTES = 128 * 1024 * 1024;
 /** model chunks posted to the page and not yet delivered, at most */
 const CHUNKS_IN_FLIGHT = 4;
 const COMMAND_TIMEOUT_MS = 10_000;
@@ -28,8 +27,6 @@ export class TimelineSession implements vscode.Disposable {
   private details: DetailsSpill | null = null;
   /** the spill of the model being built, read for texts asked for while it loads */
   private loading: DetailsSpill | null = null;
-  private cached: TimelineChunk[] | null = [];
-  private summary: TimelineSummary | null = null;
   private abort: AbortController | null = null;
   private nextCommandId = 1;
   private readonly pending = new Map<number, (c: CursorReport | undefined) => void>();
@@ -51,8 +48,8 @@ export class TimelineSession implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly log: Log,
     private readonly onDisposed: (s: TimelineSession) => void,
-    private readonly sidecarDir?: string,
-    private readonly models?: ModelCache,
+    private readonly sidecarDir: string,
+    private readonly models: ModelCache,
   ) {
     const dist = vscode.Uri.joinPath(extensionUri, 'dist');
     panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
@@ -169,9 +166,9 @@ export class TimelineSession implements vscode.Disposable {
   }
 
   /**
-   * Sends the model: from memory when it was kept, else from the model cache on disk, else built from the file. The
-   * page is kept while hidden (retainContextWhenHidden), so this runs when a page is made: opened, or restored after
-   * a reload. With a model cache at hand the chunks are not also kept in the extension host's memory.
+   * Sends the model: from the model cache on disk when it holds this transcript as it is, else built from the file
+   * (and kept there). The page keeps its model while hidden (retainContextWhenHidden), so this runs when a page is
+   * made: opened, or restored after a reload; the extension host keeps no copy of the chunks.
    */
   private async send(): Promise<void> {
     this.lastInteractive = null;
@@ -184,37 +181,20 @@ export class TimelineSession implements vscode.Disposable {
       inFlight.push(this.post({ type: 'chunk', chunk }));
       if (inFlight.length >= CHUNKS_IN_FLIGHT) await inFlight.shift();
     };
-    if (this.cached && this.summary) {
-      for (const chunk of this.cached) await postChunk(chunk);
-      await Promise.all(inFlight);
-      await this.post({ type: 'done', summary: this.summary });
-      return;
-    }
     this.abort?.abort();
     const abort = (this.abort = new AbortController());
     const started = Date.now();
-    const cache: TimelineChunk[] = [];
     /** this load's spill: a load cancelled by a newer one must not clear the newer one's */
     let mine: DetailsSpill | null = null;
-    let cacheable = !this.models;
-    let cachedBytes = 0;
     try {
       if (this.uri.scheme !== 'file') throw new UserError(`${this.uri.toString()}: only transcripts on this machine's disk can be opened`);
       const built = await openTimeline(this.uri.fsPath, {
         models: this.models,
         lenient: true,
-        sidecar: this.sidecarDir ? { dir: this.sidecarDir } : undefined,
+        sidecar: { dir: this.sidecarDir },
         signal: abort.signal,
         onDetails: (d) => (this.loading = mine = d),
-        onChunk: async (chunk) => {
-          cachedBytes += chunkBytes(chunk);
-          if (cacheable && cachedBytes <= CACHE_BYTES) cache.push(chunk);
-          else {
-            cacheable = false;
-            cache.length = 0;
-          }
-          await postChunk(chunk);
-        },
+        onChunk: postChunk,
         onProgress: (fraction, events) => void this.post({ type: 'progress', fraction, events }),
       });
       if (abort.signal.aborted || this.disposed) {
@@ -225,8 +205,6 @@ export class TimelineSession implements vscode.Disposable {
       await this.details?.dispose();
       this.details = built.details;
       this.loading = null;
-      this.summary = built.summary;
-      this.cached = cacheable ? cache : null;
       await Promise.all(inFlight);
       await this.post({ type: 'done', summary: built.summary });
       this.log.info(
@@ -268,7 +246,6 @@ export class TimelineSession implements vscode.Disposable {
     for (const w of this.interactiveWaiters.splice(0)) w(null);
     void this.details?.dispose();
     this.details = null;
-    this.cached = null;
     for (const d of this.disposables.splice(0)) d.dispose();
     this.onDisposed(this);
   }

@@ -22,14 +22,14 @@ export class Timelines implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: Log,
-    storage?: string,
+    storage: string,
   ) {
-    this.sidecarDir = storage ? join(storage, 'sidecars') : undefined;
-    this.models = storage ? new ModelCache(join(storage, 'models')) : undefined;
+    this.sidecarDir = join(storage, 'sidecars');
+    this.models = new ModelCache(join(storage, 'models'));
   }
 
-  private readonly sidecarDir?: string;
-  private readonly models?: ModelCache;
+  private readonly sidecarDir: string;
+  private readonly models: ModelCache;
 
   /** Binds a webview panel (a new one, a restored one or a custom editor's) to a transcript. */
   attach(uri: vscode.Uri, panel: vscode.WebviewPanel): TimelineSession {

@@ -93,9 +93,3 @@ export class ChunkWriter {
     await this.sink(chunk);
   }
 }
-
-/** About what a chunk holds in memory: its typed arrays, and its findings and lanes at a rough size each. */
-export function chunkBytes(chunk: TimelineChunk): number {
-  const n = chunk.tUs.byteLength + chunk.lane.byteLength + chunk.kind.byteLength + chunk.paired.byteLength + chunk.seq.byteLength + chunk.flags.byteLength;
-  return n + chunk.findings.length * 256 + chunk.newLanes.length * 8;
-}
