@@ -4,21 +4,11 @@
 import { resolve } from 'node:path';
 import { analyzeTranscript, type Analysis, type Finding } from '../pairing';
 import { buildTimeline, EventKind, type EventBrief, type TimelineChunk, type TimelineFinding, type TimelineSummary } from '../timeline';
+import type { LadderModel } from '../ladder';
 import type { EventAt } from './notes';
 
-/** The timeline model as one set of arrays (the webview's store, without the DOM). */
-export interface TimelineModel extends EventAt {
-  count: number;
-  tUs: Float64Array;
-  lane: Uint32Array;
-  kind: Uint8Array;
-  /** a response's request and a request's response (server truth); -1 when none */
-  paired: Int32Array;
-  seq: Uint32Array;
-  /** connection number of each lane */
-  lanes: number[];
-  findings: TimelineFinding[];
-}
+/** The timeline model as one set of arrays (the webview's store, without the DOM): what the ladder reads, and where each event is. */
+export interface TimelineModel extends LadderModel, EventAt {}
 
 /** A mismatch as the engine found it, with the timeline events it involves. */
 export interface MismatchAt {
