@@ -137,24 +137,6 @@ async function next(file: string, lines: Lines): Promise<Line[] | null> {
   }
 }
 
-async function* readBatches(
-  file: string,
-  first: Line[],
-  lines: Lines,
-  report: ReadReport,
-  lenient: boolean,
-  maxLine: number,
-  writer: SidecarWriter | null,
-): AsyncGenerator<EventBatch> {
-  try {
-    yield* parseBatches(file, first, lines, report, lenient, maxLine, writer);
-    // a sidecar holds a reading with nothing skipped: a strict reading of the same file must fail as this one would
-    if (report.skipped === 0) writer?.finish({ lines: report.lines, truncatedLastLine: report.truncatedLastLine });
-  } finally {
-    writer?.abandon();
-  }
-}
-
 /** The events of a sidecar, with the report the reading that built it ended with. */
 async function* fromSidecar(file: string, sc: SidecarReading, report: ReadReport): AsyncGenerator<EventBatch> {
   for (;;) {
@@ -171,7 +153,7 @@ async function* fromSidecar(file: string, sc: SidecarReading, report: ReadReport
   }
 }
 
-async function* parseBatches(
+async function* readBatches(
   file: string,
   first: Line[],
   lines: Lines,
@@ -180,48 +162,54 @@ async function* parseBatches(
   maxLine: number,
   writer: SidecarWriter | null,
 ): AsyncGenerator<EventBatch> {
-  let lastT = 0;
-  let batch: Line[] | null = first;
-  while (batch) {
-    const out: EventBatch = { events: [], lines: [] };
-    for (const line of batch) {
-      if (line.tooLong) {
-        skipOrThrow(file, line.no, `the line is longer than ${Math.round(maxLine / 1048576)} MiB`, report, lenient);
-        continue;
-      }
-      // the writer's own data lines are read from their bytes; anything else is parsed as JSON
-      const fast = line.terminated ? fastDataEvent(line.buf, line.start, line.end) : null;
-      let v: unknown = fast;
-      if (fast === null) {
-        const text = line.text;
-        if (text.trim() === '') continue;
-        try {
-          v = JSON.parse(text);
-        } catch {
-          if (!line.terminated) {
-            report.truncatedLastLine = { line: line.no, bytes: line.end - line.start };
-            continue;
-          }
-          skipOrThrow(file, line.no, 'not JSON', report, lenient);
+  try {
+    let lastT = 0;
+    let batch: Line[] | null = first;
+    while (batch) {
+      const out: EventBatch = { events: [], lines: [] };
+      for (const line of batch) {
+        if (line.tooLong) {
+          skipOrThrow(file, line.no, `the line is longer than ${Math.round(maxLine / 1048576)} MiB`, report, lenient);
           continue;
         }
+        // the writer's own data lines are read from their bytes; anything else is parsed as JSON
+        const fast = line.terminated ? fastDataEvent(line.buf, line.start, line.end) : null;
+        let v: unknown = fast;
+        if (fast === null) {
+          const text = line.text;
+          if (text.trim() === '') continue;
+          try {
+            v = JSON.parse(text);
+          } catch {
+            if (!line.terminated) {
+              report.truncatedLastLine = { line: line.no, bytes: line.end - line.start };
+              continue;
+            }
+            skipOrThrow(file, line.no, 'not JSON', report, lenient);
+            continue;
+          }
+        }
+        let problem = fast === null ? eventProblem(v) : null;
+        const ev = v as TranscriptEvent;
+        if (!problem && ev.t < lastT) problem = `time goes backwards: t=${ev.t} after t=${lastT}`;
+        if (problem) {
+          skipOrThrow(file, line.no, problem, report, lenient);
+          continue;
+        }
+        lastT = ev.t;
+        report.events++;
+        writer?.add(ev, line.no);
+        out.events.push(ev);
+        out.lines.push(line.no);
       }
-      let problem = fast === null ? eventProblem(v) : null;
-      const ev = v as TranscriptEvent;
-      if (!problem && ev.t < lastT) problem = `time goes backwards: t=${ev.t} after t=${lastT}`;
-      if (problem) {
-        skipOrThrow(file, line.no, problem, report, lenient);
-        continue;
-      }
-      lastT = ev.t;
-      report.events++;
-      writer?.add(ev, line.no);
-      out.events.push(ev);
-      out.lines.push(line.no);
+      if (batch.length > 0) report.lines = batch[batch.length - 1].no;
+      if (out.events.length > 0) yield out;
+      batch = await nextOrSkip(file, lines, report, lenient);
     }
-    if (batch.length > 0) report.lines = batch[batch.length - 1].no;
-    if (out.events.length > 0) yield out;
-    batch = await nextOrSkip(file, lines, report, lenient);
+    // a sidecar holds a reading with nothing skipped: a strict reading of the same file must fail as this one would
+    if (report.skipped === 0) writer?.finish({ lines: report.lines, truncatedLastLine: report.truncatedLastLine });
+  } finally {
+    writer?.abandon();
   }
 }
 
