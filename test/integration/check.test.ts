@@ -6,6 +6,7 @@ import { reproduceMogilefs2008 } from '../../extension/core/tracker/reproduce';
 import { analyzeTranscript } from '../../extension/core/pairing';
 import { cli } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
+import { cancelledCheck } from '../helpers/cancelled-check';
 
 const dir = tempDir();
 const URLS: Record<string, string> = {
@@ -161,20 +162,7 @@ describe('the mismatch check', () => {
 
 describe('a cancelled run says so', () => {
   test('a check cancelled part way is never clean: its verdict says "cancelled after N of M requests" and records it', async () => {
-    const abort = new AbortController();
-    const v = await runCheck(
-      {
-        client: 'tracker-safe',
-        latency: 'latency:150ms@10%',
-        timeoutMs: 50,
-        requests: 2000,
-        concurrency: 2,
-        rows: 200,
-        seed: 7,
-        out: join(dir, 'cancelled.transcript.jsonl'),
-      },
-      { signal: abort.signal, onProgress: (done) => done >= 100 && abort.abort() },
-    );
+    const v = await cancelledCheck(join(dir, 'cancelled.transcript.jsonl'));
     assert.equal(v.mismatches.length, 0);
     assert.ok(v.cancelled && v.cancelled.of === 2000 && v.cancelled.after >= 100 && v.cancelled.after < 2000, JSON.stringify(v.cancelled));
     assert.equal(v.cancelled.after, v.requests);

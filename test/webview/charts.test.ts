@@ -8,11 +8,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { makeSpec, runBench } from '../../extension/core/bench';
-import { runCheck } from '../../extension/core/check';
 import { benchPayload, checkPayload, metricsPayload, readVerdictFile } from '../../extension/host/chart-payloads';
 import { POSTGRES_URL, requireServer, testTable } from '../helpers/bench-db';
 import { changed, clientPoint, hexRgb, HIGH_CONTRAST, HOUR, LIGHT, markerFill, marksOf, SHARD0, switchTheme, until, windowOf } from './chart-probes';
 import { ARTIFACTS, BLUE_RGB, MISMATCH_RGB, ORANGE_RGB, WebviewHarness, YELLOW_RGB } from './harness';
+import { cancelledCheck } from '../helpers/cancelled-check';
 
 const ROOT = resolve(__dirname, '../..');
 const FOURSQUARE = join(ROOT, 'replays/foursquare-2010/foursquare-2010.metrics.csv');
@@ -354,21 +354,8 @@ describe('chart pages in Chromium', { timeout: 300_000 }, () => {
   });
 
   test("a cancelled check's view says how far it got and is never the clean message", async () => {
-    const abort = new AbortController();
     const file = join(ARTIFACTS, 'cancelled.verdict.json');
-    const run = await runCheck(
-      {
-        client: 'tracker-safe',
-        latency: 'latency:150ms@10%',
-        timeoutMs: 50,
-        requests: 2000,
-        concurrency: 2,
-        rows: 200,
-        seed: 7,
-        out: join(ARTIFACTS, `cancelled-${Date.now()}.transcript.jsonl`),
-      },
-      { signal: abort.signal, onProgress: (done) => done >= 100 && abort.abort() },
-    );
+    const run = await cancelledCheck(join(ARTIFACTS, `cancelled-${Date.now()}.transcript.jsonl`));
     writeFileSync(file, JSON.stringify(run));
     const v = await readVerdictFile(file);
     await h.show(checkPayload(v, file));
