@@ -11,7 +11,8 @@ export function freshDir(prefix: string): string {
   return dir;
 }
 
-const header = (source: Record<string, unknown>) =>
+/** A mogilefs transcript's header line, with this source. */
+export const header = (source: Record<string, unknown>) =>
   JSON.stringify({
     type: 'header',
     format: 'incident-replay/transcript',

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { analyzeTranscript, type Finding } from '../../extension/core/pairing';
-import { freshDir, HOSTILE, write2008Like, writeHostile, writeSynthetic } from '../helpers/timeline-fixtures';
+import { freshDir, header, HOSTILE, write2008Like, writeHostile, writeSynthetic } from '../helpers/timeline-fixtures';
 import { ARTIFACTS, MISMATCH_RGB, WebviewHarness } from './harness';
 
 const dir = freshDir('ir-webview-');
@@ -180,18 +180,7 @@ describe('timeline webview in Chromium', { timeout: 600_000 }, () => {
     await h.load(await replay2008());
     assert.match(await text(h, '#details-title'), /^Nothing selected: click an event or a finding/);
     const empty = join(dir, 'empty.transcript.jsonl');
-    writeFileSync(
-      empty,
-      JSON.stringify({
-        type: 'header',
-        format: 'incident-replay/transcript',
-        version: 1,
-        protocol: 'mogilefs',
-        startedAt: '2008-01-21T14:00:00.000Z',
-        clock: 'us',
-        source: { tool: 'test' },
-      }) + '\n',
-    );
+    writeFileSync(empty, header({ tool: 'test' }) + '\n');
     await h.load(empty);
     assert.equal(await text(h, '#details-title'), 'This transcript is empty: it holds no events to show.');
     await h.screenshot('timeline-empty');
