@@ -12,7 +12,7 @@ import { deserialize, serialize } from 'node:v8';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodedView } from './decoded-view';
-import { Offsets, type SavedOffsets } from './offsets';
+import { Offsets, withRoom, type SavedOffsets } from './offsets';
 import { protocolByName } from '../protocols';
 import type { Decoded } from '../protocols/types';
 import { DETAILS_MAX_BYTES, MAX_TEXT_CHARS, type EventBrief, type EventDetails } from './model';
@@ -121,14 +121,6 @@ class PooledFile {
   async close(): Promise<void> {
     await this.fh.close().catch(() => undefined);
   }
-}
-
-/** `a`, or a copy twice its length when index i is past its end. */
-function room<T extends Float64Array | Uint8Array>(a: T, i: number, make: (n: number) => T): T {
-  if (i < a.length) return a;
-  const b = make(a.length * 2);
-  b.set(a);
-  return b;
 }
 
 export class DetailsSpill {
@@ -370,7 +362,7 @@ class TextSpill {
   }
 
   add(text: string | null): void {
-    this.onRead = room(this.onRead, this.count, (n) => new Uint8Array(n));
+    this.onRead = withRoom(this.onRead, this.count, (n) => new Uint8Array(n));
     if (text === null) this.onRead[this.count] = 1;
     // texts are cut to a few hundred characters: one always fits an empty pool
     const t = text ?? '';

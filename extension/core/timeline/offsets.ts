@@ -19,10 +19,10 @@ export class Offsets {
     const i = this.length;
     const b = Math.floor(i / BLOCK);
     if (i % BLOCK === 0) {
-      if (b >= this.bases.length) this.bases = grown(this.bases, (n) => new Float64Array(n));
+      this.bases = withRoom(this.bases, b, (n) => new Float64Array(n));
       this.bases[b] = at;
     }
-    if (i >= this.deltas.length) this.deltas = grown(this.deltas, (n) => new Uint32Array(n));
+    this.deltas = withRoom(this.deltas, i, (n) => new Uint32Array(n));
     const d = at - this.bases[b];
     if (d < 0 || d > 0xffffffff) throw new Error(`offset ${at} is ${d} bytes from its block's start: past what an entry holds`);
     this.deltas[i] = d;
@@ -46,7 +46,9 @@ export class Offsets {
   }
 }
 
-function grown<T extends Float64Array<ArrayBuffer> | Uint32Array<ArrayBuffer>>(a: T, make: (n: number) => T): T {
+/** `a`, or a copy twice its length when index i is past its end: the spills' growing arrays. */
+export function withRoom<T extends Float64Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Uint8Array<ArrayBuffer>>(a: T, i: number, make: (n: number) => T): T {
+  if (i < a.length) return a;
   const b = make(a.length * 2);
   b.set(a);
   return b;
