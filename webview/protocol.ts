@@ -4,14 +4,8 @@
 import type { ShardChart } from '../extension/core/metrics/shard-chart';
 import type { CheckVerdict } from '../extension/core/check/verdict';
 import { parseSelection, type ReviewHostMessage, type ReviewWebviewMessage } from './review-protocol';
-import {
-  FINDING_KINDS,
-  type EventBrief,
-  type EventDetails,
-  type TimelineChunk,
-  type TimelineFindingKind,
-  type TimelineSummary,
-} from '../extension/core/timeline/model';
+import { FINDING_KINDS, type EventBrief, type EventDetails, type TimelineFindingKind, type TimelineSummary } from '../extension/core/timeline/model';
+import type { PackedChunk } from '../extension/core/timeline/packed';
 
 export type ViewCommand = 'nextFinding' | 'prevFinding' | 'stepForward' | 'stepBack' | 'fitAll' | 'play' | 'pause';
 export const VIEW_COMMANDS: readonly ViewCommand[] = ['nextFinding', 'prevFinding', 'stepForward', 'stepBack', 'fitAll', 'play', 'pause'];
@@ -41,7 +35,8 @@ export interface ViewState {
 export type HostMessage =
   | { type: 'load'; source: string; title: string }
   | { type: 'progress'; fraction: number; events: number }
-  | { type: 'chunk'; chunk: TimelineChunk }
+  /** the model's next events, packed and deflated (extension/core/timeline/packed.ts) */
+  | { type: 'chunk'; chunk: PackedChunk }
   | { type: 'done'; summary: TimelineSummary }
   | { type: 'error'; message: string }
   /** `related`: the keys and summaries of the events asked for with the details, in the order asked */

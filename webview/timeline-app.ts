@@ -6,6 +6,7 @@ import { DetailsPane, NOTHING_SELECTED } from './details';
 import { exchangeLines, exchangeOf, relatedOf } from './exchange';
 import { FindingNav, type FindingFilter } from './finding-nav';
 import { FindingsList } from './findings';
+import { inflateChunk } from './inflate';
 import { bindTimelineKeys } from './keys';
 import { LadderPane } from './ladder-pane';
 import {
@@ -210,9 +211,38 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
     summaryLine.dataset.verdict = s.verdictKind;
   }
 
+  /** the load under way: work queued for an older one is dropped */
+  let loadNumber = 0;
+  let loadQueue: Promise<void> = Promise.resolve();
+  /** Runs `work` after what was queued before it, then what it returns, unless another load began meanwhile. */
+  function inOrder(work: () => Promise<() => void>): void {
+    const mine = loadNumber;
+    loadQueue = loadQueue.then(async () => {
+      if (mine !== loadNumber) return;
+      try {
+        const apply = await work();
+        if (mine === loadNumber) apply();
+      } catch (err) {
+        if (mine !== loadNumber) return;
+        loadNumber++; // the rest of this load is dropped: the model is not whole
+        loadFailed(`the timeline's data could not be read: ${(err as Error).message}`);
+        vscode.postMessage({ type: 'log', message: `a chunk could not be read: ${(err as Error).message}` });
+      }
+    });
+  }
+
+  function loadFailed(message: string): void {
+    toolbar.setProgress(null);
+    summaryLine.textContent = message;
+    summaryLine.dataset.error = 'true';
+    details.clear(`The transcript could not be loaded: ${message}`, 'failed');
+    findings.render([], [], 'No findings: the transcript could not be loaded.');
+  }
+
   function onMessage(msg: HostMessage): void {
     switch (msg.type) {
       case 'load':
+        loadNumber++;
         source = msg.source;
         loaded = false;
         textsAsked = false;
@@ -239,24 +269,34 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
         summaryLine.textContent = `Loading… ${msg.events.toLocaleString('en-US')} events`;
         return;
       case 'chunk': {
-        const first = store.count === 0;
-        store.append(msg.chunk);
-        if (first) view.fitAll();
-        view.redraw();
-        if (first) requestAnimationFrame(() => vscode.postMessage({ type: 'firstFrame', events: store.count }));
+        // chunks come deflated and are inflated off this handler: each is appended, and done or an error taken, in the
+        // order the host sent them, and none of an older load once a newer one began
+        const packed = msg.chunk;
+        inOrder(async () => {
+          const chunk = await inflateChunk(packed);
+          return () => {
+            const first = store.count === 0;
+            store.append(chunk);
+            if (first) view.fitAll();
+            view.redraw();
+            if (first) requestAnimationFrame(() => vscode.postMessage({ type: 'firstFrame', events: store.count }));
+          };
+        });
         return;
       }
-      case 'done':
-        finishLoad(msg.summary);
-        review.changed();
+      case 'done': {
+        const summary = msg.summary;
+        inOrder(async () => () => {
+          finishLoad(summary);
+          review.changed();
+        });
         return;
-      case 'error':
-        toolbar.setProgress(null);
-        summaryLine.textContent = msg.message;
-        summaryLine.dataset.error = 'true';
-        details.clear(`The transcript could not be loaded: ${msg.message}`, 'failed');
-        findings.render([], [], 'No findings: the transcript could not be loaded.');
+      }
+      case 'error': {
+        const message = msg.message;
+        inOrder(async () => () => loadFailed(message));
         return;
+      }
       case 'texts':
         if (msg.id <= textsFloor) return;
         textsAsked = false;

@@ -1,18 +1,16 @@
 // One timeline on screen: a webview (panel or custom editor) bound to a transcript. Waits for the webview's
 // `ready`, streams the model to it in chunks, answers details requests from the spill, and forwards commands.
-// A webview that is hidden and shown again says `ready` again: the model is re-sent from memory when it fits the
-// cache's budget (a million events take about 22 MB: numbers only, the texts stay in the spill), else built again.
+// The chunks go packed and deflated (core/timeline/packed.ts): numbers only, the texts stay in the spill.
 // The webview asks for the texts and keys of the events it labels (`requestTexts`), read from the spill of the model
 // shown or of the one still loading, and with an event's details for the keys of the others of its exchange.
 import * as vscode from 'vscode';
 import { UserError } from '../core/errors';
-import { openTimeline, type DetailsSpill, type ModelCache, type TimelineChunk } from '../core/timeline';
+import { openTimeline, type DetailsSpill, type ModelCache, type PackedChunk } from '../core/timeline';
 import { webviewHtml } from './html';
 import type { Log } from './output';
 import { NO_SELECTION, type NoteMark, type TimelineSelection } from '../../webview/review-protocol';
 import { parseWebviewMessage, type CursorReport, type HostMessage, type ViewCommand, type ViewState } from '../../webview/protocol';
 
-/** the most the host keeps of one timeline's model to show it again without building it again */
 /** model chunks posted to the page and not yet delivered, at most */
 const CHUNKS_IN_FLIGHT = 4;
 const COMMAND_TIMEOUT_MS = 10_000;
@@ -177,7 +175,7 @@ export class TimelineSession implements vscode.Disposable {
     // a post resolves when the page has it: one at a time would wait a round trip each, so a few are kept in flight,
     // enough to keep the transport busy without queueing a whole model in memory
     const inFlight: Thenable<boolean>[] = [];
-    const postChunk = async (chunk: TimelineChunk): Promise<void> => {
+    const postChunk = async (chunk: PackedChunk): Promise<void> => {
       inFlight.push(this.post({ type: 'chunk', chunk }));
       if (inFlight.length >= CHUNKS_IN_FLIGHT) await inFlight.shift();
     };

@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, utimesSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ModelCache, openTimeline, type TimelineChunk } from '../../extension/core/timeline';
+import { inflateChunk, ModelCache, openTimeline, type TimelineChunk } from '../../extension/core/timeline';
 
 const ROOT = join(__dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'ir-model-cache-'));
@@ -14,7 +14,7 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 async function open(file: string, models: ModelCache) {
   const chunks: TimelineChunk[] = [];
-  const t = await openTimeline(file, { lenient: true, models, onChunk: (c) => void chunks.push(c) });
+  const t = await openTimeline(file, { lenient: true, models, onChunk: async (c) => void chunks.push(await inflateChunk(c)) });
   await t.saved;
   const all = Array.from({ length: t.summary.events }, (_, i) => i);
   const details = await Promise.all(all.map((i) => t.details.read(i)));

@@ -4,19 +4,22 @@
 // temporary folder and renamed when whole, so an entry that exists is complete. Least recently opened entries go
 // first when the cache passes its size.
 //
-// Entry: meta.json {version, size, mtimeMs, summary}, chunks.bin ([u32 length][v8-serialized chunk]…), and the
-// spill's details.bin, texts.bin and details.index (DetailsSpill.saveTo).
+// Entry: meta.json {version, size, mtimeMs, summary}, chunks.bin ([u32 length][v8-serialized packed chunk]…: the
+// bytes posted to the webview, so a reopen reads and posts them without packing again), and the spill's details.bin,
+// texts.bin and details.index (DetailsSpill.saveTo).
 import { createHash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { buildTimeline, type BuildOptions, type BuiltTimeline } from './builder';
+import { deflateChunk } from './deflate';
 import { DetailsSpill } from './details';
-import type { TimelineChunk, TimelineSummary } from './model';
+import type { TimelineSummary } from './model';
+import type { PackedChunk } from './packed';
 
 /** changes whenever the model, the chunks or the spill change shape: older entries are then ignored */
-const VERSION = 3;
+const VERSION = 4;
 
 interface Meta {
   version: number;
@@ -27,7 +30,7 @@ interface Meta {
 
 export interface CachedTimeline {
   summary: TimelineSummary;
-  chunks: AsyncGenerator<TimelineChunk>;
+  chunks: AsyncGenerator<PackedChunk>;
   details: DetailsSpill;
 }
 
@@ -119,7 +122,7 @@ export class ModelWriter {
     this.out.on('error', () => (this.failed = true));
   }
 
-  chunk(c: TimelineChunk): void {
+  chunk(c: PackedChunk): void {
     const body = serialize(c);
     const head = Buffer.allocUnsafe(4);
     head.writeUInt32LE(body.length, 0);
@@ -149,7 +152,7 @@ export class ModelWriter {
   }
 }
 
-async function* readChunks(path: string): AsyncGenerator<TimelineChunk> {
+async function* readChunks(path: string): AsyncGenerator<PackedChunk> {
   const fh = await open(path, 'r');
   try {
     const head = Buffer.alloc(4);
@@ -159,21 +162,25 @@ async function* readChunks(path: string): AsyncGenerator<TimelineChunk> {
       const body = Buffer.allocUnsafe(head.readUInt32LE(0));
       if ((await fh.read(body, 0, body.length, at + 4)).bytesRead < body.length) return;
       at += 4 + body.length;
-      yield deserialize(body) as TimelineChunk;
+      yield deserialize(body) as PackedChunk;
     }
   } finally {
     await fh.close();
   }
 }
 
+export interface OpenOptions extends Omit<BuildOptions, 'onChunk'> {
+  models?: ModelCache;
+  /** each chunk packed (packed.ts), as the webview takes it; awaited, so a slow consumer slows the build */
+  onChunk: (chunk: PackedChunk) => void | Promise<void>;
+}
+
 /**
- * A transcript's timeline: from the model cache when it holds this transcript as it is now (the chunks handed to
- * onChunk as they are read), else built, and kept in the cache for the next time when the build ran to its end.
+ * A transcript's timeline, in packed chunks: from the model cache when it holds this transcript as it is now (the
+ * chunks handed to onChunk as they are read), else built, and kept in the cache for the next time when the build ran
+ * to its end.
  */
-export async function openTimeline(
-  file: string,
-  opts: BuildOptions & { models?: ModelCache },
-): Promise<BuiltTimeline & { fromCache: boolean; saved: Promise<void> }> {
+export async function openTimeline(file: string, opts: OpenOptions): Promise<BuiltTimeline & { fromCache: boolean; saved: Promise<void> }> {
   const cached = opts.models ? await opts.models.open(file).catch(() => null) : null;
   if (cached) {
     opts.onDetails?.(cached.details);
@@ -188,9 +195,10 @@ export async function openTimeline(
   try {
     const built = await buildTimeline(file, {
       ...opts,
-      onChunk: (chunk) => {
-        writer?.chunk(chunk);
-        return opts.onChunk(chunk);
+      onChunk: async (chunk) => {
+        const packed = await deflateChunk(chunk);
+        writer?.chunk(packed);
+        await opts.onChunk(packed);
       },
     });
     // the entry is made after the model is shown: `saved` says when (for a test or a bench to wait on)
