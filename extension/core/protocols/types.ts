@@ -87,6 +87,12 @@ export interface WireMessage {
   encrypted?: boolean;
   /** the framing of this direction was lost here (a length past any real message): what follows is not framed */
   lostFraming?: boolean;
+  /**
+   * For recording, from a mask session that hands over only the messages that may hold a secret: where the message
+   * begins in its direction's bytes as pushed. Without it the redactor finds a message by its bytes, after the one
+   * before it, which needs every message handed over.
+   */
+  streamOffset?: number;
 }
 
 export interface WireSession {

@@ -21,6 +21,8 @@ export class Redactor {
   private readonly aheadHead: Record<Direction, Buffer | null> = { c2s: null, s2c: null };
   /** directions whose framing is lost: every byte from there on is masked */
   private readonly blind: Record<Direction, boolean> = { c2s: false, s2c: false };
+  /** bytes of each direction released so far: where the next held byte is in the direction's bytes */
+  private readonly released: Record<Direction, number> = { c2s: 0, s2c: 0 };
 
   constructor(private readonly protocol: Protocol & { redact: NonNullable<Protocol['redact']> }) {
     // boundaries are all masking needs: a framing-only session where the protocol has one
@@ -47,8 +49,9 @@ export class Redactor {
     const pending = this.session.pendingBytes(dir);
     const done = this.heldBytes[dir] - pending;
     if (done > 0) {
+      const from = this.released[dir];
       const whole = this.takeHeld(dir, done);
-      parts.push(this.session.redactSent?.(dir, whole) ?? this.redactWhole(dir, whole, msgs));
+      parts.push(this.session.redactSent?.(dir, whole) ?? this.redactWhole(dir, whole, from, msgs));
     }
     // a big message still arriving that holds no secret goes out as it arrives, so the relay never runs far ahead of
     // the file (a 60 MB query is not held whole); what cannot be told to be secret-free is held until it is whole
@@ -68,12 +71,13 @@ export class Redactor {
     const all = this.held[dir].length === 1 ? this.held[dir][0] : Buffer.concat(this.held[dir]);
     this.held[dir] = n < all.length ? [all.subarray(n)] : [];
     this.heldBytes[dir] = all.length - n;
+    this.released[dir] += n;
     // a view, not a copy: what was relayed is never changed in place (redactWhole copies before it masks)
     return all.subarray(0, n);
   }
 
-  /** Whole messages' bytes, each message found in them masked by the protocol. */
-  private redactWhole(dir: Direction, whole: Buffer, msgs: WireMessage[]): Buffer {
+  /** Whole messages' bytes (`from`: where they begin in the direction's bytes), each message in them masked by the protocol. */
+  private redactWhole(dir: Direction, whole: Buffer, from: number, msgs: WireMessage[]): Buffer {
     // the bytes may still be on their way to the other side (a socket write holds them): masked in a copy
     let out = whole;
     let at = 0;
@@ -85,8 +89,9 @@ export class Redactor {
         this.aheadHead[dir] = null;
         continue;
       }
-      const start = whole.indexOf(m.bytes, at);
-      if (start < 0) continue;
+      // where the session says the message is, else found by its bytes after the one before
+      const start = m.streamOffset !== undefined ? m.streamOffset - from : whole.indexOf(m.bytes, at);
+      if (start < 0 || start + m.bytes.length > whole.length) continue;
       at = start + m.bytes.length;
       if (m.encrypted) continue;
       const redacted = this.protocol.redact(dir, m.bytes);

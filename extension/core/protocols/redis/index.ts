@@ -2,6 +2,7 @@
 // normal, not a sign of a timeout. Pushes and pub/sub messages answer no command and are never paired.
 import type { Protocol } from '../types';
 import { describeAlone } from './describe';
+import { RedisMaskFramer } from './mask-framer';
 import { redactRedis } from './redact';
 import { RedisSession } from './session';
 
@@ -15,4 +16,5 @@ export const redis: Protocol = {
   session: () => new RedisSession(),
   redact: redactRedis,
   describe: describeAlone,
+  maskSession: () => new RedisMaskFramer(),
 };

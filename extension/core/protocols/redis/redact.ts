@@ -105,7 +105,7 @@ function commandName(b: Buffer): string | null {
  * `modifier '`; CONFIG GET names the setting (Redis writes setting names in lower case); an ACL password hash follows
  * a '#' (ACL LIST) or is a 64-byte bulk string (ACL GETUSER). Most replies have none of them and are not scanned.
  */
-function mayRepeatSecret(b: Buffer): boolean {
+export function mayRepeatSecret(b: Buffer): boolean {
   return b.indexOf("modifier '") >= 0 || b.indexOf('requirepass') >= 0 || b.indexOf('masterauth') >= 0 || b.indexOf(0x23) >= 0 || b.indexOf('$64\r\n') >= 0;
 }
 
