@@ -1,10 +1,11 @@
 // `npm run bench recorder`: what recording costs real clients, in the same run. redis-benchmark (GET, one client and
-// eight, and eight pipelining 16) and pgbench (select-only, one client and eight) against the server directly,
+// eight, each with and without pipelining 16) and pgbench (select-only, one client and eight, each alone and 16 to a
+// \startpipeline) against the server directly,
 // through socat (the plain relay any SRE would reach for), through `record` (the proxy, secrets masked as by
 // default) and with `record --capture` (tcpdump on the port, the client direct). Three rounds, the four taken in
 // turn within each; ratios are taken within a round and their median printed. Loopback only, a few seconds each.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closedPort } from '../test/helpers/net';
@@ -107,8 +108,9 @@ const redisGet =
     return { rps: Number(cells[1]), p50Us: cells[4] !== undefined ? Number(cells[4]) * 1000 : null };
   };
 
+/** pgbench's select-only transaction, or `pipeline` of them in one \startpipeline … \endpipeline (prepared) */
 const pgSelect =
-  (clients: number) =>
+  (clients: number, pipeline = 1, script = '') =>
   async (port: number): Promise<Figure> => {
     const out = await run('pgbench', [
       '-h',
@@ -117,7 +119,7 @@ const pgSelect =
       String(port),
       '-U',
       'postgres',
-      '-S',
+      ...(pipeline > 1 ? ['-M', 'prepared', '-f', script] : ['-S']),
       '-n',
       '-c',
       String(clients),
@@ -167,10 +169,17 @@ export default async function bench(): Promise<void> {
     }
     await compare('redis-benchmark GET, 1 client', 6379, dir, redisGet(1, 1));
     await compare('redis-benchmark GET, 8 clients', 6379, dir, redisGet(8, 1));
+    await compare('redis-benchmark GET, 1 client pipelining 16', 6379, dir, redisGet(1, 16));
     await compare('redis-benchmark GET, 8 clients pipelining 16', 6379, dir, redisGet(8, 16));
     await run('pgbench', ['-h', '127.0.0.1', '-U', 'postgres', '-i', '-s', '1', '-q', 'test']);
     await compare('pgbench select-only, 1 client', 5432, dir, pgSelect(1));
     await compare('pgbench select-only, 8 clients', 5432, dir, pgSelect(8));
+    // pgbench's own -S transaction 16 times in one pipeline (tps counts pipelines)
+    const script = join(dir, 'select-pipeline.sql');
+    const select = 'SELECT abalance FROM pgbench_accounts WHERE aid = :aid;';
+    await writeFile(script, ['\\set aid random(1, 100000 * :scale)', '\\startpipeline', ...Array(16).fill(select), '\\endpipeline', ''].join('\n'));
+    await compare('pgbench select-only pipelining 16, 1 client', 5432, dir, pgSelect(1, 16, script));
+    await compare('pgbench select-only pipelining 16, 8 clients', 5432, dir, pgSelect(8, 16, script));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

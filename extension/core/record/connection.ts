@@ -67,16 +67,17 @@ export class ProxiedConnection {
           },
         });
     const framer = ctx.frame ? new AnswerFramer(opts.protocol, target.port) : null;
-    const record = (out: Recordable) => {
-      for (const [dir, bytes] of out) writer.data(c, dir, bytes);
+    const record = (out: Recordable, t?: number) => {
+      for (const [dir, bytes] of out) writer.data(c, dir, bytes, t);
     };
     const congested = () => (writer.congested ? writer.drained() : null);
     const hooksFor = (dir: 'c2s' | 's2c') => ({
       record: (bytes: Buffer) => {
         if (dir === 'c2s') stats.c2sBytes += bytes.length;
         else stats.s2cBytes += bytes.length;
-        if (mask) record(mask.take(dir, bytes));
-        else writer.data(c, dir, bytes);
+        // stamped now, when the bytes were handed on; masked and written once this turn's other chunks are relayed
+        const t = writer.now();
+        writer.defer(() => (mask ? record(mask.take(dir, bytes), t) : writer.data(c, dir, bytes, t)));
       },
       fault: (f: ActiveFault, detail: Record<string, unknown>) => {
         stats.faults++;
@@ -150,7 +151,10 @@ export class ProxiedConnection {
         up.stop();
         down.stop();
         stats.open--;
-        if (mask) record(mask.flush());
+        if (mask) {
+          const t = writer.now();
+          writer.defer(() => record(mask.flush(), t));
+        }
         const dropped = up.undelivered + down.undelivered;
         if (dropped > 0) {
           stats.droppedBytes += dropped;

@@ -85,16 +85,26 @@ export class TranscriptWriter {
     return this.lastT;
   }
 
-  /** Appends an event stamped now; returns its time. */
+  /** Appends an event stamped now (after what was deferred before it); returns its time. */
   event(c: number, k: string, fields: Record<string, unknown> = {}): number {
     const t = this.now();
-    this.line({ t, c, k, ...fields });
+    if (this.later.length > 0) this.defer(() => this.line({ t: this.stamp(t), c, k, ...fields }));
+    else this.line({ t: this.stamp(t), c, k, ...fields });
     return t;
   }
 
-  data(c: number, dir: Direction, bytes: Uint8Array): number {
+  /** The time a line is written with: its own, or the last line's if that is later (lines never go back in time). */
+  private stamp(t: number): number {
+    if (t < this.lastWritten) return this.lastWritten;
+    this.lastWritten = t;
+    return t;
+  }
+  private lastWritten = 0;
+
+  /** Appends a chunk's bytes, stamped `at` (µs from now(), taken when the chunk was relayed) or now. */
+  data(c: number, dir: Direction, bytes: Uint8Array, at = this.now()): number {
     this.counts[dir] += bytes.length;
-    const t = this.now();
+    const t = this.stamp(at);
     // the line every relayed chunk makes, put together here rather than by stringifying an object: the same text
     // JSON.stringify would write for { t, c, k, d, e }, and the reader's fast path reads exactly this shape
     const { d, e } = encodeBytes(bytes);
@@ -110,8 +120,29 @@ export class TranscriptWriter {
     this.line({ t, c, k, ...fields });
   }
 
+  // Work put off until the I/O callbacks of this turn of the event loop have run (setImmediate): the recorder relays
+  // every chunk that is ready first, and masks and writes them after, in the order they were relayed.
+  private later: Array<() => void> = [];
+  private laterQueued = false;
+
+  /** Runs `fn` once this turn's I/O is handled, after everything deferred before it; events written meanwhile wait their turn. */
+  defer(fn: () => void): void {
+    this.later.push(fn);
+    if (this.laterQueued) return;
+    this.laterQueued = true;
+    setImmediate(() => this.runLater());
+  }
+
+  private runLater(): void {
+    this.laterQueued = false;
+    // what a deferred function defers in turn runs in this same pass, in order
+    for (let i = 0; i < this.later.length; i++) this.later[i]();
+    this.later = [];
+  }
+
   /** Resolves once every line accepted so far is in the file, so that a reader of a transcript still being written sees them whole. */
   synced(): Promise<void> {
+    this.runLater();
     this.flush();
     if (this.closed || this.failed || this.out.writableLength === 0) return Promise.resolve();
     return new Promise((resolve) => this.out.write('', () => resolve()));
@@ -178,6 +209,7 @@ export class TranscriptWriter {
    */
   async close(extra: Record<string, unknown> = {}): Promise<void> {
     if (this.closed) return;
+    this.runLater();
     if (this.failed) {
       this.closed = true;
       if (!this.keepOpen) this.out.destroy();
