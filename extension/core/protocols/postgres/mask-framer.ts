@@ -1,5 +1,5 @@
 // One PostgreSQL connection framed for masking only: where each message begins and ends, the startup phase and the
-// upgrade to TLS, nothing decoded. The recorder's redactor runs on this rather than on PostgresSession, which builds
+// upgrade to TLS, nothing decoded; only password messages are handed to the redactor, each at its offset. The recorder's redactor runs on this rather than on PostgresSession, which builds
 // every answer's rows and every statement's parameters: to find the 'p' messages, the boundaries are enough. Its
 // framing is PostgresSession's (the same functions of framing.ts, the same startup and TLS rules), which the record
 // tests hold it to with real logins (password, md5, SCRAM) and giant messages.
@@ -16,12 +16,17 @@ export class PgMaskFramer implements WireSession {
   private readonly broken: Record<Direction, boolean> = { c2s: false, s2c: false };
   private readonly startupState: StartupState = { untyped: true, bareAnswers: 0 };
   private encrypted = false;
+  /** bytes pushed per direction: where the queue's first byte is in the direction's bytes */
+  private readonly pushed: Record<Direction, number> = { c2s: 0, s2c: 0 };
+  /** the message being held went out ahead (pendingHoldsNoSecret said so): hand it over when whole */
+  private readonly ahead: Record<Direction, boolean> = { c2s: false, s2c: false };
 
   push(dir: Direction, bytes: Buffer, tUs: number): WireMessage[] {
     if (this.encrypted) return bytes.length ? [opaque(dir, bytes, tUs)] : [];
     if (this.broken[dir]) return [];
     const q = this.queues[dir];
     q.push(bytes, tUs);
+    this.pushed[dir] += bytes.length;
     const out: WireMessage[] = [];
     for (;;) {
       if (this.encrypted) {
@@ -30,6 +35,7 @@ export class PgMaskFramer implements WireSession {
       }
       // a message past the cap was taken by its head; the rest of it is skipped as it comes
       if (q.skipRemaining > 0) break;
+      const streamOffset = this.pushed[dir] - q.length;
       const t = dir === 'c2s' ? takeFrontend(q, this.startupState) : takeBackend(q, this.startupState);
       if (t === null) break;
       if (!isFrame(t)) {
@@ -39,7 +45,11 @@ export class PgMaskFramer implements WireSession {
       }
       if (dir === 'c2s' && this.startupState.untyped) startupSent(this.startupState, t.bytes);
       else if (dir === 's2c' && t.bytes.length === 1 && bareAnswered(this.startupState, t.bytes[0])) this.encrypted = true;
-      out.push({ dir, tUs: t.tUs, tEndUs: t.tEndUs, bytes: t.bytes, decoded: UNREAD });
+      // only a password message ('p') can hold a secret: the rest are framed and not handed over, save the one that
+      // went out ahead (the redactor knows it by its head)
+      const hand = (dir === 'c2s' && t.bytes[0] === 0x70) || this.ahead[dir];
+      this.ahead[dir] = false;
+      if (hand) out.push({ dir, tUs: t.tUs, tEndUs: t.tEndUs, bytes: t.bytes, decoded: UNREAD, streamOffset });
     }
     return out;
   }
@@ -49,7 +59,9 @@ export class PgMaskFramer implements WireSession {
   }
 
   pendingHoldsNoSecret(dir: Direction): boolean {
-    return !this.encrypted && !this.broken[dir] && pendingHoldsNoSecret(this.queues[dir], dir, this.startupState);
+    const no = !this.encrypted && !this.broken[dir] && pendingHoldsNoSecret(this.queues[dir], dir, this.startupState);
+    if (no) this.ahead[dir] = true;
+    return no;
   }
 }
 
