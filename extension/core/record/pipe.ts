@@ -126,6 +126,12 @@ export class Pipe {
   }
 
   push(chunk: Buffer): void {
+    // no fault on this direction and nothing waiting: the chunk goes on at once, as a bare relay would send it
+    if (this.attached.length === 0 && this.queue.length === 0 && this.dest && !this.waitingDrain && !this.timer && !this.stopped && !this.hooks.congested()) {
+      this.readBytes += chunk.length;
+      this.send(this.dest, chunk);
+      return;
+    }
     const pieces = this.hooks.split?.(this.dir, chunk) ?? null;
     const byMessage = pieces !== null && this.attached.some((a) => a.fault.spec.nth !== undefined);
     for (const piece of byMessage ? pieces : [{ bytes: chunk, nth: 0 }]) {
@@ -245,21 +251,25 @@ export class Pipe {
       }
       this.queue.shift();
       this.queuedBytes -= head.bytes.length;
-      this.deliveredBytes += head.bytes.length;
-      // forward first: the bytes should not wait for their own recording
-      const flowing = dest.write(head.bytes);
-      this.hooks.record(head.bytes);
-      if (!flowing) {
-        this.waitingDrain = true;
-        dest.once('drain', () => {
-          this.waitingDrain = false;
-          this.pump();
-        });
-        return;
-      }
+      if (!this.send(dest, head.bytes)) return;
     }
     this.maybeResume();
     if (this.ending && !this.endTimer && this.queue.length === 0 && !dest.destroyed) dest.end();
+  }
+
+  /** Hands bytes to the destination and records them; false when it must drain first (then pump() goes on after). */
+  private send(dest: Socket, bytes: Buffer): boolean {
+    this.deliveredBytes += bytes.length;
+    // forward first: the bytes should not wait for their own recording
+    const flowing = dest.write(bytes);
+    this.hooks.record(bytes);
+    if (flowing) return true;
+    this.waitingDrain = true;
+    dest.once('drain', () => {
+      this.waitingDrain = false;
+      this.pump();
+    });
+    return false;
   }
 
   /** Stops reading while too much is queued here or the transcript writer lags. */
