@@ -6,19 +6,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { postgres } from '../../extension/core/protocols/postgres';
-import { Redactor } from '../../extension/core/record/redactor';
 import { eventBytes, type DataEvent, type Direction } from '../../extension/core/transcript/format';
+import { bothMasks, inTwo, released } from '../helpers/mask-compare';
 
-const decoding = { ...postgres, maskSession: undefined };
-
-/** Both redactors over the same chunks: what each releases, chunk by chunk, and at the end. */
-function both(chunks: Array<[Direction, Buffer]>): [string[], string[]] {
-  const run = (r: Redactor) => {
-    const out = chunks.map(([dir, b]) => `${dir} ${r.take(dir, b)?.toString('hex') ?? '-'}`);
-    return [...out, `${r.flush('c2s')?.toString('hex')}`, `${r.flush('s2c')?.toString('hex')}`];
-  };
-  return [run(Redactor.for(postgres) as Redactor), run(Redactor.for(decoding) as Redactor)];
-}
+const both = (chunks: Array<[Direction, Buffer]>) => bothMasks(postgres, chunks);
 
 test('every recorded PostgreSQL connection: the framing-only mask releases the same bytes as the decoding one', () => {
   const dir = join(__dirname, '..', 'fixtures', 'real', 'postgres');
@@ -64,13 +55,10 @@ test('password, md5 and SASL messages after a startup, cut at every byte: the sa
     typed('p', Buffer.from(`${secret}\0`)),
   ]);
   for (let cut = 1; cut < stream.length; cut++) {
-    const [framing, decodingOut] = both([
-      ['c2s', stream.subarray(0, cut)],
-      ['c2s', stream.subarray(cut)],
-    ]);
+    const [framing, decodingOut] = both(inTwo('c2s', stream, cut));
     assert.deepEqual(framing, decodingOut, `cut at ${cut}`);
-    const released = Buffer.concat(framing.filter((x) => /^c2s [0-9a-f]+$/.test(x)).map((x) => Buffer.from(x.slice(4), 'hex')));
-    assert.ok(released.length > stream.length - 20, `cut at ${cut}: what was released (${released.length} bytes)`);
-    assert.equal(released.toString('latin1').split(secret).length - 1, 1, `cut at ${cut}: only the query's text holds the password`);
+    const out = released(framing, 'c2s');
+    assert.ok(out.length > stream.length - 20, `cut at ${cut}: what was released (${out.length} bytes)`);
+    assert.equal(out.toString('latin1').split(secret).length - 1, 1, `cut at ${cut}: only the query's text holds the password`);
   }
 });

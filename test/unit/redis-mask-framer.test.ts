@@ -7,25 +7,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { redis } from '../../extension/core/protocols/redis';
-import { Redactor, STREAM_AFTER } from '../../extension/core/record/redactor';
+import { STREAM_AFTER } from '../../extension/core/record/redactor';
 import { eventBytes, type DataEvent, type Direction } from '../../extension/core/transcript/format';
+import { bothMasks, inTwo, released } from '../helpers/mask-compare';
 
 const ROOT = join(__dirname, '..', '..');
-const decoding = { ...redis, maskSession: undefined };
-
-/** Both redactors over the same chunks: what each releases, chunk by chunk, and at the end. */
-function both(chunks: Array<[Direction, Buffer]>): [string[], string[]] {
-  const run = (r: Redactor) => {
-    const out = chunks.map(([dir, b]) => `${dir} ${r.take(dir, b)?.toString('hex') ?? '-'}`);
-    return [...out, `${r.flush('c2s')?.toString('hex')}`, `${r.flush('s2c')?.toString('hex')}`];
-  };
-  return [run(Redactor.for(redis) as Redactor), run(Redactor.for(decoding) as Redactor)];
-}
-
-/** What was released in one direction, joined. */
-function released(out: string[], dir: Direction): Buffer {
-  return Buffer.concat(out.filter((x) => x.startsWith(`${dir} `) && x.length > 4 && !x.endsWith(' -')).map((x) => Buffer.from(x.slice(4), 'hex')));
-}
+const both = (chunks: Array<[Direction, Buffer]>) => bothMasks(redis, chunks);
 
 function connections(file: string): Map<number, Array<[Direction, Buffer]>> {
   const byConn = new Map<number, Array<[Direction, Buffer]>>();
@@ -99,10 +86,7 @@ test('password commands, cut at every byte: the same bytes as the decoding mask,
   );
   const inValue = resp('AUTH', SECRET);
   for (let cut = 1; cut < stream.length; cut++) {
-    const [framing, decodingOut] = both([
-      ['c2s', stream.subarray(0, cut)],
-      ['c2s', stream.subarray(cut)],
-    ]);
+    const [framing, decodingOut] = both(inTwo('c2s', stream, cut));
     assert.deepEqual(framing, decodingOut, `cut at ${cut}`);
     const out = released(framing, 'c2s');
     assert.equal(out.length, stream.length, `cut at ${cut}: every byte released`);
@@ -131,10 +115,7 @@ test('replies that repeat a password (CONFIG GET, ACL LIST, ACL GETUSER, an ACL 
     ].join(''),
   );
   for (let cut = 1; cut < stream.length; cut++) {
-    const [framing, decodingOut] = both([
-      ['s2c', stream.subarray(0, cut)],
-      ['s2c', stream.subarray(cut)],
-    ]);
+    const [framing, decodingOut] = both(inTwo('s2c', stream, cut));
     assert.deepEqual(framing, decodingOut, `cut at ${cut}`);
     const out = released(framing, 's2c');
     assert.equal(out.length, stream.length, `cut at ${cut}: every byte released`);
@@ -159,10 +140,7 @@ test('a big SET goes out as it arrives and the AUTH after it is masked; bytes th
 
   const garbage = Buffer.from(resp('GET', 'a') + `*2\r\n$zz\r\n` + resp('AUTH', SECRET));
   for (let cut = 1; cut < garbage.length; cut++) {
-    const [f, d] = both([
-      ['c2s', garbage.subarray(0, cut)],
-      ['c2s', garbage.subarray(cut)],
-    ]);
+    const [f, d] = both(inTwo('c2s', garbage, cut));
     assert.deepEqual(f, d, `garbage cut at ${cut}`);
     assert.equal(released(f, 'c2s').includes(SECRET), false, `garbage cut at ${cut}`);
   }

@@ -1,0 +1,26 @@
+// The recorder's masking on a protocol's framing-only session (Protocol.maskSession) against masking on its decoding
+// session, over the same chunks: what each redactor releases, chunk by chunk, and at the end.
+import { Redactor } from '../../extension/core/record/redactor';
+import type { Protocol } from '../../extension/core/protocols/types';
+import type { Direction } from '../../extension/core/transcript/format';
+
+export function bothMasks(protocol: Protocol, chunks: Array<[Direction, Buffer]>): [string[], string[]] {
+  const run = (r: Redactor) => {
+    const out = chunks.map(([dir, b]) => `${dir} ${r.take(dir, b)?.toString('hex') ?? '-'}`);
+    return [...out, `${r.flush('c2s')?.toString('hex')}`, `${r.flush('s2c')?.toString('hex')}`];
+  };
+  return [run(Redactor.for(protocol) as Redactor), run(Redactor.for({ ...protocol, maskSession: undefined }) as Redactor)];
+}
+
+/** What was released in one direction, joined. */
+export function released(out: string[], dir: Direction): Buffer {
+  return Buffer.concat(out.filter((x) => x.startsWith(`${dir} `) && !x.endsWith(' -')).map((x) => Buffer.from(x.slice(4), 'hex')));
+}
+
+/** One direction's bytes as two chunks, cut at `at`. */
+export function inTwo(dir: Direction, bytes: Buffer, at: number): Array<[Direction, Buffer]> {
+  return [
+    [dir, bytes.subarray(0, at)],
+    [dir, bytes.subarray(at)],
+  ];
+}
