@@ -7,7 +7,8 @@
 // most events of a large transcript, written without a JSON.stringify each.
 // Records are written into a pooled buffer and the file in large writes: a million events cost one pass.
 import { BIDI_CONTROLS, escapeChars } from '../shown-safe';
-import { copyFile, mkdtemp, open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, link, mkdtemp, open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { deserialize, serialize } from 'node:v8';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,8 +139,8 @@ export class DetailsSpill {
   /** Copies the whole spill into `dir` (a model cache's entry), for openSaved to read again later. */
   async saveTo(dir: string): Promise<void> {
     await this.flush(true);
-    await copyFile(join(this.dir, 'details.bin'), join(dir, 'details.bin'));
-    await copyFile(join(this.dir, 'texts.bin'), join(dir, 'texts.bin'));
+    await keep(join(this.dir, 'details.bin'), join(dir, 'details.bin'));
+    await keep(join(this.dir, 'texts.bin'), join(dir, 'texts.bin'));
     await writeFile(join(dir, 'details.index'), serialize({ offsets: this.offsets.save(), texts: this.texts.index() }));
   }
 
@@ -329,6 +330,15 @@ export class DetailsSpill {
     await this.file.close();
     if (this.owned) await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A finished spill file kept in the model cache: linked where both are on one file system (10M events are 840 MB of
+ * details: a copy took seconds, and a reopen meanwhile built the model again), else copied (cloned where the file
+ * system can). Nothing writes to a spill once it is saved, so the two names may share the file.
+ */
+async function keep(from: string, to: string): Promise<void> {
+  await link(from, to).catch(() => copyFile(from, to, constants.COPYFILE_FICLONE));
 }
 
 interface TextIndex {
