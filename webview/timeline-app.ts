@@ -211,20 +211,22 @@ export function startTimeline(vscode: VsCodeApi<ViewState, WebviewMessage>): voi
     summaryLine.dataset.verdict = s.verdictKind;
   }
 
-  /** the load under way: work queued for an older one is dropped */
+  /** the load under way: work queued for an older one is dropped, and the rest of one that failed */
   let loadNumber = 0;
+  let failedLoad = -1;
   let loadQueue: Promise<void> = Promise.resolve();
-  /** Runs `work` after what was queued before it, then what it returns, unless another load began meanwhile. */
+  /** Runs `work` after what was queued before it, then what it returns, unless another load began or this one failed. */
   function inOrder(work: () => Promise<() => void>): void {
     const mine = loadNumber;
+    const current = () => mine === loadNumber && mine !== failedLoad;
     loadQueue = loadQueue.then(async () => {
-      if (mine !== loadNumber) return;
+      if (!current()) return;
       try {
         const apply = await work();
-        if (mine === loadNumber) apply();
+        if (current()) apply();
       } catch (err) {
-        if (mine !== loadNumber) return;
-        loadNumber++; // the rest of this load is dropped: the model is not whole
+        if (!current()) return;
+        failedLoad = mine; // the model is not whole: its later chunks and its done are dropped
         loadFailed(`the timeline's data could not be read: ${(err as Error).message}`);
         vscode.postMessage({ type: 'log', message: `a chunk could not be read: ${(err as Error).message}` });
       }

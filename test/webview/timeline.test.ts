@@ -190,6 +190,24 @@ describe('timeline webview in Chromium', { timeout: 600_000 }, () => {
     assert.equal(await text(h, '#details-title'), 'The transcript could not be loaded: x.jsonl:1: not a transcript (no header line)');
   });
 
+  test('a chunk whose packed bytes cannot be read fails the load in words, and a chunk of the load before is not taken', async () => {
+    const summary = h.summary;
+    assert.ok(summary);
+    const good = { start: 0, count: 1, newLanes: [], findings: [] };
+    h.fromWebview.length = 0;
+    await h.post({ type: 'load', source: 'file:///bad.jsonl', title: 'bad.jsonl' });
+    // not deflate at all: the page's inflate fails, and the done after it is not taken as a whole model
+    await h.post({ type: 'chunk', chunk: { ...good, bytes: Uint8Array.from([0xff, 0xfe, 0xfd, 0xfc]) } });
+    await h.post({ type: 'done', summary });
+    await h.waitFor((m) => m.type === 'log' && /a chunk could not be read/.test(m.message));
+    assert.match(await text(h, '#details-title'), /^The transcript could not be loaded: the timeline's data could not be read: /);
+    assert.equal((await text(h, '#summary')).startsWith("the timeline's data could not be read"), true);
+    assert.equal(h.fromWebview.filter((m) => m.type === 'interactive').length, 0, 'no model was said to be whole');
+    // a good load after it is drawn as usual
+    await h.load(await replay2008());
+    assert.match(await text(h, '#summary'), /mismatch/);
+  });
+
   test('stepping with the keys and the buttons moves the cursor and the details pane', async () => {
     await h.load(await replay2008());
     await h.page.locator('#timeline').focus();
