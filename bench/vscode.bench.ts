@@ -6,8 +6,8 @@
 // made after the session's first costs here); and the extension host's resident memory before and after. Prints;
 // asserts nothing. Needs code-server in node_modules (.ci/run installs it); without it, it says so and measures
 // nothing.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { packageVsix, runFromPalette, startCodeServer } from '../test/editor/code-server';
 import { freshDir, writeSynthetic } from '../test/helpers/timeline-fixtures';
@@ -54,8 +54,12 @@ export default async function vscodeBench(): Promise<void> {
     join(UD, 'User/settings.json'),
     JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off' }),
   );
-  const file = join(WS, 'synthetic.transcript.jsonl');
-  await writeSynthetic(file, { events, connections: 16, desyncEvery: 20_000 });
+  // BENCH_VSCODE_TRANSCRIPT: a transcript of your own (a real client's recording) instead of the generated one, whose
+  // regular numbers pack far smaller than real traffic's
+  const own = process.env.BENCH_VSCODE_TRANSCRIPT;
+  const file = join(WS, own ? basename(own) : 'synthetic.transcript.jsonl');
+  if (own) copyFileSync(own, file);
+  else await writeSynthetic(file, { events, connections: 16, desyncEvery: 20_000 });
   await writeSynthetic(join(WS, 'small.transcript.jsonl'), { events: 1000, connections: 4, desyncEvery: 200 });
   writeFileSync(join(WS, 'notes.md'), '# another tab\n');
   const vsix = join(tmp, 'incident-replay.vsix');
@@ -65,13 +69,13 @@ export default async function vscodeBench(): Promise<void> {
     const page = await cs.browser.newPage();
     await page.goto(`http://127.0.0.1:${cs.port}/?folder=${encodeURIComponent(WS)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'synthetic.transcript.jsonl' }).waitFor({ timeout: 30_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: basename(file) }).waitFor({ timeout: 30_000 });
     // the extension activates on its first command: Show Output wakes it, so its memory before a model can be read
     await runFromPalette(page, 'Incident Replay: Show Output');
     await page.waitForTimeout(2000);
     const hostBefore = extensionHostMiB();
     // opened from the explorer (the custom editor), so no dialog's typing is timed
-    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'synthetic.transcript.jsonl' });
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: basename(file) });
     let t0 = Date.now();
     await row.dblclick();
     const open = await untilInteractive(page, t0);
@@ -80,7 +84,7 @@ export default async function vscodeBench(): Promise<void> {
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'notes.md' }).dblclick();
     await page.waitForTimeout(1000);
     t0 = Date.now();
-    await page.locator('.tab', { hasText: 'synthetic.transcript.jsonl' }).click();
+    await page.locator('.tab', { hasText: basename(file) }).click();
     const shown = await untilInteractive(page, t0);
     // closed, then opened again: the model is read from the cache on disk
     await runFromPalette(page, 'View: Close All Editors');
@@ -97,7 +101,7 @@ export default async function vscodeBench(): Promise<void> {
     const small = await untilInteractive(page, t0);
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     console.log(
-      `${events.toLocaleString('en-US')} events in code-server: open ${s(open.interactiveMs)} to interactive (timeline drawn ${s(open.firstMs)}); ` +
+      `${own ? basename(own) : `${events.toLocaleString('en-US')} events`} in code-server: open ${s(open.interactiveMs)} to interactive (timeline drawn ${s(open.firstMs)}); ` +
         `shown again after another tab ${s(shown.interactiveMs)}; reopened unchanged ${s(reopened.interactiveMs)} (timeline drawn ${s(reopened.firstMs)}); ` +
         `extension host ${hostBefore.toFixed(0)} MiB before, ${hostAfter.toFixed(0)} MiB with the model (+${(hostAfter - hostBefore).toFixed(0)} MiB)`,
     );
