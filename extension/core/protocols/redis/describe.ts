@@ -165,11 +165,18 @@ export function plain(r: Resp, depth = 0): unknown {
  * describeCommand on demand: the key (what pairing reads of every command) at once, the summary and fields when
  * shown. `argc`: the command's argument count when some of its arguments were not kept (a value past the cap).
  */
-export function lazyCommand(args: string[], inline: boolean, argc?: number, alone = false): Decoded {
-  if (args.length === 0) return describeCommand(args, inline);
-  const make = () => commandDecoded(args, inline, argc);
-  const key = args.length > 1 && !NO_KEY.has(args[0].toUpperCase()) ? { key: args[1] } : {};
-  return new LazyDecoded(make, alone ? { ...key, alone: 'redis' } : key);
+export function lazyCommand(items: Resp[], inline: boolean, argc?: number, alone = false): Decoded {
+  if (items.length === 0) return describeCommand([], inline);
+  // the arguments are made text when something reads the command (its key, its summary), not as it is framed
+  const text = (i: number) => str(items[i]) ?? '';
+  const make = () =>
+    commandDecoded(
+      items.map((_, i) => text(i)),
+      inline,
+      argc,
+    );
+  const keyOf = () => (items.length > 1 && !NO_KEY.has(text(0).toUpperCase()) ? text(1) : undefined);
+  return new LazyDecoded(make, alone ? { keyOf, alone: 'redis' } : { keyOf });
 }
 
 function commandDecoded(args: string[], inline: boolean, argc?: number): Decoded {

@@ -8,7 +8,7 @@ import { findBigValue, type BigValue } from './big-value';
 import type { Decoded, WireMessage, WireSession } from '../types';
 import { lazyCommand, lazyReply } from './describe';
 import { namedWithoutPassword } from './redact';
-import { MAX_LINE, parseResp, str, type RespMessage } from './resp';
+import { MAX_LINE, parseResp, str, type Resp, type RespMessage } from './resp';
 
 const SUBSCRIPTION = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe']);
 const PUBSUB_MESSAGES = new Set(['message', 'pmessage', 'smessage']);
@@ -144,18 +144,19 @@ export class RedisSession implements WireSession {
   private command(f: Frame, v: RespMessage): WireMessage {
     const inline = (v as { inline?: boolean }).inline === true;
     let decoded: Decoded;
-    let args: string[] = [];
+    let items: Resp[] = [];
     if (v.t === '*' && v.v && v.v.every((a) => a.t === '$' && a.v !== null)) {
-      args = v.v.map((a) => str(a) ?? '');
+      items = v.v;
       // a command whose bytes are all here (not one past the cap, shown by its head) decodes from them alone
-      decoded = lazyCommand(args, inline, v.n > v.v.length ? v.n - 1 : undefined, f.declared === undefined);
+      decoded = lazyCommand(items, inline, v.n > v.v.length ? v.n - 1 : undefined, f.declared === undefined);
     } else {
       decoded = { summary: 'command', error: 'a command that is not an array of bulk strings' };
     }
-    const name = (args[0] ?? '').toLowerCase();
-    const sub = (args[1] ?? '').toLowerCase();
-    if (name === 'client' && sub === 'reply') {
-      const mode = (args[2] ?? '').toLowerCase();
+    // the arguments as text only where the connection's state needs them (a SET's value is never made a string here)
+    const arg = (i: number) => (i < items.length ? (str(items[i]) ?? '') : '').toLowerCase();
+    const name = arg(0);
+    if (name === 'client' && arg(1) === 'reply') {
+      const mode = arg(2);
       if (mode === 'on') this.replies = 'on';
       else if (mode === 'off' || mode === 'skip') {
         this.replies = mode;
@@ -170,7 +171,7 @@ export class RedisSession implements WireSession {
       this.subscribed = 0;
     }
     const subscription = SUBSCRIPTION.has(name) ? name : null;
-    this.waiting.push({ subscription, confirmations: Math.max(1, args.length - 1), answered: false, monitor: name === 'monitor' });
+    this.waiting.push({ subscription, confirmations: Math.max(1, items.length - 1), answered: false, monitor: name === 'monitor' });
     return message('c2s', f, decoded);
   }
 
