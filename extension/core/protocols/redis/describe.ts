@@ -168,15 +168,13 @@ export function plain(r: Resp, depth = 0): unknown {
 export function lazyCommand(items: Resp[], inline: boolean, argc?: number, alone = false): Decoded {
   if (items.length === 0) return describeCommand([], inline);
   // the arguments are made text when something reads the command (its key, its summary), not as it is framed
-  const text = (i: number) => str(items[i]) ?? '';
-  const make = () =>
-    commandDecoded(
-      items.map((_, i) => text(i)),
-      inline,
-      argc,
-    );
-  const keyOf = () => (items.length > 1 && !NO_KEY.has(text(0).toUpperCase()) ? text(1) : undefined);
+  const make = () => commandDecoded(items.map(argText), inline, argc);
+  const keyOf = () => (items.length > 1 && !NO_KEY.has(argText(items[0]).toUpperCase()) ? argText(items[1]) : undefined);
   return new LazyDecoded(make, alone ? { keyOf, alone: 'redis' } : { keyOf });
+}
+
+function argText(r: Resp): string {
+  return str(r) ?? '';
 }
 
 function commandDecoded(args: string[], inline: boolean, argc?: number): Decoded {

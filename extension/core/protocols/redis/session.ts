@@ -153,10 +153,9 @@ export class RedisSession implements WireSession {
       decoded = { summary: 'command', error: 'a command that is not an array of bulk strings' };
     }
     // the arguments as text only where the connection's state needs them (a SET's value is never made a string here)
-    const arg = (i: number) => (i < items.length ? (str(items[i]) ?? '') : '').toLowerCase();
-    const name = arg(0);
-    if (name === 'client' && arg(1) === 'reply') {
-      const mode = arg(2);
+    const name = lowerArg(items, 0);
+    if (name === 'client' && lowerArg(items, 1) === 'reply') {
+      const mode = lowerArg(items, 2);
       if (mode === 'on') this.replies = 'on';
       else if (mode === 'off' || mode === 'skip') {
         this.replies = mode;
@@ -212,6 +211,11 @@ function beginsCommand(chunk: Buffer): boolean {
   const nl = head.indexOf('\n');
   // module commands have a dot (JSON.GET); arguments may be any text but control characters
   return nl > 0 && /^[A-Za-z][A-Za-z._-]{0,31}([ \t][^\x00-\x08\x0a-\x1f\x7f]*)?\r?$/.test(head.slice(0, nl));
+}
+
+/** A command's i-th argument in lower case ('' past its end). A function of the module, not a closure per command. */
+function lowerArg(items: Resp[], i: number): string {
+  return i < items.length ? (str(items[i]) ?? '').toLowerCase() : '';
 }
 
 function message(dir: Direction, f: Frame, decoded: Decoded, extra: Partial<WireMessage> = {}): WireMessage {
