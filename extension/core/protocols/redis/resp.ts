@@ -41,7 +41,8 @@ export function parseResp(b: Buffer, pos: number): Parse {
   }
 }
 
-function line(b: Buffer, pos: number): [string, number] {
+/** Where the line from `pos` ends: the index of its CR (the next line begins 2 bytes on). */
+function lineEnd(b: Buffer, pos: number): number {
   const cr = b.indexOf(13, pos);
   if (cr < 0 || cr + 1 >= b.length) {
     if (b.length - pos > MAX_LINE) throw new Bad(`a line longer than ${MAX_LINE} bytes`);
@@ -49,12 +50,25 @@ function line(b: Buffer, pos: number): [string, number] {
   }
   if (b[cr + 1] !== 10) throw new Bad('a CR not followed by LF');
   if (cr - pos > MAX_LINE) throw new Bad(`a line longer than ${MAX_LINE} bytes`);
-  return [b.toString('utf8', pos, cr), cr + 2];
+  return cr;
 }
 
-function count(s: string, what: string): number {
-  if (!/^-?\d{1,10}$/.test(s)) throw new Bad(`${what} "${s.slice(0, 20)}" is not a number`);
-  const n = Number(s);
+/**
+ * A length or count, `-?\d{1,10}`, read off the bytes of b[from, to) (every bulk string and aggregate has one: no
+ * string is made for it); past the cap, or not such a number, is an error naming it.
+ */
+function count(b: Buffer, from: number, to: number, what: string): number {
+  const neg = b[from] === 0x2d;
+  const digits = to - from - (neg ? 1 : 0);
+  let n = 0;
+  let ok = digits >= 1 && digits <= 10;
+  for (let i = neg ? from + 1 : from; ok && i < to; i++) {
+    const d = b[i] - 0x30;
+    if (d < 0 || d > 9) ok = false;
+    else n = n * 10 + d;
+  }
+  if (!ok) throw new Bad(`${what} "${b.toString('utf8', from, to).slice(0, 20)}" is not a number`);
+  if (neg) n = -n;
   if (n > MAX_MESSAGE_BYTES) throw new Bad(`${what} ${n} is past the ${MAX_MESSAGE_BYTES}-byte cap`);
   return n;
 }
@@ -63,7 +77,13 @@ function any(b: Buffer, pos: number, depth: number): [RespMessage, number] {
   if (depth > MAX_DEPTH) throw new Bad(`values nested deeper than ${MAX_DEPTH}`);
   if (pos >= b.length) throw new Need(pos + 1);
   const type = String.fromCharCode(b[pos]);
-  const [text, next] = line(b, pos + 1);
+  const cr = lineEnd(b, pos + 1);
+  const next = cr + 2;
+  // the line as text only for the types whose value it is
+  const text =
+    type === '$' || type === '!' || type === '=' || type === '*' || type === '~' || type === '>' || type === '%' || type === '|'
+      ? ''
+      : b.toString('utf8', pos + 1, cr);
   switch (type) {
     case '+':
     case '-':
@@ -83,7 +103,7 @@ function any(b: Buffer, pos: number, depth: number): [RespMessage, number] {
     case '$':
     case '!':
     case '=': {
-      const n = count(text, 'a bulk length');
+      const n = count(b, pos + 1, cr, 'a bulk length');
       if (n < 0) return [{ t: type, v: null }, next];
       if (b.length < next + n + 2) throw new Need(next + n + 2);
       if (b[next + n] !== 13 || b[next + n + 1] !== 10) throw new Bad('a bulk string not ended by CRLF');
@@ -92,7 +112,7 @@ function any(b: Buffer, pos: number, depth: number): [RespMessage, number] {
     case '*':
     case '~':
     case '>': {
-      const n = count(text, 'an aggregate length');
+      const n = count(b, pos + 1, cr, 'an aggregate length');
       if (n < 0) return [{ t: type, v: null, n: 0 }, next];
       const items: Resp[] = [];
       let at = next;
@@ -105,7 +125,7 @@ function any(b: Buffer, pos: number, depth: number): [RespMessage, number] {
     }
     case '%':
     case '|': {
-      const n = count(text, 'a map length');
+      const n = count(b, pos + 1, cr, 'a map length');
       const pairs: Array<[Resp, Resp]> = [];
       let at = next;
       for (let i = 0; i < n; i++) {
