@@ -135,4 +135,30 @@ describe('reading transcripts', () => {
       [Buffer.from('noop\r\n').toString('hex'), binary.toString('hex')],
     );
   });
+
+  test('deferred chunks are written in the order relayed, events wait their turn, and no line goes back in time', async () => {
+    const f = join(dir, 'deferred.transcript.jsonl');
+    const w = await TranscriptWriter.create(f, { protocol: 'redis' });
+    w.event(1, 'open', { peer: '127.0.0.1:1' });
+    // as the recorder does: a chunk stamped when relayed, its line written after the turn's other chunks
+    const t1 = w.now();
+    w.defer(() => w.data(1, 'c2s', Buffer.from('PING\r\n'), t1));
+    // an event while something is deferred: written after it, not before
+    w.event(1, 'fault', { fault: 'latency', dir: 's2c', latencyMs: 1 });
+    const t2 = w.now();
+    // a deferred write stamped earlier than a line already written (a flush of held bytes) is written at that line's time
+    w.defer(() => w.data(1, 's2c', Buffer.from('+PONG\r\n'), Math.max(0, t1 - 1000)));
+    await new Promise((r) => setImmediate(r));
+    w.defer(() => w.data(1, 'c2s', Buffer.from('QUIT\r\n'), t2));
+    await w.close(); // runs what is still deferred first
+    const t = await openTranscript(f);
+    const seen: Array<{ k: string; t: number }> = [];
+    for await (const ev of t.events) seen.push({ k: ev.k, t: ev.t });
+    assert.deepEqual(
+      seen.map((e) => e.k),
+      ['open', 'c2s', 'fault', 's2c', 'c2s', 'end'],
+    );
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i].t >= seen[i - 1].t, `line ${i}: ${seen[i].t} after ${seen[i - 1].t}`);
+    assert.equal(seen[1].t, t1);
+  });
 });
