@@ -126,8 +126,18 @@ export class Pipe {
   }
 
   push(chunk: Buffer): void {
-    // no fault on this direction and nothing waiting: the chunk goes on at once, as a bare relay would send it
-    if (this.attached.length === 0 && this.queue.length === 0 && this.dest && !this.waitingDrain && !this.timer && !this.stopped && !this.hooks.congested()) {
+    // no fault on this direction, nothing waiting, and no framer to follow the connection's messages (nth faults: it
+    // must see every byte of both directions): the chunk goes on at once, as a bare relay would send it
+    if (
+      this.attached.length === 0 &&
+      !this.hooks.split &&
+      this.queue.length === 0 &&
+      this.dest &&
+      !this.waitingDrain &&
+      !this.timer &&
+      !this.stopped &&
+      !this.hooks.congested()
+    ) {
       this.readBytes += chunk.length;
       this.send(this.dest, chunk);
       return;
