@@ -15,7 +15,7 @@ import type { Direction } from '../../transcript/format';
 import { MAX_MESSAGE_BYTES } from '../bytequeue';
 import type { Decoded, WireMessage, WireSession } from '../types';
 import { mayRepeatSecret, namedWithoutPassword } from './redact';
-import { MAX_DEPTH, MAX_LINE } from './resp';
+import { decimalAt, lengthAt, MAX_DEPTH, MAX_LINE } from './resp';
 import { RedisSession } from './session';
 
 /** what a framed message says of itself here: nothing (masking reads the bytes) */
@@ -121,7 +121,7 @@ export class RedisMaskFramer implements WireSession {
       case 0x5f:
         return next;
       case 0x3a: // :
-        return integer(b, pos + 1, cr, true) === null ? BAIL : next;
+        return decimalAt(b, pos + 1, cr, true) === null ? BAIL : next;
       case 0x23: // #
         return cr === pos + 2 && (b[pos + 1] === 0x74 || b[pos + 1] === 0x66) ? next : BAIL;
       case 0x24: // $ ! =
@@ -159,23 +159,8 @@ export class RedisMaskFramer implements WireSession {
   }
 }
 
-/** `-?\d{1,10}` up to the cap, as RedisSession's lengths; null otherwise. */
+/** A length or count as RedisSession reads it, within the cap; null otherwise (the session then says why). */
 function length(b: Buffer, from: number, to: number): number | null {
-  const n = integer(b, from, to, false);
-  return n === null || to - from > (b[from] === 0x2d ? 11 : 10) || n > MAX_MESSAGE_BYTES ? null : n;
-}
-
-/** The decimal integer in b[from, to): an optional sign ('+' only when `plus`), then digits; null otherwise. */
-function integer(b: Buffer, from: number, to: number, plus: boolean): number | null {
-  let i = from;
-  const sign = b[i] === 0x2d ? -1 : 1;
-  if (b[i] === 0x2d || (plus && b[i] === 0x2b)) i++;
-  if (i >= to) return null;
-  let n = 0;
-  for (; i < to; i++) {
-    const d = b[i] - 0x30;
-    if (d < 0 || d > 9) return null;
-    n = n * 10 + d;
-  }
-  return sign * n;
+  const n = lengthAt(b, from, to);
+  return n === null || n > MAX_MESSAGE_BYTES ? null : n;
 }

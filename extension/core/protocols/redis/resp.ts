@@ -58,19 +58,31 @@ function lineEnd(b: Buffer, pos: number): number {
  * string is made for it); past the cap, or not such a number, is an error naming it.
  */
 function count(b: Buffer, from: number, to: number, what: string): number {
-  const neg = b[from] === 0x2d;
-  const digits = to - from - (neg ? 1 : 0);
-  let n = 0;
-  let ok = digits >= 1 && digits <= 10;
-  for (let i = neg ? from + 1 : from; ok && i < to; i++) {
-    const d = b[i] - 0x30;
-    if (d < 0 || d > 9) ok = false;
-    else n = n * 10 + d;
-  }
-  if (!ok) throw new Bad(`${what} "${b.toString('utf8', from, to).slice(0, 20)}" is not a number`);
-  if (neg) n = -n;
+  const n = lengthAt(b, from, to);
+  if (n === null) throw new Bad(`${what} "${b.toString('utf8', from, to).slice(0, 20)}" is not a number`);
   if (n > MAX_MESSAGE_BYTES) throw new Bad(`${what} ${n} is past the ${MAX_MESSAGE_BYTES}-byte cap`);
   return n;
+}
+
+/** A RESP length or count, `-?\d{1,10}`, in b[from, to); null when it is not one (the cap is the caller's). */
+export function lengthAt(b: Buffer, from: number, to: number): number | null {
+  const n = decimalAt(b, from, to, false);
+  return n === null || to - from > (b[from] === 0x2d ? 11 : 10) ? null : n;
+}
+
+/** The decimal integer in b[from, to): an optional sign ('+' only when `plus`), then digits; null otherwise. */
+export function decimalAt(b: Buffer, from: number, to: number, plus: boolean): number | null {
+  let i = from;
+  const sign = b[i] === 0x2d ? -1 : 1;
+  if (b[i] === 0x2d || (plus && b[i] === 0x2b)) i++;
+  if (i >= to) return null;
+  let n = 0;
+  for (; i < to; i++) {
+    const d = b[i] - 0x30;
+    if (d < 0 || d > 9) return null;
+    n = n * 10 + d;
+  }
+  return sign * n;
 }
 
 function any(b: Buffer, pos: number, depth: number): [RespMessage, number] {
