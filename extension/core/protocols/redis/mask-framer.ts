@@ -28,10 +28,11 @@ const BAIL = -2;
 class Side {
   /** bytes not yet framed, from a message boundary (joined only when a scan needs them: a 60 MB SET is copied once) */
   pieces: Buffer[] = [];
+  /** how many bytes `pieces` hold */
   held = 0;
-  /** where `pending` begins in this direction's bytes */
+  /** where `pieces` begin in this direction's bytes */
   offset = 0;
-  /** no scan until `pending` holds this many bytes */
+  /** no scan until `held` reaches this */
   need = 0;
   /** the message being held went out ahead (pendingHoldsNoSecret said so): hand it over when whole */
   ahead = false;
@@ -93,13 +94,15 @@ export class RedisMaskFramer implements WireSession {
     return side.session ? side.session.pendingBytes(dir) : side.held;
   }
 
-  /** The decoding session's rule (a command array named without a password), on the bytes held. */
+  /** The decoding session's rule (a command array named without a password), on the bytes held; replies are not judged. */
   pendingHoldsNoSecret(dir: Direction): boolean {
     const side = this.sides[dir];
     if (side.session) return side.session.pendingHoldsNoSecret(dir);
-    if (dir !== 's2c' && side.held >= 4 && side.pieces[0].length < 64 && side.pieces.length > 1) side.pieces = [Buffer.concat(side.pieces, side.held)];
-    const q = side.pieces[0];
-    const no = dir === 'c2s' && side.held >= 4 && q[0] === 0x2a && namedWithoutPassword(q.subarray(0, 64));
+    if (dir !== 'c2s' || side.held < 4) return false;
+    // the name is in the first 64 bytes, which may have come in several pieces
+    if (side.pieces[0].length < 64 && side.pieces.length > 1) side.pieces = [Buffer.concat(side.pieces, side.held)];
+    const head = side.pieces[0];
+    const no = head[0] === 0x2a && namedWithoutPassword(head.subarray(0, 64));
     if (no) side.ahead = true;
     return no;
   }
