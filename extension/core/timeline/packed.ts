@@ -32,7 +32,7 @@ export function packColumns(c: TimelineChunk): Uint8Array {
   const n = c.count;
   const steps = timeSteps(c.tUs, n);
   const back = pairsBack(c.paired, c.start, n);
-  const out = new Uint8Array(HEAD + (steps ? 4 : 8) * n + 4 * n + n + 4 * n + 4 * n + n);
+  const out = new Uint8Array(packedLength(n, steps !== null));
   const head = new DataView(out.buffer);
   head.setUint8(0, PACK_LAYOUT);
   head.setUint8(1, steps ? STEPS : RAW);
@@ -59,7 +59,7 @@ export function unpackColumns(p: Omit<PackedChunk, 'bytes'>, bytes: Uint8Array):
   const timeForm = head.getUint8(1);
   const pairForm = head.getUint8(2);
   if (head.getUint8(0) !== PACK_LAYOUT || n !== p.count) throw new Error(`a packed chunk of layout ${head.getUint8(0)} with ${n} events (expected ${p.count})`);
-  const want = HEAD + (timeForm === STEPS ? 4 : 8) * n + 10 * n + 4 * n;
+  const want = packedLength(n, timeForm === STEPS);
   if (bytes.length !== want) throw new Error(`a packed chunk of ${bytes.length} bytes (expected ${want})`);
   let at = HEAD;
   const tUs = new Float64Array(n);
@@ -80,6 +80,11 @@ export function unpackColumns(p: Omit<PackedChunk, 'bytes'>, bytes: Uint8Array):
   at = unplanes32(bytes, at, seq, n);
   const flags = copy(bytes, at, n);
   return { start: p.start, count: n, tUs, lane, kind, paired, seq, flags, newLanes: p.newLanes, findings: p.findings };
+}
+
+/** The layout's length for n events: the head, the times (u32 steps or f64), lanes, kinds, pairs, numbers, flags. */
+function packedLength(n: number, stepped: boolean): number {
+  return HEAD + (stepped ? 4 : 8) * n + 4 * n + n + 4 * n + 4 * n + n;
 }
 
 /** Each time's step from the one before (the first's from itself), or null when they are not all whole, ≥ 0 and < 2^32. */

@@ -90,16 +90,6 @@ function integer(buf: Buffer, at: number, end: number): { value: number; end: nu
  * quote ends; null for anything JSON.parse would reject or read differently (a raw control character, a bad escape,
  * an escaped lone surrogate, which the writer never produces).
  */
-/**
- * Copies buf[from, to) into out at o and returns the new end. The runs between escapes are short in text protocols
- * (a RESP command has one every few bytes): a loop for those costs less than a native copy's call.
- */
-function copyRun(buf: Buffer, out: Buffer, o: number, from: number, to: number): number {
-  if (to - from > 32) return o + buf.copy(out, o, from, to);
-  for (let k = from; k < to; k++) out[o++] = buf[k];
-  return o;
-}
-
 function jsonString(buf: Buffer, at: number, end: number): { bytes: Buffer; end: number } | null {
   let out: Buffer | null = null;
   let o = 0;
@@ -167,6 +157,16 @@ function jsonString(buf: Buffer, at: number, end: number): { bytes: Buffer; end:
         return null;
     }
   }
+}
+
+/**
+ * Copies buf[from, to) into out at o and returns the new end. The runs between escapes are short in text protocols
+ * (a RESP command has one every few bytes): a loop for those costs less than a native copy's call.
+ */
+function copyRun(buf: Buffer, out: Buffer, o: number, from: number, to: number): number {
+  if (to - from > 32) return o + buf.copy(out, o, from, to);
+  for (let k = from; k < to; k++) out[o++] = buf[k];
+  return o;
 }
 
 /** the 32-bit view of the last read chunk's memory, for nextSpecial */
