@@ -1,6 +1,7 @@
 // One PostgreSQL connection framed for masking only: where each message begins and ends, the startup phase and the
-// upgrade to TLS, nothing decoded; only password messages are handed to the redactor, each at its offset. The recorder's redactor runs on this rather than on PostgresSession, which builds
-// every answer's rows and every statement's parameters: to find the 'p' messages, the boundaries are enough. Its
+// upgrade to TLS, nothing decoded; only password messages are handed to the redactor, each at its offset. The
+// recorder's redactor runs on this rather than on PostgresSession, which builds every answer's rows and every
+// statement's parameters: to find the 'p' messages, the boundaries are enough. Its
 // framing is PostgresSession's (the same functions of framing.ts, the same startup and TLS rules), which the record
 // tests hold it to with real logins (password, md5, SCRAM) and giant messages.
 import type { Direction } from '../../transcript/format';
