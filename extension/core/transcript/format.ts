@@ -97,11 +97,34 @@ export function eventBytes(ev: DataEvent): Buffer {
   return ev.e === 'base64' ? Buffer.from(ev.d, 'base64') : Buffer.from(ev.d, 'utf8');
 }
 
-/** Encodes wire bytes for a data event: text when the bytes are valid UTF-8, else base64, so that decoding returns them exactly. */
+/**
+ * Encodes wire bytes for a data event so that decoding returns them exactly: text when the bytes are valid UTF-8 and
+ * read as text, else base64. A binary protocol's bytes are often valid UTF-8 (lengths and terminators are zeros and
+ * small numbers), but JSON writes each such control byte as six characters: a PostgreSQL pipeline of 725 bytes is
+ * 3,243 characters as text and 970 as base64, and takes twice as long to write. So bytes whose head has more
+ * control bytes than text would (ESCAPED_SHARE of SNIFF_BYTES) go as base64.
+ */
 export function encodeBytes(bytes: Uint8Array): { d: string; e?: 'base64' } {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (isUtf8(buf)) return { d: buf.toString('utf8') };
+  if (readsAsText(buf) && isUtf8(buf)) return { d: buf.toString('utf8') };
   return { d: buf.toString('base64'), e: 'base64' };
+}
+
+/** the bytes looked at to tell text from binary: the head, so that a long value costs no more than a short one */
+const SNIFF_BYTES = 256;
+/** the share of the head that may be control bytes JSON escapes as \u00XX (\t, \n, \r and the like are text's own) */
+const ESCAPED_SHARE = 1 / 16;
+
+function readsAsText(buf: Buffer): boolean {
+  const n = Math.min(buf.length, SNIFF_BYTES);
+  const allowed = n * ESCAPED_SHARE;
+  let escaped = 0;
+  for (let i = 0; i < n; i++) {
+    const b = buf[i];
+    // below 0x20, all but \b \t \n \f \r take six characters in JSON
+    if (b < 0x20 && (b < 8 || b === 11 || b > 13) && ++escaped > allowed) return false;
+  }
+  return true;
 }
 
 /** Valid base64 (padded), checked without a backtracking regex: a whole-line pattern overflows the stack on 80 MB. */
