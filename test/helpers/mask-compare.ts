@@ -24,3 +24,16 @@ export function inTwo(dir: Direction, bytes: Buffer, at: number): Array<[Directi
     [dir, bytes.subarray(at)],
   ];
 }
+
+/** The same connection's bytes cut at other places: each chunk split in two at a point that moves chunk to chunk. */
+export function recut(chunks: Array<[Direction, Buffer]>): Array<[Direction, Buffer]> {
+  return chunks.flatMap(([dir, b], i): Array<[Direction, Buffer]> => {
+    const at = b.length > 1 ? 1 + ((i * 7919) % (b.length - 1)) : 0;
+    return at > 0
+      ? [
+          [dir, b.subarray(0, at)],
+          [dir, b.subarray(at)],
+        ]
+      : [[dir, b]];
+  });
+}

@@ -1,5 +1,6 @@
 // The recorder's masking on a framing-only session (Protocol.maskSession) against masking on the decoding session:
-// chunk for chunk the same bytes out, on every recorded PostgreSQL transcript (psql, psycopg2, COPY, NOTIFY, TLS)
+// chunk for chunk the same bytes out, on every recorded PostgreSQL transcript (psql, psycopg2, COPY, NOTIFY, TLS, pg,
+// pg-pool, pgbench pipelining), as recorded and cut again,
 // and on hand-made password messages of each kind, cut at every byte (one after a query that holds its bytes).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -7,16 +8,24 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { postgres } from '../../extension/core/protocols/postgres';
 import { eventBytes, type DataEvent, type Direction } from '../../extension/core/transcript/format';
-import { bothMasks, inTwo, released } from '../helpers/mask-compare';
+import { bothMasks, inTwo, recut, released } from '../helpers/mask-compare';
 
 const both = (chunks: Array<[Direction, Buffer]>) => bothMasks(postgres, chunks);
 
-test('every recorded PostgreSQL connection: the framing-only mask releases the same bytes as the decoding one', () => {
-  const dir = join(__dirname, '..', 'fixtures', 'real', 'postgres');
+test('every recorded PostgreSQL connection: the framing-only mask releases the same bytes as the decoding one, as recorded and cut again', () => {
+  const root = join(__dirname, '..', '..');
+  const files = [
+    ...readdirSync(join(root, 'test/fixtures/real/postgres'))
+      .filter((x) => x.endsWith('.transcript.jsonl'))
+      .map((x) => join(root, 'test/fixtures/real/postgres', x)),
+    join(root, 'replays/driver-check/pg.transcript.jsonl'),
+    join(root, 'replays/driver-check/pg-pool.transcript.jsonl'),
+    join(root, 'replays/pgbench-pipeline/pgbench-pipeline.transcript.jsonl'),
+  ];
   let chunks = 0;
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.transcript.jsonl'))) {
+  for (const f of files) {
     const byConn = new Map<number, Array<[Direction, Buffer]>>();
-    for (const line of readFileSync(join(dir, f), 'utf8').split('\n').slice(1)) {
+    for (const line of readFileSync(f, 'utf8').split('\n').slice(1)) {
       if (!line) continue;
       const ev = JSON.parse(line) as DataEvent;
       if (ev.k !== 'c2s' && ev.k !== 's2c') continue;
@@ -24,12 +33,14 @@ test('every recorded PostgreSQL connection: the framing-only mask releases the s
       byConn.get(ev.c)?.push([ev.k, eventBytes(ev)]);
     }
     for (const [c, cs] of byConn) {
-      const [framing, decodingOut] = both(cs);
-      assert.deepEqual(framing, decodingOut, `${f} connection ${c}`);
-      chunks += cs.length;
+      for (const cut of [cs, recut(cs)]) {
+        const [framing, decodingOut] = both(cut);
+        assert.deepEqual(framing, decodingOut, `${f} connection ${c}`);
+        chunks += cut.length;
+      }
     }
   }
-  assert.ok(chunks > 100, `chunks: ${chunks}`);
+  assert.ok(chunks > 1000, `chunks: ${chunks}`);
 });
 
 test('password, md5 and SASL messages after a startup, cut at every byte: the same bytes, the secret masked', () => {

@@ -7,9 +7,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { redis } from '../../extension/core/protocols/redis';
+import { arrayNamedWithoutPassword } from '../../extension/core/protocols/redis/redact';
 import { STREAM_AFTER } from '../../extension/core/record/redactor';
 import { eventBytes, type DataEvent, type Direction } from '../../extension/core/transcript/format';
-import { bothMasks, inTwo, released } from '../helpers/mask-compare';
+import { bothMasks, inTwo, recut, released } from '../helpers/mask-compare';
 
 const ROOT = join(__dirname, '..', '..');
 const both = (chunks: Array<[Direction, Buffer]>) => bothMasks(redis, chunks);
@@ -24,19 +25,6 @@ function connections(file: string): Map<number, Array<[Direction, Buffer]>> {
     byConn.get(ev.c)?.push([ev.k, eventBytes(ev)]);
   }
   return byConn;
-}
-
-/** The same connection's bytes cut at other places: each chunk split in two at a point that moves chunk to chunk. */
-function recut(chunks: Array<[Direction, Buffer]>): Array<[Direction, Buffer]> {
-  return chunks.flatMap(([dir, b], i): Array<[Direction, Buffer]> => {
-    const at = b.length > 1 ? 1 + ((i * 7919) % (b.length - 1)) : 0;
-    return at > 0
-      ? [
-          [dir, b.subarray(0, at)],
-          [dir, b.subarray(at)],
-        ]
-      : [[dir, b]];
-  });
 }
 
 test('every recorded Redis connection: the framing-only mask releases the same bytes as the decoding one, as recorded and cut again', () => {
@@ -144,4 +132,62 @@ test('a big SET goes out as it arrives and the AUTH after it is masked; bytes th
     assert.deepEqual(f, d, `garbage cut at ${cut}`);
     assert.equal(released(f, 'c2s').includes(SECRET), false, `garbage cut at ${cut}`);
   }
+});
+
+test("a command's name read off its bytes says what reading it as text said: plainly one without a password, or not", () => {
+  // the reading the byte-level one replaced (latin1 text and a regular expression), kept here as the reference
+  const PASSWORD = new Set(['auth', 'hello', 'migrate', 'config', 'acl']);
+  const byText = (b: Buffer): boolean => {
+    const m = /^\*\d+\r\n\$(\d{1,2})\r\n/.exec(b.toString('latin1', 0, Math.min(b.length, 32)));
+    if (!m) return false;
+    const at = m[0].length;
+    const len = Number(m[1]);
+    return at + len <= b.length && !PASSWORD.has(b.toString('latin1', at, at + len).toLowerCase());
+  };
+  const names = [
+    'GET',
+    'get',
+    'AUTH',
+    'auth',
+    'Auth',
+    'aUTh',
+    'HELLO',
+    'hello',
+    'CONFIG',
+    'config',
+    'ACL',
+    'acl',
+    'MIGRATE',
+    'migrate',
+    'AUTHX',
+    'AUT',
+    'ÀCL',
+    'acl\u00e0',
+    'x',
+    '',
+  ];
+  const inputs: Buffer[] = [];
+  for (const name of names) {
+    const n = Buffer.byteLength(name, 'latin1');
+    for (const count of ['1', '2', '12', '0', '', '99999999999999999999']) {
+      for (const lenText of [String(n), `0${n}`, `${n}0`, '', '123']) {
+        const whole = Buffer.from(`*${count}\r\n$${lenText}\r\n${name}\r\n$3\r\nkey\r\n`, 'latin1');
+        // every cut of it, and the same with its line ends broken
+        for (let cut = 0; cut <= whole.length; cut++) inputs.push(whole.subarray(0, cut));
+        inputs.push(Buffer.from(whole.toString('latin1').replace('\r\n', '\n'), 'latin1'), Buffer.from(whole.toString('latin1').replace('$', '%'), 'latin1'));
+      }
+    }
+  }
+  const padded = Buffer.from(`*${'1'.repeat(24)}\r\n$4\r\nauth\r\n`);
+  inputs.push(padded, padded.subarray(0, 33), Buffer.from(`*${'1'.repeat(26)}\r\n$3\r\nget\r\n`));
+  let plain = 0;
+  for (const b of inputs) {
+    const want = byText(b);
+    assert.equal(arrayNamedWithoutPassword(b, 0, b.length), want, JSON.stringify(b.toString('latin1')));
+    // the same command inside a larger buffer, as the framer asks it
+    const inside = Buffer.concat([Buffer.from('+OK\r\n'), b, Buffer.from('*1\r\n$4\r\nPING\r\n')]);
+    assert.equal(arrayNamedWithoutPassword(inside, 5, 5 + b.length), want, `inside: ${JSON.stringify(b.toString('latin1'))}`);
+    if (want) plain++;
+  }
+  assert.ok(plain > 100 && plain < inputs.length - 100, `both answers given (${plain} of ${inputs.length} plainly without a password)`);
 });

@@ -5,7 +5,7 @@
 // framing is PostgresSession's (the same functions of framing.ts, the same startup and TLS rules), which the record
 // tests hold it to with real logins (password, md5, SCRAM) and giant messages.
 import type { Direction } from '../../transcript/format';
-import { ByteQueue, unframable } from '../bytequeue';
+import { ByteQueue, MAX_MESSAGE_BYTES, unframable } from '../bytequeue';
 import type { Decoded, WireMessage, WireSession } from '../types';
 import { bareAnswered, isFrame, pendingHoldsNoSecret, startupSent, takeBackend, takeFrontend, type StartupState } from './framing';
 
@@ -26,9 +26,14 @@ export class PgMaskFramer implements WireSession {
     if (this.encrypted) return bytes.length ? [opaque(dir, bytes, tUs)] : [];
     if (this.broken[dir]) return [];
     const q = this.queues[dir];
-    q.push(bytes, tUs);
-    this.pushed[dir] += bytes.length;
     const out: WireMessage[] = [];
+    // past the startup, with nothing held: the chunk's whole messages are framed where they lie, and only what is
+    // left (a message still arriving, or one the rules below must see) goes through the queue
+    const typed = dir === 'c2s' ? !this.startupState.untyped : this.startupState.bareAnswers === 0;
+    const from = typed && q.length === 0 && q.skipRemaining === 0 && !this.ahead[dir] ? this.wholeMessages(dir, bytes, tUs, out) : 0;
+    this.pushed[dir] += bytes.length;
+    if (from === bytes.length) return out;
+    q.push(from === 0 ? bytes : bytes.subarray(from), tUs);
     for (;;) {
       if (this.encrypted) {
         if (q.length) out.push(opaque(dir, q.take(q.length).bytes, tUs));
@@ -53,6 +58,23 @@ export class PgMaskFramer implements WireSession {
       if (hand) out.push({ dir, tUs: t.tUs, tEndUs: t.tEndUs, bytes: t.bytes, decoded: UNREAD, streamOffset });
     }
     return out;
+  }
+
+  /**
+   * The typed messages that lie whole at the start of `b` (the first byte of the direction's bytes not yet framed),
+   * framed as takeTyped frames them; a password message among them is handed over. Returns where they end.
+   */
+  private wholeMessages(dir: Direction, b: Buffer, tUs: number, out: WireMessage[]): number {
+    let at = 0;
+    while (at + 5 <= b.length) {
+      const len = ((b[at + 1] << 24) | (b[at + 2] << 16) | (b[at + 3] << 8) | b[at + 4]) >>> 0;
+      // a length takeTyped would refuse or take by its head, or a message not all here: left to the queue
+      if (len < 4 || len + 1 > MAX_MESSAGE_BYTES || at + 1 + len > b.length) break;
+      if (dir === 'c2s' && b[at] === 0x70)
+        out.push({ dir, tUs, tEndUs: tUs, bytes: b.subarray(at, at + 1 + len), decoded: UNREAD, streamOffset: this.pushed[dir] + at });
+      at += 1 + len;
+    }
+    return at;
   }
 
   pendingBytes(dir: Direction): number {

@@ -14,7 +14,7 @@
 import type { Direction } from '../../transcript/format';
 import { MAX_MESSAGE_BYTES } from '../bytequeue';
 import type { Decoded, WireMessage, WireSession } from '../types';
-import { mayRepeatSecret, namedWithoutPassword } from './redact';
+import { arrayNamedWithoutPassword, mayRepeatSecret, namedWithoutPassword } from './redact';
 import { decimalAt, lengthAt, MAX_DEPTH, MAX_LINE } from './resp';
 import { RedisSession } from './session';
 
@@ -71,15 +71,15 @@ export class RedisMaskFramer implements WireSession {
         side.held = 0;
         return out;
       }
-      const msg = b.subarray(at, end);
+      // read off the bytes in place: a message gets a buffer of its own only when it is handed over
       let hand = side.ahead;
       side.ahead = false;
-      if (dir === 'c2s') hand ||= !namedWithoutPassword(msg);
+      if (dir === 'c2s') hand ||= !arrayNamedWithoutPassword(b, at, end);
       else {
         if (suspect < 0) suspect = mayRepeatSecret(b.subarray(at)) ? 1 : 0;
-        hand ||= suspect === 1 && mayRepeatSecret(msg);
+        hand ||= suspect === 1 && mayRepeatSecret(b.subarray(at, end));
       }
-      if (hand) out.push({ dir, tUs, tEndUs: tUs, bytes: msg, decoded: UNREAD, streamOffset: side.offset + at });
+      if (hand) out.push({ dir, tUs, tEndUs: tUs, bytes: b.subarray(at, end), decoded: UNREAD, streamOffset: side.offset + at });
       at = end;
       side.need = 0;
     }

@@ -83,21 +83,46 @@ function inlineArgs(b: Buffer): Arg[] {
  * masked. False when the name does not show (yet).
  */
 export function namedWithoutPassword(b: Buffer): boolean {
-  const name = commandName(b);
-  return name !== null && !PASSWORD_COMMANDS.has(name);
+  return b[0] === 0x2a ? arrayNamedWithoutPassword(b, 0, b.length) : inlineNamedWithoutPassword(b);
 }
 
-/** The command's name in lower case, read from its first bytes; null when they do not show it plainly. */
-function commandName(b: Buffer): string | null {
-  if (b[0] === 0x2a) {
-    const m = /^\*\d+\r\n\$(\d{1,2})\r\n/.exec(b.toString('latin1', 0, Math.min(b.length, 32)));
-    if (!m) return null;
-    const at = m[0].length;
-    const len = Number(m[1]);
-    return at + len <= b.length ? b.toString('latin1', at, at + len).toLowerCase() : null;
+/**
+ * The same for a RESP array command in b[from, to), read off its bytes (the recorder asks this of every command it
+ * relays): its header `*<count>\r\n$<1-2 digits>\r\n` within its first 32 bytes, then a name that is not, in any
+ * case, one of PASSWORD_COMMANDS. False when the name cannot be read so (then the command is looked at whole).
+ */
+export function arrayNamedWithoutPassword(b: Uint8Array, from: number, to: number): boolean {
+  const head = Math.min(to, from + 32);
+  let i = from + 1;
+  while (i < head && b[i] >= 0x30 && b[i] <= 0x39) i++;
+  if (i === from + 1 || i + 3 >= head || b[i] !== 13 || b[i + 1] !== 10 || b[i + 2] !== 0x24) return false;
+  i += 3;
+  let len = 0;
+  const digits = i;
+  while (i < head && i < digits + 2 && b[i] >= 0x30 && b[i] <= 0x39) len = len * 10 + b[i++] - 0x30;
+  if (i === digits || i + 1 >= head || b[i] !== 13 || b[i + 1] !== 10) return false;
+  i += 2;
+  if (i + len > to) return false;
+  for (const name of PASSWORD_NAMES) if (name.length === len && sameLetters(b, i, name)) return false;
+  return true;
+}
+
+/** the password commands' names as bytes, for the comparison above */
+const PASSWORD_NAMES = [...PASSWORD_COMMANDS].map((n) => Buffer.from(n));
+
+/** Whether b at `at` holds `lower` (lower-case ASCII) in any case. */
+function sameLetters(b: Uint8Array, at: number, lower: Uint8Array): boolean {
+  for (let k = 0; k < lower.length; k++) {
+    const c = b[at + k];
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== lower[k]) return false;
   }
+  return true;
+}
+
+/** An inline command's name in lower case, read from its first 64 bytes: not a password command. */
+function inlineNamedWithoutPassword(b: Buffer): boolean {
   const m = /^\s*([^\s]+)/.exec(b.toString('latin1', 0, Math.min(b.length, 64)));
-  return m && m[1].length < 64 ? m[1].toLowerCase() : null;
+  return m !== null && m[1].length < 64 && !PASSWORD_COMMANDS.has(m[1].toLowerCase());
 }
 
 /**
