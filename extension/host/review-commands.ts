@@ -101,13 +101,15 @@ async function addNote(timelines: Timelines, log: Log, args?: NoteArgs): Promise
     );
     return undefined;
   }
-  const picked = options.length === 1 ? options[0] : await vscode.window.showQuickPick(options, { title: 'Add Review Note: on what?' });
+  // a note being written stays open when the focus moves (a look at the timeline meanwhile, a view finishing its load)
+  const picked = options.length === 1 ? options[0] : await vscode.window.showQuickPick(options, { title: 'Add Review Note: on what?', ignoreFocusOut: true });
   if (!picked) return undefined;
   const text =
     args?.text ??
     (await vscode.window.showInputBox({
       title: `Add Review Note: ${picked.label}`,
       prompt: 'The note (written to the review file beside the transcript)',
+      ignoreFocusOut: true,
       validateInput: (v) => (v.trim() ? null : 'A note needs words'),
     }));
   if (!text?.trim()) return undefined;
