@@ -64,8 +64,7 @@ export async function startPostgres(logins: PgLogin[]): Promise<DbInstance> {
   const instance = launch(join(bin, 'postgres'), args, port, { ...owner, cwd: base }, log, base, 'SIGINT'); // SIGINT: fast shutdown
   try {
     await waitForPort('PostgreSQL', port, instance.child, log);
-    const admin = new Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 10_000, query_timeout: 10_000 });
-    await admin.connect();
+    const admin = await pgAdmin(port, instance.child, log);
     try {
       for (const l of logins) {
         await admin.query(`set password_encryption = '${l.method === 'md5' ? 'md5' : 'scram-sha-256'}'`);
@@ -240,6 +239,27 @@ async function waitForPort(name: string, port: number, child: ChildProcess, log:
     await delay(100);
   }
   throw new Error(`${name} did not listen on 127.0.0.1:${port} within ${UP_MS / 1000} s: ${tail(readLog(log))}`);
+}
+
+/**
+ * The setup's superuser connection. PostgreSQL listens before it takes logins: until its startup is done it answers
+ * "the database system is starting up" (57P03), so that answer is waited out, within the same bound as the port.
+ */
+async function pgAdmin(port: number, child: ChildProcess, log: string): Promise<Client> {
+  const deadline = Date.now() + UP_MS;
+  for (;;) {
+    const admin = new Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 10_000, query_timeout: 10_000 });
+    try {
+      await admin.connect();
+      return admin;
+    } catch (err) {
+      await admin.end().catch(() => undefined);
+      const startingUp = (err as { code?: string }).code === '57P03';
+      if (!startingUp || Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`PostgreSQL on 127.0.0.1:${port} took no login: ${(err as Error).message}: ${tail(readLog(log))}`);
+      await delay(100);
+    }
+  }
 }
 
 function idOf(flag: '-u' | '-g'): number {
