@@ -3,7 +3,8 @@
 // \startpipeline) against the server directly,
 // through socat (the plain relay any SRE would reach for), through `record` (the proxy, secrets masked as by
 // default) and with `record --capture` (tcpdump on the port, the client direct). Three rounds, the four taken in
-// turn within each; ratios are taken within a round and their median printed. Loopback only, a few seconds each.
+// turn within each, each way warmed by one uncounted run of the same load; ratios are taken within a round and their
+// median printed. Loopback only, a few seconds each.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -59,14 +60,19 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Runs `load` against the server one way; returns its figure. */
+/**
+ * Runs `load` against the server one way; returns its figure. Each way is warmed first with one run of the same load,
+ * not counted: a relay just started is a Node process still compiling its hot paths (a pipelined load through it
+ * lasts under a second, and half of it ran cold), and the figure is meant to be what a recording in progress costs.
+ */
 async function oneWay(way: Way, serverPort: number, dir: string, load: (port: number) => Promise<Figure>): Promise<Figure> {
-  if (way === 'direct') return load(serverPort);
+  const warmed = async (port: number) => (await load(port), load(port));
+  if (way === 'direct') return warmed(serverPort);
   const out = join(dir, `${way}-${Date.now()}-${Math.random().toString(36).slice(2)}.transcript.jsonl`);
   if (way === 'capture') {
     const child = await started(process.execPath, [CLI, 'record', '--capture', '--target', `127.0.0.1:${serverPort}`, '--out', out], /capturing/);
     try {
-      return await load(serverPort);
+      return await warmed(serverPort);
     } finally {
       await stop(child);
     }
@@ -77,7 +83,7 @@ async function oneWay(way: Way, serverPort: number, dir: string, load: (port: nu
       ? await started('socat', [`TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr`, `TCP:127.0.0.1:${serverPort}`], null)
       : await started(process.execPath, [CLI, 'record', '--listen', `127.0.0.1:${port}`, '--target', `127.0.0.1:${serverPort}`, '--out', out], /recording/);
   try {
-    return await load(port);
+    return await warmed(port);
   } finally {
     await stop(child);
   }
