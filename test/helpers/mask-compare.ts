@@ -2,7 +2,8 @@
 // session, over the same chunks: what each redactor releases, chunk by chunk, and at the end.
 import { Redactor } from '../../extension/core/record/redactor';
 import type { Protocol } from '../../extension/core/protocols/types';
-import type { Direction } from '../../extension/core/transcript/format';
+import { readFileSync } from 'node:fs';
+import { eventBytes, type DataEvent, type Direction } from '../../extension/core/transcript/format';
 
 export function bothMasks(protocol: Protocol, chunks: Array<[Direction, Buffer]>): [string[], string[]] {
   const run = (r: Redactor) => {
@@ -36,4 +37,17 @@ export function recut(chunks: Array<[Direction, Buffer]>): Array<[Direction, Buf
         ]
       : [[dir, b]];
   });
+}
+
+/** A transcript's chunks, connection by connection, in the order they were recorded. */
+export function connections(file: string): Map<number, Array<[Direction, Buffer]>> {
+  const byConn = new Map<number, Array<[Direction, Buffer]>>();
+  for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
+    if (!line) continue;
+    const ev = JSON.parse(line) as DataEvent;
+    if (ev.k !== 'c2s' && ev.k !== 's2c') continue;
+    if (!byConn.has(ev.c)) byConn.set(ev.c, []);
+    byConn.get(ev.c)?.push([ev.k, eventBytes(ev)]);
+  }
+  return byConn;
 }

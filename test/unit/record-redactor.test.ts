@@ -3,12 +3,12 @@
 // pg-pool, pgbench pipelining), as recorded and cut again,
 // and on hand-made password messages of each kind, cut at every byte (one after a query that holds its bytes).
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { postgres } from '../../extension/core/protocols/postgres';
-import { eventBytes, type DataEvent, type Direction } from '../../extension/core/transcript/format';
-import { bothMasks, inTwo, recut, released } from '../helpers/mask-compare';
+import type { Direction } from '../../extension/core/transcript/format';
+import { bothMasks, connections, inTwo, recut, released } from '../helpers/mask-compare';
 
 const both = (chunks: Array<[Direction, Buffer]>) => bothMasks(postgres, chunks);
 
@@ -24,15 +24,7 @@ test('every recorded PostgreSQL connection: the framing-only mask releases the s
   ];
   let chunks = 0;
   for (const f of files) {
-    const byConn = new Map<number, Array<[Direction, Buffer]>>();
-    for (const line of readFileSync(f, 'utf8').split('\n').slice(1)) {
-      if (!line) continue;
-      const ev = JSON.parse(line) as DataEvent;
-      if (ev.k !== 'c2s' && ev.k !== 's2c') continue;
-      if (!byConn.has(ev.c)) byConn.set(ev.c, []);
-      byConn.get(ev.c)?.push([ev.k, eventBytes(ev)]);
-    }
-    for (const [c, cs] of byConn) {
+    for (const [c, cs] of connections(f)) {
       for (const cut of [cs, recut(cs)]) {
         const [framing, decodingOut] = both(cut);
         assert.deepEqual(framing, decodingOut, `${f} connection ${c}`);

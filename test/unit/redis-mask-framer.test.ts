@@ -3,29 +3,17 @@
 // pipelining, redis-py, ioredis, pub/sub, CLIENT REPLY) as recorded and cut again at other places, and on password
 // commands and replies of each kind cut at every byte, with no password left in what is released.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { redis } from '../../extension/core/protocols/redis';
 import { arrayNamedWithoutPassword } from '../../extension/core/protocols/redis/redact';
 import { STREAM_AFTER } from '../../extension/core/record/redactor';
-import { eventBytes, type DataEvent, type Direction } from '../../extension/core/transcript/format';
-import { bothMasks, inTwo, recut, released } from '../helpers/mask-compare';
+import type { Direction } from '../../extension/core/transcript/format';
+import { bothMasks, connections, inTwo, recut, released } from '../helpers/mask-compare';
 
 const ROOT = join(__dirname, '..', '..');
 const both = (chunks: Array<[Direction, Buffer]>) => bothMasks(redis, chunks);
-
-function connections(file: string): Map<number, Array<[Direction, Buffer]>> {
-  const byConn = new Map<number, Array<[Direction, Buffer]>>();
-  for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
-    if (!line) continue;
-    const ev = JSON.parse(line) as DataEvent;
-    if (ev.k !== 'c2s' && ev.k !== 's2c') continue;
-    if (!byConn.has(ev.c)) byConn.set(ev.c, []);
-    byConn.get(ev.c)?.push([ev.k, eventBytes(ev)]);
-  }
-  return byConn;
-}
 
 test('every recorded Redis connection: the framing-only mask releases the same bytes as the decoding one, as recorded and cut again', () => {
   const files = [

@@ -14,7 +14,7 @@
 import type { Direction } from '../../transcript/format';
 import { MAX_MESSAGE_BYTES } from '../bytequeue';
 import type { Decoded, WireMessage, WireSession } from '../types';
-import { arrayNamedWithoutPassword, mayRepeatSecret, namedWithoutPassword } from './redact';
+import { arrayNamedWithoutPassword, mayRepeatSecret } from './redact';
 import { decimalAt, lengthAt, MAX_DEPTH, MAX_LINE } from './resp';
 import { RedisSession } from './session';
 
@@ -102,7 +102,7 @@ export class RedisMaskFramer implements WireSession {
     // the name is in the first 64 bytes, which may have come in several pieces
     if (side.pieces[0].length < 64 && side.pieces.length > 1) side.pieces = [Buffer.concat(side.pieces, side.held)];
     const head = side.pieces[0];
-    const no = head[0] === 0x2a && namedWithoutPassword(head.subarray(0, 64));
+    const no = head[0] === 0x2a && arrayNamedWithoutPassword(head, 0, Math.min(head.length, 64));
     if (no) side.ahead = true;
     return no;
   }
