@@ -77,7 +77,7 @@ export class ProxiedConnection {
         else stats.s2cBytes += bytes.length;
         // stamped now, when the bytes were handed on; masked and written once this turn's other chunks are relayed
         const t = writer.now();
-        writer.defer(() => (mask ? record(mask.take(dir, bytes), t) : writer.data(c, dir, bytes, t)));
+        writer.defer(() => (mask ? record(mask.take(dir, bytes), t) : writer.data(c, dir, bytes, t)), bytes.length);
       },
       fault: (f: ActiveFault, detail: Record<string, unknown>) => {
         stats.faults++;
