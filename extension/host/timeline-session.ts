@@ -1,5 +1,6 @@
-// One timeline on screen: a webview (panel or custom editor) bound to a transcript. Waits for the webview's
-// `ready`, streams the model to it in chunks, answers details requests from the spill, and forwards commands.
+// One timeline on screen: a webview (panel or custom editor) bound to a transcript. Starts reading the model as the
+// page is made, streams it to the page in chunks once the page says `ready`, answers details requests from the spill,
+// and forwards commands.
 // The chunks go packed and deflated (core/timeline/packed.ts): numbers only, the texts stay in the spill.
 // The webview asks for the texts and keys of the events it labels (`requestTexts`), read from the spill of the model
 // shown or of the one still loading, and with an event's details for the keys of the others of its exchange.
@@ -13,6 +14,12 @@ import { parseWebviewMessage, type CursorReport, type HostMessage, type ViewComm
 
 /** model chunks posted to the page and not yet delivered, at most */
 const CHUNKS_IN_FLIGHT = 4;
+/**
+ * model chunks built before the page is ready to take them, at most; then the build waits for the page. A page takes a
+ * moment to start (code-server serves each webview's frame over HTTP: about a second for every page after the first),
+ * and the model is read meanwhile rather than after.
+ */
+const CHUNKS_BEFORE_READY = 16;
 const COMMAND_TIMEOUT_MS = 10_000;
 
 export interface Interactive {
@@ -39,6 +46,10 @@ export class TimelineSession implements vscode.Disposable {
   /** the review notes marked on the view; sent again after each load */
   private notes: NoteMark[] = [];
   disposed = false;
+  /** resolved once the page has first said `ready` (or the timeline closed) */
+  private readonly pageReady: Promise<void>;
+  private markReady!: () => void;
+  private readySeen = false;
 
   constructor(
     readonly uri: vscode.Uri,
@@ -66,6 +77,9 @@ export class TimelineSession implements vscode.Disposable {
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
       title: this.title,
     });
+    this.pageReady = new Promise((resolve) => (this.markReady = resolve));
+    // the model is read while the page starts; its chunks wait for the page's `ready`
+    void this.send();
   }
 
   get title(): string {
@@ -132,7 +146,11 @@ export class TimelineSession implements vscode.Disposable {
     }
     switch (m.type) {
       case 'ready':
-        void this.send();
+        // the first `ready` takes the load begun with the page; a page made again (a reload) loads again
+        if (!this.readySeen) {
+          this.readySeen = true;
+          this.markReady();
+        } else void this.send();
         return;
       case 'requestDetails':
         void this.answerDetails(m.id, m.event, m.related);
@@ -166,21 +184,43 @@ export class TimelineSession implements vscode.Disposable {
   /**
    * Sends the model: from the model cache on disk when it holds this transcript as it is, else built from the file
    * (and kept there). The page keeps its model while hidden (retainContextWhenHidden), so this runs when a page is
-   * made: opened, or restored after a reload; the extension host keeps no copy of the chunks.
+   * made: opened (begun with the page, before it is ready), or restored after a reload; the extension host keeps no
+   * copy of the chunks beyond the few built before the page was ready.
    */
   private async send(): Promise<void> {
     this.lastInteractive = null;
     this.loadError = null;
-    await this.post({ type: 'load', source: this.uri.toString(), title: this.title });
+    this.abort?.abort();
+    const abort = (this.abort = new AbortController());
     // a post resolves when the page has it: one at a time would wait a round trip each, so a few are kept in flight,
     // enough to keep the transport busy without queueing a whole model in memory
     const inFlight: Thenable<boolean>[] = [];
-    const postChunk = async (chunk: PackedChunk): Promise<void> => {
+    const postOne = async (chunk: PackedChunk): Promise<void> => {
+      if (abort.signal.aborted) return;
       inFlight.push(this.post({ type: 'chunk', chunk }));
       if (inFlight.length >= CHUNKS_IN_FLIGHT) await inFlight.shift();
     };
-    this.abort?.abort();
-    const abort = (this.abort = new AbortController());
+    // until the page is ready the chunks wait here, in order (the build too, past CHUNKS_BEFORE_READY of them); then
+    // the page is told a load begins and takes them, and the rest go as they are built
+    const early: PackedChunk[] = [];
+    let live = false;
+    const golive = (async () => {
+      await this.pageReady;
+      // a load given up for a newer one (the page made again) tells the page nothing
+      if (abort.signal.aborted) return;
+      try {
+        await this.post({ type: 'load', source: this.uri.toString(), title: this.title });
+        while (early.length > 0) await postOne(early.shift() as PackedChunk);
+      } catch (err) {
+        this.log.warn(`timeline: the page did not take the model: ${(err as Error).message}`);
+      }
+      live = true;
+    })();
+    const postChunk = async (chunk: PackedChunk): Promise<void> => {
+      if (live) return postOne(chunk);
+      early.push(chunk);
+      if (early.length >= CHUNKS_BEFORE_READY) await golive;
+    };
     const started = Date.now();
     /** this load's spill: a load cancelled by a newer one must not clear the newer one's */
     let mine: DetailsSpill | null = null;
@@ -193,7 +233,7 @@ export class TimelineSession implements vscode.Disposable {
         signal: abort.signal,
         onDetails: (d) => (this.loading = mine = d),
         onChunk: postChunk,
-        onProgress: (fraction, events) => void this.post({ type: 'progress', fraction, events }),
+        onProgress: (fraction, events) => void (live && this.post({ type: 'progress', fraction, events })),
       });
       if (abort.signal.aborted || this.disposed) {
         if (this.loading === mine) this.loading = null;
@@ -203,6 +243,7 @@ export class TimelineSession implements vscode.Disposable {
       await this.details?.dispose();
       this.details = built.details;
       this.loading = null;
+      await golive;
       await Promise.all(inFlight);
       await this.post({ type: 'done', summary: built.summary });
       this.log.info(
@@ -217,6 +258,7 @@ export class TimelineSession implements vscode.Disposable {
       this.loadError = message;
       // commands waiting for this load are answered now (with nothing) rather than never
       for (const w of this.interactiveWaiters.splice(0)) w(null);
+      await golive;
       await this.post({ type: 'error', message });
     }
   }
@@ -238,6 +280,7 @@ export class TimelineSession implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.markReady();
     this.abort?.abort();
     for (const resolve of this.pending.values()) resolve(undefined);
     this.pending.clear();
