@@ -167,10 +167,31 @@ export function plain(r: Resp, depth = 0): unknown {
  */
 export function lazyCommand(items: Resp[], inline: boolean, argc?: number, alone = false): Decoded {
   if (items.length === 0) return describeCommand([], inline);
-  // the arguments are made text when something reads the command (its key, its summary), not as it is framed
-  const make = () => commandDecoded(items.map(argText), inline, argc);
-  const keyOf = () => (items.length > 1 && !NO_KEY.has(argText(items[0]).toUpperCase()) ? argText(items[1]) : undefined);
-  return new LazyDecoded(make, alone ? { keyOf, alone: 'redis' } : { keyOf });
+  return new LazyCommand(items, inline, argc, alone);
+}
+
+const KEY_LATER = { keyLater: true } as const;
+const KEY_LATER_ALONE = { keyLater: true, alone: 'redis' } as const;
+
+/** A command whose arguments are made text when something reads it (its key, its summary), not as it is framed. */
+class LazyCommand extends LazyDecoded {
+  constructor(
+    private readonly items: Resp[],
+    private readonly inline: boolean,
+    private readonly argc: number | undefined,
+    alone: boolean,
+  ) {
+    super(null, alone ? KEY_LATER_ALONE : KEY_LATER);
+  }
+
+  protected override findKey(): string | undefined {
+    const items = this.items;
+    return items.length > 1 && !NO_KEY.has(argText(items[0]).toUpperCase()) ? argText(items[1]) : undefined;
+  }
+
+  protected override decode(): Decoded {
+    return commandDecoded(this.items.map(argText), this.inline, this.argc);
+  }
 }
 
 function argText(r: Resp): string {
@@ -185,8 +206,25 @@ function commandDecoded(args: string[], inline: boolean, argc?: number): Decoded
 
 /** describeReply on demand: whether it failed at once, the summary and fields when shown. */
 export function lazyReply(r: RespMessage, alone = false): Decoded {
-  const failed = r.t === '-' || r.t === '!' ? { failed: true } : {};
-  return new LazyDecoded(() => describeReply(r), alone ? { ...failed, alone: 'redis' } : failed);
+  return new LazyReply(r, r.t === '-' || r.t === '!', alone);
+}
+
+const FAILED = { failed: true } as const;
+const FAILED_ALONE = { failed: true, alone: 'redis' } as const;
+const ALONE = { alone: 'redis' } as const;
+
+class LazyReply extends LazyDecoded {
+  constructor(
+    private readonly reply: RespMessage,
+    failed: boolean,
+    alone: boolean,
+  ) {
+    super(null, failed ? (alone ? FAILED_ALONE : FAILED) : alone ? ALONE : {});
+  }
+
+  protected override decode(): Decoded {
+    return describeReply(this.reply);
+  }
 }
 
 /**
