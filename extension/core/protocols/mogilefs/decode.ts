@@ -86,7 +86,35 @@ export function lazyRequest(bytes: Buffer): Decoded {
   // evidence), since pairing a tracker's answers, which name no key, never compares one
   const v = firstVisibleByte(bytes);
   if (v < 0 || (bytes[v] >= 0x80 && lineText(bytes).trimStart() === '')) return decodeRequest(bytes);
-  return new LazyDecoded(() => decodeRequest(bytes), { keyOf: () => keyOf(bytes), alone: 'mogilefs' });
+  return new LazyRequest(bytes);
+}
+
+const ALONE = { alone: 'mogilefs' } as const;
+const KEY_LATER_ALONE = { keyLater: true, alone: 'mogilefs' } as const;
+
+/** A request decoded when shown, its key found when read (a class, not closures per message: see LazyDecoded). */
+class LazyRequest extends LazyDecoded {
+  constructor(private readonly bytes: Buffer) {
+    super(null, KEY_LATER_ALONE);
+  }
+
+  protected override findKey(): string | undefined {
+    return keyOf(this.bytes);
+  }
+
+  protected override decode(): Decoded {
+    return decodeRequest(this.bytes);
+  }
+}
+
+class LazyResponse extends LazyDecoded {
+  constructor(private readonly bytes: Buffer) {
+    super(null, ALONE);
+  }
+
+  protected override decode(): Decoded {
+    return decodeResponse(this.bytes);
+  }
 }
 
 /** decodeRequest's key: from the bytes for a plain ASCII line, else by the string path, which trims as it does. */
@@ -170,8 +198,7 @@ function keyArg(s: string): string | undefined {
 export function lazyResponse(bytes: Buffer): Decoded {
   const c = bytes[0];
   // OK… (the common answer): no key, not failed, decodes; anything else is decoded now
-  if ((c === 0x4f || c === 0x6f) && (bytes[1] === 0x4b || bytes[1] === 0x6b) && (bytes.length === 2 || isSpace(bytes[2])))
-    return new LazyDecoded(() => decodeResponse(bytes), { alone: 'mogilefs' });
+  if ((c === 0x4f || c === 0x6f) && (bytes[1] === 0x4b || bytes[1] === 0x6b) && (bytes.length === 2 || isSpace(bytes[2]))) return new LazyResponse(bytes);
   return decodeResponse(bytes);
 }
 
