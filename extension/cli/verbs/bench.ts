@@ -50,7 +50,8 @@ result to a new *.bench.json (never over an existing file). The table is dropped
                      statement once per connection and reads only the column it needs). mongodb runs the same
                      calls either way
   --workers N|auto   worker threads driving the clients; 0 = this thread; auto (default) warms up in this
-                     thread, then on one worker thread per core, and keeps the faster (threads must win by 5%)
+                     thread, then on one worker thread per core, each counted after a lead-in as long, and keeps
+                     the faster (threads must win by 5%)
   --config FILE      runs listed in a JSON file ({"runs": [{"workload", "concurrency", "count", "index"}]});
                      --count, --duration and --concurrency override it
   --out FILE|DIR     where to write the result (default: the working directory)
