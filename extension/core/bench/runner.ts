@@ -145,9 +145,10 @@ async function runLevel(spec: BenchSpec, admin: Admin, level: number, opts: RunO
     const auto = spec.workers === 'auto' && concurrency > 1 && availableParallelism() > 1;
     const first = await warmUp(groups, workers, auto);
     // auto: measured, not assumed. Warm up again with the clients spread over worker threads and keep whichever
-    // ran faster, each trial counted after a lead-in as long; threads must win by 5% to be kept. The busy share of the one thread is no guide on its own: a
-    // thread busy 77% of the time still serialises eight clients' round trips, and on a machine whose cores the
-    // server needs, threads can lose (both seen with PostgreSQL and MariaDB on 2 cores, npm run bench db).
+    // ran faster, each trial counted after a lead-in as long; threads must win by 5% to be kept. The busy share of
+    // the one thread is no guide on its own: a thread busy 77% of the time still serialises eight clients' round
+    // trips, and on a machine whose cores the server needs, threads can lose (both seen with PostgreSQL and MariaDB
+    // on 2 cores, npm run bench db).
     if (auto && !opts.signal?.aborted) {
       await closeAll(groups);
       workers = Math.min(availableParallelism(), concurrency);
