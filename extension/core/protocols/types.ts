@@ -20,17 +20,17 @@ export interface Decoded {
  * A Decoded whose summary and fields are made on first read, for decoders that need nothing but the message's own
  * bytes: pairing a million messages reads only their key, error and failure, which `quick` gives at once; the
  * summary and fields are made for the few that a finding, the timeline or the details pane shows. A decoder that
- * makes one per message can subclass it and override `decode` (and `findKey`) rather than pass closures: the shipped
- * bundle keeps names, and names every closure it makes at run time (about 5% of a Redis timeline's build).
+ * makes one per message can subclass it and override `decode` (and, with `keyLater`, `findKey`) rather than pass
+ * closures: the shipped bundle keeps names, and names every closure it makes at run time (about 5% of a Redis
+ * timeline's build).
  */
 export class LazyDecoded implements Decoded {
   error?: string;
   failed?: boolean;
   private made: Decoded | null = null;
-  /** the key once known; `findKey` finds it on first read when the decoder offers that rather than a key */
+  /** the key once known; `findKey` finds it on first read when the decoder says `keyLater` rather than give a key */
   private known: string | undefined;
   private keyPending: boolean;
-  private keyOf: (() => string | undefined) | null;
 
   /** the protocol whose `describe` gives this same decoding from the message's bytes alone, where one does */
   readonly alone: string | undefined;
@@ -38,12 +38,11 @@ export class LazyDecoded implements Decoded {
   constructor(
     /** the whole decoding; null for a subclass that overrides `decode` */
     private readonly make: (() => Decoded) | null,
-    quick: Pick<Decoded, 'key' | 'error' | 'failed'> & { keyOf?: () => string | undefined; keyLater?: boolean; alone?: string },
+    quick: Pick<Decoded, 'key' | 'error' | 'failed'> & { keyLater?: boolean; alone?: string },
   ) {
     this.alone = quick.alone;
     this.known = quick.key;
-    this.keyOf = quick.keyOf ?? null;
-    this.keyPending = this.keyOf !== null || quick.keyLater === true;
+    this.keyPending = quick.keyLater === true;
     if (quick.error !== undefined) this.error = quick.error;
     if (quick.failed !== undefined) this.failed = quick.failed;
   }
@@ -52,14 +51,13 @@ export class LazyDecoded implements Decoded {
     if (this.keyPending) {
       this.known = this.findKey();
       this.keyPending = false;
-      this.keyOf = null;
     }
     return this.known;
   }
 
-  /** the key, found on first read (`quick.keyOf`, or a subclass's own) */
+  /** the key, found on first read: a subclass that says `keyLater` overrides this */
   protected findKey(): string | undefined {
-    return this.keyOf ? this.keyOf() : this.known;
+    return this.known;
   }
 
   /** the summary and fields, made on first read (`make`, or a subclass's own) */
