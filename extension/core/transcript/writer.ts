@@ -27,7 +27,6 @@ export class TranscriptWriter {
   private readonly t0 = performance.now();
   private lastT = 0;
   private closed = false;
-  bytesWritten = 0;
   /** events written after the header, and the wire bytes of the data events */
   private readonly counts = { events: 0, c2s: 0, s2c: 0 };
 
@@ -272,14 +271,11 @@ export class TranscriptWriter {
       this.flush();
       if (most > this.buf.length) {
         // a line longer than the buffer goes on its own
-        this.bytesWritten += Buffer.byteLength(s);
         this.out.write(s);
         return;
       }
     }
-    const n = this.buf.write(s, this.off, ascii ? 'latin1' : 'utf8');
-    this.off += n;
-    this.bytesWritten += n;
+    this.off += this.buf.write(s, this.off, ascii ? 'latin1' : 'utf8');
     if (++this.lines >= TranscriptWriter.FLUSH_LINES) this.flush();
     else if (!this.flushQueued) {
       this.flushQueued = true;
