@@ -112,10 +112,12 @@ class PooledFile {
     if (force) this.cut();
     const parts = this.queued;
     this.queued = [];
-    this.queuedBytes = 0;
+    // the parts stay counted in `end` until written: records added meanwhile (a reader's flush during a build) must
+    // land after them
     for (const b of parts) {
       await this.fh.write(b, 0, b.length, this.written);
       this.written += b.length;
+      this.queuedBytes -= b.length;
     }
   }
 
