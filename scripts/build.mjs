@@ -11,6 +11,8 @@ const shipped = { minify: true, keepNames: true };
 const jobs = [build({ ...common, entryPoints: ['extension/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } })];
 if (existsSync('extension/host/extension.ts')) {
   jobs.push(build({ ...common, ...shipped, entryPoints: ['extension/host/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }));
+  // the timeline's worker thread (core/timeline/off-thread.ts), started by the extension from beside its own bundle
+  jobs.push(build({ ...common, ...shipped, entryPoints: ['extension/core/timeline/off-thread-worker.ts'], outfile: 'dist/timeline-worker.js' }));
 }
 if (existsSync('webview/main.ts')) {
   jobs.push(

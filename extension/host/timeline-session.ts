@@ -6,7 +6,7 @@
 // shown or of the one still loading, and with an event's details for the keys of the others of its exchange.
 import * as vscode from 'vscode';
 import { UserError } from '../core/errors';
-import { openTimeline, type DetailsSpill, type ModelCache, type PackedChunk } from '../core/timeline';
+import { openTimelineOffThread, type BriefReader, type DetailsSpill, type ModelCache, type PackedChunk } from '../core/timeline';
 import { webviewHtml } from './html';
 import type { Log } from './output';
 import { NO_SELECTION, type NoteMark, type TimelineSelection } from '../../webview/review-protocol';
@@ -30,8 +30,8 @@ export interface Interactive {
 export class TimelineSession implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private details: DetailsSpill | null = null;
-  /** the spill of the model being built, read for texts asked for while it loads */
-  private loading: DetailsSpill | null = null;
+  /** the texts of the model being built (its worker thread reads them from the spill it writes) while it loads */
+  private loading: BriefReader | null = null;
   private abort: AbortController | null = null;
   private nextCommandId = 1;
   private readonly pending = new Map<number, (c: CursorReport | undefined) => void>();
@@ -51,6 +51,9 @@ export class TimelineSession implements vscode.Disposable {
   private markReady!: () => void;
   private readySeen = false;
 
+  /** the worker thread's bundle, beside the extension's */
+  private readonly workerFile: string;
+
   constructor(
     readonly uri: vscode.Uri,
     readonly panel: vscode.WebviewPanel,
@@ -61,6 +64,7 @@ export class TimelineSession implements vscode.Disposable {
     private readonly models: ModelCache,
   ) {
     const dist = vscode.Uri.joinPath(extensionUri, 'dist');
+    this.workerFile = vscode.Uri.joinPath(dist, 'timeline-worker.js').fsPath;
     panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
@@ -222,11 +226,13 @@ export class TimelineSession implements vscode.Disposable {
       if (early.length >= CHUNKS_BEFORE_READY) await golive;
     };
     const started = Date.now();
-    /** this load's spill: a load cancelled by a newer one must not clear the newer one's */
-    let mine: DetailsSpill | null = null;
+    /** this load's texts: a load cancelled by a newer one must not clear the newer one's */
+    let mine: BriefReader | null = null;
     try {
       if (this.uri.scheme !== 'file') throw new UserError(`${this.uri.toString()}: only transcripts on this machine's disk can be opened`);
-      const built = await openTimeline(this.uri.fsPath, {
+      // read or built on a worker thread: this thread (the extension host's, shared by every extension) hands on chunks
+      const built = await openTimelineOffThread(this.uri.fsPath, {
+        workerFile: this.workerFile,
         models: this.models,
         lenient: true,
         sidecar: { dir: this.sidecarDir },
@@ -247,7 +253,8 @@ export class TimelineSession implements vscode.Disposable {
       await Promise.all(inFlight);
       await this.post({ type: 'done', summary: built.summary });
       this.log.info(
-        `opened ${this.uri.fsPath}${built.fromCache ? ' from the model cache' : ''}: ${built.summary.events} events, ${built.summary.verdict} (${Date.now() - started} ms)`,
+        `opened ${this.uri.fsPath}${built.fromCache ? ' from the model cache' : ''}${built.onWorker ? '' : ' in the extension host thread (the worker bundle dist/timeline-worker.js is missing)'}: ` +
+          `${built.summary.events} events, ${built.summary.verdict} (${Date.now() - started} ms)`,
       );
     } catch (err) {
       if (this.loading === mine) this.loading = null;

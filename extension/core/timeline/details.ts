@@ -143,18 +143,37 @@ export class DetailsSpill {
     await this.flush(true);
     await keep(join(this.dir, 'details.bin'), join(dir, 'details.bin'));
     await keep(join(this.dir, 'texts.bin'), join(dir, 'texts.bin'));
-    await writeFile(join(dir, 'details.index'), serialize({ offsets: this.offsets.save(), texts: this.texts.index() }));
+    const index: SpillIndex = { offsets: this.offsets.save(), texts: this.texts.index() };
+    await writeFile(join(dir, 'details.index'), serialize(index));
   }
 
   /** A spill saved by saveTo, read-only: disposing it closes its files and leaves them where they are. */
   static async openSaved(dir: string): Promise<DetailsSpill> {
-    const index = deserialize(await readFile(join(dir, 'details.index'))) as { offsets: SavedOffsets; texts: TextIndex };
+    const index = deserialize(await readFile(join(dir, 'details.index'))) as SpillIndex;
+    return DetailsSpill.reopen(dir, index, false);
+  }
+
+  /**
+   * What another thread needs to read this spill (`take`): its folder, whether the taker owns it, and its index.
+   * Everything added so far is written first; nothing may be added after.
+   */
+  async handOver(): Promise<SpillHandle> {
+    await this.flush(true);
+    return { dir: this.dir, owned: this.owned, index: { offsets: this.offsets.save(), texts: this.texts.index() } };
+  }
+
+  /** A spill another thread built and handed over: read-only; it owns the folder when the handle says so. */
+  static take(h: SpillHandle): Promise<DetailsSpill> {
+    return DetailsSpill.reopen(h.dir, h.index, h.owned);
+  }
+
+  private static async reopen(dir: string, index: SpillIndex, owned: boolean): Promise<DetailsSpill> {
     const fh = await open(join(dir, 'details.bin'), 'r');
     const th = await open(join(dir, 'texts.bin'), 'r').catch(async (err: unknown) => {
       await fh.close();
       throw err;
     });
-    const spill = new DetailsSpill(dir, new PooledFile(fh), TextSpill.restore(new PooledFile(th), index.texts), false);
+    const spill = new DetailsSpill(dir, new PooledFile(fh), TextSpill.restore(new PooledFile(th), index.texts), owned);
     spill.offsets = Offsets.restore(index.offsets);
     spill.count = spill.offsets.length;
     return spill;
@@ -328,9 +347,14 @@ export class DetailsSpill {
   }
 
   async dispose(): Promise<void> {
+    await this.release();
+    if (this.owned) await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** Closes the files and leaves them: the spill was handed over, and its taker disposes of them. */
+  async release(): Promise<void> {
     await this.texts.close();
     await this.file.close();
-    if (this.owned) await rm(this.dir, { recursive: true, force: true });
   }
 }
 
@@ -341,6 +365,18 @@ export class DetailsSpill {
  */
 async function keep(from: string, to: string): Promise<void> {
   await link(from, to).catch(() => copyFile(from, to, constants.COPYFILE_FICLONE));
+}
+
+interface SpillIndex {
+  offsets: SavedOffsets;
+  texts: TextIndex;
+}
+
+/** A spill as one thread hands it to another (handOver, take): plain data, for postMessage. */
+export interface SpillHandle {
+  dir: string;
+  owned: boolean;
+  index: SpillIndex;
 }
 
 interface TextIndex {
