@@ -87,9 +87,9 @@ test('texts asked for while the worker builds are the texts of the whole model; 
   let chunks = 0;
   const built = await openTimelineOffThread(file, { workerFile: WORKER, lenient: true, chunkEvents: 4096, models, onChunk: () => undefined });
   assert.equal(built.fromCache, false);
+  // disposed at once: the worker saves the spill to the cache after handing it over, and its files stay until then
   await built.details.dispose();
-  // the worker writes the cache entry after it has handed the model over
-  for (let i = 0; i < 100 && !readdirSync(models.dir).some((n) => !n.startsWith('.')); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(readdirSync(models.dir).filter((n) => !n.startsWith('.')).length, 1, 'the cache entry is written');
   // again, asking for texts as chunks arrive; the cache now holds the model
   let reader: { briefs(e: number[]): Promise<EventBrief[]> } | null = null;
   const again = await openTimelineOffThread(file, {

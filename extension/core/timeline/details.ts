@@ -162,10 +162,18 @@ export class DetailsSpill {
     return { dir: this.dir, owned: this.owned, index: { offsets: this.offsets.save(), texts: this.texts.index() } };
   }
 
-  /** A spill another thread built and handed over: read-only; it owns the folder when the handle says so. */
-  static take(h: SpillHandle): Promise<DetailsSpill> {
-    return DetailsSpill.reopen(h.dir, h.index, h.owned);
+  /**
+   * A spill another thread built and handed over: read-only; it owns the folder when the handle says so, and removes
+   * it on dispose once `released` has settled (the other thread may still be saving the files to a model cache).
+   */
+  static async take(h: SpillHandle, released: Promise<void>): Promise<DetailsSpill> {
+    const spill = await DetailsSpill.reopen(h.dir, h.index, h.owned);
+    spill.released = released;
+    return spill;
   }
+
+  /** what must be done with the files before they may be removed */
+  private released: Promise<void> = Promise.resolve();
 
   private static async reopen(dir: string, index: SpillIndex, owned: boolean): Promise<DetailsSpill> {
     const fh = await open(join(dir, 'details.bin'), 'r');
@@ -348,7 +356,9 @@ export class DetailsSpill {
 
   async dispose(): Promise<void> {
     await this.release();
-    if (this.owned) await rm(this.dir, { recursive: true, force: true });
+    if (!this.owned) return;
+    await this.released;
+    await rm(this.dir, { recursive: true, force: true });
   }
 
   /** Closes the files and leaves them: the spill was handed over, and its taker disposes of them. */

@@ -65,6 +65,8 @@ export async function openTimelineOffThread(
     ahead: AHEAD,
   };
   const worker = new Worker(opts.workerFile, { workerData: job });
+  // the spill's files are removed only once the worker has let them go (it saves them to the model cache after `done`)
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   const send = (m: ToWorker): void => worker.postMessage(m);
   const asked = new Map<number, (b: EventBrief[]) => void>();
   let nextId = 1;
@@ -101,7 +103,7 @@ export async function openTimelineOffThread(
             opts.onProgress?.(m.fraction, m.events);
             return;
           case 'done': {
-            const details = await DetailsSpill.take(m.spill);
+            const details = await DetailsSpill.take(m.spill, exited);
             settle(() => resolve({ summary: m.summary, details, fromCache: m.fromCache, onWorker: true }));
             return;
           }
