@@ -1,6 +1,6 @@
-// One timeline on screen: a webview (panel or custom editor) bound to a transcript. Starts reading the model as the
-// page is made, streams it to the page in chunks once the page says `ready`, answers details requests from the spill,
-// and forwards commands.
+// One timeline on screen: a webview (panel or custom editor) bound to a transcript. Starts reading the model (on a
+// worker thread: core/timeline/off-thread.ts) as the page is made, streams it to the page in chunks once the page
+// says `ready`, answers details requests from the spill, and forwards commands.
 // The chunks go packed and deflated (core/timeline/packed.ts): numbers only, the texts stay in the spill.
 // The webview asks for the texts and keys of the events it labels (`requestTexts`), read from the spill of the model
 // shown or of the one still loading, and with an event's details for the keys of the others of its exchange.
