@@ -1,6 +1,6 @@
 // What db.bench.ts compares against, run on the same machine: pgbench with a custom script and sysbench (its
 // oltp_point_select, and a Lua script running our exact select on our table), plus a /proc sampler for the CPU
-// the servers and the tools use while a run is on.
+// the servers and the tools use while a run is on; and for PostgreSQL a bare Node client (bare-pg-client.ts).
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -191,4 +191,23 @@ end
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The bare Node client (bare-pg-client.ts) on our select and table, in its own process: what a Node client does on this
+ * machine at the least per statement. Its CPU is what it measures of itself; the server's is sampled.
+ */
+export async function bareNodePg(url: URL, table: string, rows: number, clients: number, seconds: number): Promise<ToolRun> {
+  const script = join(__dirname, 'bare-pg-client.ts');
+  const args = ['--import', 'tsx', script, url.toString(), table, String(rows), String(clients), String(seconds)];
+  const { value: out, cores } = await withCpu(['postgres'], () => exec(process.execPath, args));
+  const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { throughput: number; cores: number; missed: number; errors: number };
+  if (r.errors > 0 || r.missed > 0) throw new Error(`the bare Node client had ${r.errors} errors and ${r.missed} runs without their row`);
+  return {
+    tool: `a bare Node client (no driver), ${clients} connections`,
+    throughput: r.throughput,
+    avgUs: null,
+    p99Us: null,
+    cpu: { node: Math.round(r.cores * 100) / 100, ...cores },
+  };
 }

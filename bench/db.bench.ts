@@ -1,13 +1,14 @@
 // `npm run bench db`: our select throughput at 8 clients next to the standard tools on the same machine and the
 // same data, in the same run: pgbench (custom script, our select on our table) against PostgreSQL, sysbench
-// (oltp_point_select, and our select through a Lua script) against MariaDB. Prints figures and ratios
+// (oltp_point_select, and our select through a Lua script) against MariaDB, and for PostgreSQL a bare Node client
+// (raw protocol, no driver: bare-pg-client.ts) as the anchor of what Node does here at all. Prints figures and ratios
 // ours/theirs for several alternating rounds, and the CPU the client and the server used; asserts nothing.
 // BENCH_SECONDS (default 8) and BENCH_ROUNDS (default 3) set the length; BENCH_POSTGRES_URL/BENCH_MYSQL_URL the
 // servers; BENCH_DB=postgres or mariadb runs one of them.
 import { median } from './stats';
 import { connect } from 'node:net';
 import { makeSpec, runBench, type BenchDocument, type Workers } from '../extension/core/bench';
-import { MissingTool, pgbench, sysbenchOurSelect, sysbenchPointSelect, withCpu, type ToolRun } from './db-tools';
+import { bareNodePg, MissingTool, pgbench, sysbenchOurSelect, sysbenchPointSelect, withCpu, type ToolRun } from './db-tools';
 
 const CLIENTS = 8;
 const ROWS = 10_000;
@@ -153,6 +154,8 @@ export default async function dbBench(): Promise<void> {
           (s) => pgbench(pgUrl, pgTable, ROWS, CLIENTS, s, 'simple', 1),
           (s) => pgbench(pgUrl, pgTable, ROWS, CLIENTS, s, 'prepared', 1),
           (s) => pgbench(pgUrl, pgTable, ROWS, CLIENTS, s, 'prepared', 2),
+          // what any Node client gets here on one thread: the anchor that says how much of the gap is ours
+          (s) => bareNodePg(pgUrl, pgTable, ROWS, CLIENTS, s),
         ],
       );
     } finally {
