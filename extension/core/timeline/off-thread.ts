@@ -70,9 +70,12 @@ export async function openTimelineOffThread(
   const send = (m: ToWorker): void => worker.postMessage(m);
   const asked = new Map<number, (b: EventBrief[]) => void>();
   let nextId = 1;
+  let gone = false;
   const reader: BriefReader = {
     briefs: (events) =>
       new Promise((resolve) => {
+        // asked of a worker that has exited: nothing will answer
+        if (gone) return resolve([]);
         const id = nextId++;
         asked.set(id, resolve);
         send({ type: 'briefs', id, events });
@@ -135,6 +138,7 @@ export async function openTimelineOffThread(
       worker.on('error', (err) => settle(() => reject(err)));
       worker.on('exit', (code) => {
         // texts still asked for get none; a worker gone without its last word fails the load
+        gone = true;
         for (const r of asked.values()) r([]);
         asked.clear();
         void queue.then(() => settle(() => reject(new Error(`the timeline's worker thread stopped (exit code ${code}) before the model was whole`))));
