@@ -93,7 +93,8 @@ export default async function vscodeBench(): Promise<void> {
     await row.dblclick();
     const reopened = await untilInteractive(page, t0);
     // the anchor: a small transcript never opened before, opened the same way after closing all. Every page made after
-    // the session's first waits about a second here for code-server to load its frame, whatever the page holds
+    // the session's first waits about a second here, whatever it holds: code-server serves every webview from one
+    // origin, and each registers its own service worker, which must replace the last one's before the page loads
     await runFromPalette(page, 'View: Close All Editors');
     await page.waitForTimeout(3000);
     t0 = Date.now();

@@ -16,8 +16,8 @@ import { parseWebviewMessage, type CursorReport, type HostMessage, type ViewComm
 const CHUNKS_IN_FLIGHT = 4;
 /**
  * model chunks built before the page is ready to take them, at most; then the build waits for the page. A page takes a
- * moment to start (code-server serves each webview's frame over HTTP: about a second for every page after the first),
- * and the model is read meanwhile rather than after.
+ * moment to start (in code-server about a second for every page after the first: each webview waits for its own
+ * service worker to replace the last one's), and the model is read meanwhile rather than after.
  */
 const CHUNKS_BEFORE_READY = 16;
 const COMMAND_TIMEOUT_MS = 10_000;
