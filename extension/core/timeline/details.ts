@@ -143,8 +143,12 @@ export class DetailsSpill {
     await this.flush(true);
     await keep(join(this.dir, 'details.bin'), join(dir, 'details.bin'));
     await keep(join(this.dir, 'texts.bin'), join(dir, 'texts.bin'));
-    const index: SpillIndex = { offsets: this.offsets.save(), texts: this.texts.index() };
-    await writeFile(join(dir, 'details.index'), serialize(index));
+    await writeFile(join(dir, 'details.index'), serialize(this.index()));
+  }
+
+  /** Where each event's record and text are: what saveTo writes beside the files and handOver passes on. */
+  private index(): SpillIndex {
+    return { offsets: this.offsets.save(), texts: this.texts.index() };
   }
 
   /** A spill saved by saveTo, read-only: disposing it closes its files and leaves them where they are. */
@@ -159,7 +163,7 @@ export class DetailsSpill {
    */
   async handOver(): Promise<SpillHandle> {
     await this.flush(true);
-    return { dir: this.dir, owned: this.owned, index: { offsets: this.offsets.save(), texts: this.texts.index() } };
+    return { dir: this.dir, owned: this.owned, index: this.index() };
   }
 
   /**
