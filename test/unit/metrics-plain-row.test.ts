@@ -5,7 +5,6 @@
 // must never read a line differently. Whole files read through readMetrics must come out the same either way.
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -13,6 +12,7 @@ import { formatRow, readMetrics, WRITE_COLUMNS, type Note, type Sample } from '.
 import { splitCsvLine } from '../../extension/core/metrics/csv';
 import { PlainRows } from '../../extension/core/metrics/plain-row';
 import { parseRow, RowProblem, type RowContext } from '../../extension/core/metrics/row';
+import { filesUnder } from '../helpers/files';
 
 const ROOT = join(__dirname, '..', '..');
 let dir: string;
@@ -22,14 +22,6 @@ before(async () => {
 after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-function metricsCsvs(d: string): string[] {
-  return readdirSync(d).flatMap((f) => {
-    const p = join(d, f);
-    if (statSync(p).isDirectory()) return metricsCsvs(p);
-    return f.endsWith('.metrics.csv') ? [p] : [];
-  });
-}
 
 /** The header as the reader resolves it: known column → index; the width counts every column. */
 function columns(headerLine: string): { header: Map<string, number>; width: number } {
@@ -109,7 +101,7 @@ const lineBuffers = (text: string) =>
     .map((l) => Buffer.from(l.replace(/\r$/, '')));
 
 test('every row of every bundled metrics file: read the same by both paths, nearly all on the fast path', async () => {
-  const files = [...metricsCsvs(join(ROOT, 'test', 'fixtures')), ...metricsCsvs(join(ROOT, 'replays'))];
+  const files = [...filesUnder(join(ROOT, 'test', 'fixtures'), '.metrics.csv'), ...filesUnder(join(ROOT, 'replays'), '.metrics.csv')];
   assert.ok(files.length >= 1, `metrics files found: ${files.length}`);
   for (const file of files) {
     const text = await readFile(file, 'utf8');
@@ -372,7 +364,7 @@ async function readAll(file: string) {
 }
 
 test('whole files through readMetrics: the same samples, notes and report as with every row on the general path', async () => {
-  const files = [...metricsCsvs(join(ROOT, 'test', 'fixtures')), ...metricsCsvs(join(ROOT, 'replays'))];
+  const files = [...filesUnder(join(ROOT, 'test', 'fixtures'), '.metrics.csv'), ...filesUnder(join(ROOT, 'replays'), '.metrics.csv')];
   const texts = [...(await Promise.all(files.map((f) => readFile(f, 'utf8')))), benchFile(5_000), collectorFile(2_000)];
   for (const [i, text] of texts.entries()) {
     const plain = join(dir, `plain${i}.metrics.csv`);

@@ -4,7 +4,7 @@
 // leaves no spill behind; a bad file is the same one-line error. Runs the built worker (dist/timeline-worker.js:
 // `npm test` builds it first).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, test } from 'node:test';
 import { UserError } from '../../extension/core/errors';
@@ -19,20 +19,13 @@ import {
   type TimelineChunk,
   type TimelineSummary,
 } from '../../extension/core/timeline';
+import { filesUnder } from '../helpers/files';
 import { freshDir, writeSynthetic } from '../helpers/timeline-fixtures';
 
 const ROOT = join(__dirname, '..', '..');
 const WORKER = join(ROOT, 'dist', 'timeline-worker.js');
 const work = freshDir('ir-off-thread-');
 after(() => rmSync(work, { recursive: true, force: true }));
-
-function transcripts(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    if (statSync(p).isDirectory()) return transcripts(p);
-    return n.endsWith('.transcript.jsonl') ? [p] : [];
-  });
-}
 
 interface LoadOptions {
   lenient: boolean;
@@ -59,7 +52,7 @@ test('the worker is built (npm test builds it before the tests)', () => {
 });
 
 test('every transcript in the repo: the worker thread gives the chunks, summary, details, texts and keys this thread gives', async () => {
-  const files = [...transcripts(join(ROOT, 'replays')), ...transcripts(join(ROOT, 'test', 'fixtures'))];
+  const files = [...filesUnder(join(ROOT, 'replays'), '.transcript.jsonl'), ...filesUnder(join(ROOT, 'test', 'fixtures'), '.transcript.jsonl')];
   assert.ok(files.length >= 30, `found ${files.length} transcripts`);
   for (const file of files) {
     const name = relative(ROOT, file);

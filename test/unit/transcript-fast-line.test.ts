@@ -3,21 +3,14 @@
 // strings and numbers. The fast path must give the same event and the same bytes, or decline (null) and leave the
 // line to JSON.parse; it must never read a line differently.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fastDataEvent } from '../../extension/core/transcript/fast-line';
 import { eventBytes, eventProblem, type DataEvent } from '../../extension/core/transcript/format';
+import { filesUnder } from '../helpers/files';
 
 const ROOT = join(__dirname, '..', '..');
-
-function transcripts(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    if (statSync(p).isDirectory()) return transcripts(p);
-    return f.endsWith('.jsonl') ? [p] : [];
-  });
-}
 
 /** What JSON.parse makes of a line, as the reader would take it: a data event's fields and bytes, or null. */
 function slow(line: string): { t: number; c: number; k: string; e: unknown; bytes: Buffer } | null {
@@ -40,7 +33,7 @@ function fast(line: string) {
 }
 
 test('every data line of every recorded fixture and replay: read the same as JSON.parse reads it, nearly all on the fast path', () => {
-  const files = [...transcripts(join(ROOT, 'test', 'fixtures')), ...transcripts(join(ROOT, 'replays'))];
+  const files = [...filesUnder(join(ROOT, 'test', 'fixtures'), '.jsonl'), ...filesUnder(join(ROOT, 'replays'), '.jsonl')];
   assert.ok(files.length >= 20, `fixtures found: ${files.length}`);
   let data = 0;
   let quick = 0;

@@ -10,18 +10,11 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { analyzeTranscript } from '../../extension/core/pairing';
 import { openTranscript, sidecarPath, type ReadOptions } from '../../extension/core/transcript';
+import { filesUnder } from '../helpers/files';
 
 const ROOT = join(__dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'ir-sidecar-'));
 after(() => rmSync(work, { recursive: true, force: true }));
-
-function transcripts(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    if (statSync(p).isDirectory()) return transcripts(p);
-    return f.endsWith('.jsonl') ? [p] : [];
-  });
-}
 
 async function reading(file: string, opts: ReadOptions) {
   const t = await openTranscript(file, opts);
@@ -35,7 +28,7 @@ async function reading(file: string, opts: ReadOptions) {
 }
 
 test('every fixture and replay reads the same from its sidecar as from its JSON Lines, and analyses the same', async () => {
-  const files = [...transcripts(join(ROOT, 'test', 'fixtures')), ...transcripts(join(ROOT, 'replays'))];
+  const files = [...filesUnder(join(ROOT, 'test', 'fixtures'), '.jsonl'), ...filesUnder(join(ROOT, 'replays'), '.jsonl')];
   assert.ok(files.length >= 20, `fixtures found: ${files.length}`);
   const cache = join(work, 'all');
   let read = 0;
