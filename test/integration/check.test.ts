@@ -20,13 +20,13 @@ const START: Record<string, string> = {
   redis: 'redis-server --daemonize yes --port 6379',
 };
 
-async function check(client: ClientName, url?: string): Promise<CheckVerdict> {
+async function check(client: ClientName, url?: string, latency = 'latency:150ms@10%'): Promise<CheckVerdict> {
   const kind = url ? new URL(url).protocol.replace(/:$/, '').replace('postgresql', 'postgres') : 'tracker';
   try {
     return await runCheck({
       url,
       client,
-      latency: 'latency:150ms@10%',
+      latency,
       timeoutMs: 50,
       requests: 120,
       concurrency: 3,
@@ -74,7 +74,11 @@ describe('the mismatch check', () => {
   });
 
   test("a Redis client that keeps the connection after a cancel (redis-py 4.5.2) takes other keys' answers, and the wire finds them without its help", async () => {
-    const v = await check('redis-keep-on-cancel', URLS.redis);
+    // A fixed latency puts every late answer and every give-up on the same grid (a request's time plus whole latencies
+    // and whole timeouts), so that on a connection delayed twice a late answer reaches the client at the instant its
+    // timer fires, and which came first is a coin toss neither the client nor the wire can call. Jitter (seeded) takes
+    // them off the grid, as real latency does.
+    const v = await check('redis-keep-on-cancel', URLS.redis, 'latency:150ms@10%,jitter=40ms');
     accounted(v);
     assert.ok(v.timeouts > 0, 'some GETs were cancelled');
     assert.ok(v.mismatches.length > 0, "the next GET took the cancelled one's value");
@@ -84,13 +88,14 @@ describe('the mismatch check', () => {
     // on the wire a key is the Redis key, the check's key under the table's prefix
     const fromWire = wire.findings.filter((f) => f.kind === 'mismatch').map((f) => [f.request?.key ?? '', f.answers?.key ?? '']);
     const missed = v.mismatches.filter((m) => !fromWire.some(([asked, got]) => asked.endsWith(`:${m.asked}`) && got.endsWith(`:${m.got}`)));
-    // where two GETs in a row were cancelled, the wire cannot always tell which of the two late answers the client
-    // read first: the count holds, and most pairs match exactly (the replays of the real redis-py match all)
+    // a take the connection's end cuts short stays suspected, not found (client-view.ts, WAITED_AT_END); a late answer
+    // within a scheduling delay of the client's timer can still go either way: the count holds, and the pairs match
+    // but for a few (the replays of the real redis-py match all)
     assert.ok(
       Math.abs(fromWire.length - v.mismatches.length) <= Math.ceil(v.mismatches.length * 0.1),
       `${fromWire.length} on the wire, ${v.mismatches.length} taken`,
     );
-    assert.ok(missed.length <= v.mismatches.length * 0.25, `${missed.length} of ${v.mismatches.length} pairs differ`);
+    assert.ok(missed.length <= v.mismatches.length * 0.1, `${missed.length} of ${v.mismatches.length} pairs differ`);
     assert.ok(wire.findings.every((f) => f.kind !== 'mismatch' || f.basis === 'inferred'));
   });
 
