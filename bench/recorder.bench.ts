@@ -1,8 +1,9 @@
 // `npm run bench recorder`: what recording costs real clients, in the same run. redis-benchmark (GET, one client and
 // eight, each with and without pipelining 16) and pgbench (select-only, one client and eight, each alone and 16 to a
 // \startpipeline) against the server directly,
-// through socat (the plain relay any SRE would reach for), through `record` (the proxy, secrets masked as by
-// default) and with `record --capture` (tcpdump on the port, the client direct). Three rounds, the four taken in
+// through socat (the plain relay any SRE would reach for), through a bare Node relay (bare-relay.ts: Node's own pipe,
+// nothing recorded: what a Node proxy costs on this machine at all), through `record` (the proxy, secrets masked as
+// by default) and with `record --capture` (tcpdump on the port, the client direct). Three rounds, the five taken in
 // turn within each, each way warmed by one uncounted run of the same load; ratios are taken within a round and their
 // median printed. Loopback only, a few seconds each.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -21,8 +22,8 @@ interface Figure {
   p50Us: number | null;
 }
 
-type Way = 'direct' | 'socat' | 'record' | 'capture';
-const WAYS: Way[] = ['direct', 'socat', 'record', 'capture'];
+type Way = 'direct' | 'socat' | 'node' | 'record' | 'capture';
+const WAYS: Way[] = ['direct', 'socat', 'node', 'record', 'capture'];
 
 function run(cmd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -81,7 +82,9 @@ async function oneWay(way: Way, serverPort: number, dir: string, load: (port: nu
   const child =
     way === 'socat'
       ? await started('socat', [`TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr`, `TCP:127.0.0.1:${serverPort}`], null)
-      : await started(process.execPath, [CLI, 'record', '--listen', `127.0.0.1:${port}`, '--target', `127.0.0.1:${serverPort}`, '--out', out], /recording/);
+      : way === 'node'
+        ? await started(process.execPath, ['--import', 'tsx', join(__dirname, 'bare-relay.ts'), String(port), String(serverPort)], /relaying/)
+        : await started(process.execPath, [CLI, 'record', '--listen', `127.0.0.1:${port}`, '--target', `127.0.0.1:${serverPort}`, '--out', out], /recording/);
   try {
     return await warmed(port);
   } finally {
@@ -155,11 +158,13 @@ async function compare(name: string, serverPort: number, dir: string, load: (por
   };
   console.log(
     `${name}: direct ${med('direct').toFixed(0)}/s (p50 ${p50('direct')}), socat ${med('socat').toFixed(0)}/s (${p50('socat')}), ` +
+      `bare Node relay ${med('node').toFixed(0)}/s (${p50('node')}), ` +
       `record ${med('record').toFixed(0)}/s (${p50('record')}), record --capture ${med('capture').toFixed(0)}/s (${p50('capture')})`,
   );
   console.log(
     `  ratios, median of ${ROUNDS} rounds: record/direct ${ratio('record', 'direct').toFixed(2)}, record/socat ${ratio('record', 'socat').toFixed(2)}, ` +
-      `socat/direct ${ratio('socat', 'direct').toFixed(2)}, capture/direct ${ratio('capture', 'direct').toFixed(2)}`,
+      `socat/direct ${ratio('socat', 'direct').toFixed(2)}, capture/direct ${ratio('capture', 'direct').toFixed(2)}; ` +
+      `record/bare Node ${ratio('record', 'node').toFixed(2)}, bare Node/socat ${ratio('node', 'socat').toFixed(2)}`,
   );
 }
 
