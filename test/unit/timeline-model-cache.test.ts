@@ -60,11 +60,16 @@ test('past its size, the cache drops the least recently opened entries; an unwri
   assert.equal(readdirSync(dir).length, 1);
   await (await open(b, models)).details.dispose();
   assert.equal(readdirSync(dir).length, 1, 'only the newest entry is kept');
-  assert.equal((await open(b, models)).fromCache, true);
-  assert.equal((await open(a, models)).fromCache, false);
+  const cachedB = await open(b, models);
+  assert.equal(cachedB.fromCache, true);
+  await cachedB.details.dispose();
+  const builtA = await open(a, models);
+  assert.equal(builtA.fromCache, false);
+  await builtA.details.dispose();
   const blocked = new ModelCache(join(a, 'not-a-dir'));
   const t = await open(a, blocked);
   assert.equal(t.fromCache, false);
   assert.ok(t.summary.events > 0);
   assert.equal(existsSync(join(a, 'not-a-dir')), false);
+  await t.details.dispose();
 });
