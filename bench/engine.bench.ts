@@ -8,6 +8,7 @@
 // A second analysis through the binary sidecar the first built is measured too; BENCH_TEN_MILLION=1 adds a 10M-event
 // (1.4 GB) transcript, plain, building the sidecar and through it, with each one's peak RSS.
 import { median } from './stats';
+import { bareRelay } from './bare-relay';
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
@@ -122,22 +123,6 @@ async function recorderProcess(cli: string, target: number, out: string): Promis
         child.kill('SIGTERM');
       }),
   };
-}
-
-/** The least a relay can cost: a socket.pipe proxy that records nothing, for reference. */
-async function bareRelay(target: number): Promise<{ port: number; close: () => void }> {
-  const socks = new Set<Socket>();
-  const server = createServer((c) => {
-    const u = connect({ host: '127.0.0.1', port: target });
-    c.setNoDelay(true);
-    u.setNoDelay(true);
-    socks.add(c).add(u);
-    c.pipe(u).pipe(c);
-    c.on('error', () => u.destroy());
-    u.on('error', () => c.destroy());
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { port: (server.address() as { port: number }).port, close: () => (socks.forEach((s) => s.destroy()), server.close()) };
 }
 
 /** `clients` connections, each one request at a time for `ms`; returns requests/s and latency percentiles (µs). */
