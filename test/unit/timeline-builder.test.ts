@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildTimeline, DETAILS_MAX_BYTES, EventKind, type EventBrief, type TimelineChunk } from '../../extension/core/timeline';
+import { buildTimeline, DETAILS_MAX_BYTES, EventKind, type TimelineChunk } from '../../extension/core/timeline';
+import { textsDuringBuild } from '../helpers/texts-during-build';
 import { freshDir, write2008Like, writeHostile, writeSynthetic } from '../helpers/timeline-fixtures';
 
 const dir = freshDir('ir-timeline-');
@@ -97,19 +98,8 @@ test('a large transcript arrives in chunks of the size asked for, with the desyn
 test('texts asked for during a build are the texts of the whole model (the spill is flushed for them while the build adds)', async () => {
   const file = join(freshDir('ir-builder-texts-'), 'mid.transcript.jsonl');
   await writeSynthetic(file, { events: 60_000, connections: 8, desyncEvery: 5_000 });
-  const asks: Array<Promise<EventBrief[]>> = [];
-  let spill: { briefs(e: number[]): Promise<EventBrief[]> } | null = null;
-  const t = await buildTimeline(file, {
-    lenient: true,
-    chunkEvents: 4096,
-    onDetails: (d) => (spill = d),
-    onChunk: (c) => {
-      // not awaited: the build goes on while the spill is flushed for the read
-      if (spill) asks.push(spill.briefs([c.start, c.start + 1]));
-    },
-  });
-  const seen = (await Promise.all(asks)).flat();
-  assert.ok(seen.length > 10 && seen.every((b) => b.text !== ''));
-  assert.deepEqual(seen, await t.details.briefs(seen.map((b) => b.event)));
+  const during = textsDuringBuild();
+  const t = await buildTimeline(file, { lenient: true, chunkEvents: 4096, onDetails: during.onDetails, onChunk: during.onChunk });
+  await during.check(t.details);
   await t.details.dispose();
 });

@@ -20,6 +20,7 @@ import {
   type TimelineSummary,
 } from '../../extension/core/timeline';
 import { filesUnder } from '../helpers/files';
+import { textsDuringBuild } from '../helpers/texts-during-build';
 import { freshDir, writeSynthetic } from '../helpers/timeline-fixtures';
 
 const ROOT = join(__dirname, '..', '..');
@@ -103,20 +104,15 @@ test('texts asked for while the worker builds are the texts of the whole model; 
   assert.deepEqual(asked, await again.details.briefs(asked.map((b) => b.event)));
   await again.details.dispose();
   // and during a build (no cache): what the worker reads from the spill it is writing
-  const fresh: Array<Promise<EventBrief[]>> = [];
-  let during: { briefs(e: number[]): Promise<EventBrief[]> } | null = null;
+  const during = textsDuringBuild();
   const rebuilt = await openTimelineOffThread(file, {
     workerFile: WORKER,
     lenient: true,
     chunkEvents: 4096,
-    onDetails: (d) => (during = d),
-    onChunk: (c) => {
-      if (during) fresh.push(during.briefs([c.start, c.start + 1]));
-    },
+    onDetails: during.onDetails,
+    onChunk: during.onChunk,
   });
-  const seen = (await Promise.all(fresh)).flat();
-  assert.ok(seen.length > 10 && seen.every((b) => b.text !== ''), 'texts are read during the build');
-  assert.deepEqual(seen, await rebuilt.details.briefs(seen.map((b) => b.event)));
+  await during.check(rebuilt.details);
   await rebuilt.details.dispose();
 });
 
